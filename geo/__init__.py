@@ -1,0 +1,1 @@
+"""Distances, travel times and meeting groups: pure, synchronous, deterministic; never imports outreach."""

@@ -1,0 +1,160 @@
+"""The `outreach` command: serve the API, migrate the database, import a gazetteer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from outreach import __version__
+from outreach.config import Settings, SettingsError
+from outreach.db import migrate as migrations
+from outreach.db.database import Database
+from outreach.domain.errors import DomainError
+from outreach.domain.gazetteer import Names
+
+T = TypeVar("T")
+database_option = click.option(
+    "--database-url",
+    metavar="URL",
+    help="Database to use, e.g. sqlite:///outreach.db (default: OUTREACH_DATABASE_URL, else "
+    "sqlite:///outreach.db).",
+)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        db = Database(settings.database_path, busy_timeout_ms=settings.busy_timeout_ms,
+                      read_connections=1)
+        await db.open()
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def configure_logging(level: str) -> None:
+    """Plain lines on stderr; request bodies, cookies and tokens are never logged."""
+    logging.basicConfig(
+        level=level.upper(), stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )  # fmt: skip
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="outreach")
+def main() -> None:
+    """Outreach: plan, run and measure a chamber of entrepreneurs' village outreach.
+
+    Every setting can also be given as an OUTREACH_* environment variable (see the README).
+    """
+
+
+@main.command()
+@database_option
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8000).")
+@click.option("--no-gazetteer", is_flag=True, default=None,
+              help="Do not load the shipped Kyzylorda gazetteer into an empty database.")
+def serve(database_url: str | None, host: str | None, port: int | None,
+          no_gazetteer: bool | None) -> None:
+    """Run the HTTP API and the field app.
+
+    Migrates the database first, and loads the shipped Kyzylorda gazetteer into it when it
+    holds no settlements yet. The API's documentation is at /schema.
+    """
+    import uvicorn
+
+    from outreach.app import create_app
+
+    settings = _settings(database_url=database_url, host=host, port=port,
+                         load_gazetteer=False if no_gazetteer else None)
+    configure_logging(settings.log_level)
+    app = create_app(settings)
+    click.echo(f"outreach {__version__}: http://{settings.host}:{settings.port}/ "
+               f"(database {settings.database_url})", err=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None,
+                access_log=False, server_header=False)
+
+
+@main.command()
+@database_option
+def migrate(database_url: str | None) -> None:
+    """Bring the database's schema up to date (safe to run again: it does nothing then).
+
+    The service also does this when it starts.
+    """
+    settings = _settings(database_url=database_url)
+
+    async def work(db: Database) -> int:
+        return await db.schema_version()
+
+    try:
+        version = _with_db(settings, work)
+    except migrations.MigrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"database {settings.database_path} is at schema version {version}")
+
+
+@main.command("import-gazetteer")
+@click.argument("settlements", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--districts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Optional districts CSV (kato,name_kk,name_ru,name_en,center_name,"
+                   "center_lat,center_lon) giving names and centres.")
+@click.option("--region-ru", help="The region's name in Russian (kept as is when omitted).")
+@click.option("--region-kk", help="The region's name in Kazakh.")
+@click.option("--region-en", help="The region's name in English.")
+@database_option
+def import_gazetteer(settlements: Path, districts: Path | None, region_ru: str | None,
+                     region_kk: str | None, region_en: str | None,
+                     database_url: str | None) -> None:
+    """Import a region's settlements from a CSV file in the columns of the shipped
+    settlements.csv (kato, name_kk, name_ru, name_en, kind, district_kato, ...).
+
+    The whole file is checked first: any bad line or column is reported and nothing is
+    changed. Importing the same file again changes nothing; fields a coordinator corrected
+    are kept.
+    """
+    from outreach.services import gazetteer_import as service
+
+    settings = _settings(database_url=database_url)
+    settlement_bytes = settlements.read_bytes()
+    district_bytes = districts.read_bytes() if districts else None
+    names = Names(ru=region_ru, kk=region_kk, en=region_en) if region_ru else None
+    try:
+        data = service.parse_files(settlement_bytes, district_bytes, names,
+                                   source=settlements.name)
+    except DomainError as exc:
+        for item in exc.details:
+            where = f"line {item.get('line')}" + (f", column {item['column']}" if item.get("column") else "")
+            click.echo(f"{item.get('file')}: {where}: {item.get('message')}", err=True)
+        raise click.ClickException(f"nothing imported: {exc.message}") from exc
+    digest = service.file_digest(settlement_bytes, district_bytes or b"")
+
+    async def work(db: Database) -> service.ImportSummary:
+        return await service.import_gazetteer(db, data, source=settlements.name, sha256=digest)
+
+    summary = _with_db(settings, work)
+    click.echo(
+        f"{summary.rows} settlements: {summary.created} created, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged; {summary.kept_corrections} corrected values kept; "
+        f"gazetteer version {summary.gazetteer_version}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""HTTP: Litestar controllers, guards, error mapping and static files."""

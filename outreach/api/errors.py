@@ -1,0 +1,97 @@
+"""One JSON error shape for every 4xx and 5xx, with a stable machine-readable code."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from outreach.domain.errors import DomainError, InvalidInput, NotFound, VersionConflict
+
+log = logging.getLogger("outreach.api")
+
+
+class ErrorBody(msgspec.Struct, frozen=True, kw_only=True):
+    """Every error response: `code` is stable for programs, `message` is for people,
+    `details` lists what exactly was wrong (fields, lines, columns) where that is known."""
+
+    code: str
+    message: str
+    status: int
+    details: list[dict[str, Any]] = []
+    request_id: str | None = None
+
+
+_DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, VersionConflict: 409}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def _response(request: Request[Any, Any, Any], body: ErrorBody, headers: dict[str, str] | None = None
+              ) -> Response[ErrorBody]:
+    request_id = request.scope.get("state", {}).get("request_id")
+    return Response(
+        msgspec.structs.replace(body, request_id=request_id),
+        status_code=body.status,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
+
+
+def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[ErrorBody]:
+    """A rule of the domain refused the request."""
+    status = _DOMAIN_STATUS.get(type(exc), 422 if isinstance(exc, InvalidInput) else 400)
+    return _response(request, ErrorBody(code=exc.code, message=exc.message, status=status,
+                                        details=exc.details))
+
+
+def validation_error(request: Request[Any, Any, Any], exc: ValidationException
+                     ) -> Response[ErrorBody]:
+    """The request's body, query or path did not decode into the declared types."""
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    details = [
+        {key: value for key, value in item.items() if key in ("key", "message", "source")}
+        for item in extra
+        if isinstance(item, dict)
+    ]
+    return _response(request, ErrorBody(code="validation_failed", message=exc.detail,
+                                         status=400, details=details))
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    """Routing and protocol errors: unknown path, wrong method, body too large, and so on."""
+    status = exc.status_code
+    code = _HTTP_CODES.get(status, "http_error")
+    return _response(request, ErrorBody(code=code, message=exc.detail, status=status),
+                     exc.headers)
+
+
+def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    """A bug: logged with the request id, answered without internals."""
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
+              exc_info=exc)
+    return _response(request, ErrorBody(code="internal_error", status=500,
+                                        message="internal error; the request id is in the logs"))
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
+    Exception: internal_error,
+}

@@ -1,0 +1,182 @@
+"""The gazetteer over HTTP: districts, rural okrugs and settlements, as JSON and GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from outreach.api.guards import coordinator_only
+from outreach.db.database import Database
+from outreach.domain import geojson
+from outreach.domain.gazetteer import (
+    District,
+    Kind,
+    LocationQuality,
+    Names,
+    Okrug,
+    Page,
+    Region,
+    Village,
+    VillageFilter,
+    VillagePatch,
+)
+from outreach.services import gazetteer as service
+from outreach.services import gazetteer_import
+
+KATO_PATTERN = r"^[0-9]{9}$"
+KatoPath = Annotated[str, PathParameter(pattern=KATO_PATTERN, description="9-digit KATO code")]
+DistrictQuery = Annotated[
+    str | None,
+    QueryParameter(pattern=KATO_PATTERN, description="only settlements of this district (KATO)"),
+]
+OkrugQuery = Annotated[
+    str | None,
+    QueryParameter(pattern=KATO_PATTERN, description="only settlements of this okrug (KATO)"),
+]
+KindQuery = Annotated[Kind | None, QueryParameter(description="only this kind of settlement")]
+QualityQuery = Annotated[
+    LocationQuality | None,
+    QueryParameter(name="location_quality", description="only this location quality"),
+]
+SearchQuery = Annotated[
+    str | None,
+    QueryParameter(
+        name="q",
+        min_length=1,
+        max_length=100,
+        description="part of a name in Kazakh, Russian or Latin letters, any case: "
+        "`жосалы`, `ЖОСАЛЫ` and `Zhosaly` all find Жосалы",
+    ),
+]
+LimitQuery = Annotated[int, QueryParameter(ge=1, le=1000, description="page size")]
+OffsetQuery = Annotated[int, QueryParameter(ge=0, description="items to skip")]
+RegionNameQuery = Annotated[str | None, QueryParameter(max_length=200)]
+
+
+def _filter(district: str | None, okrug: str | None, kind: Kind | None,
+            quality: LocationQuality | None, q: str | None) -> VillageFilter:
+    return VillageFilter(district=district, okrug=okrug, kind=kind, location_quality=quality,
+                         query=q)
+
+
+class GazetteerController(Controller):
+    """Regions, districts, rural okrugs and settlements of the gazetteer."""
+
+    path = "/api/v1"
+    tags = ["gazetteer"]
+
+    @get("/regions")
+    async def list_regions(self, db: Database) -> list[Region]:
+        """Every region (oblast) in the gazetteer."""
+        return await service.list_regions(db)
+
+    @get("/districts")
+    async def list_districts(self, db: Database) -> list[District]:
+        """Every district and city administration, with its centre and its counts of okrugs
+        and settlements."""
+        return await service.list_districts(db)
+
+    @get("/districts.geojson", media_type=geojson.GEOJSON_MEDIA_TYPE)
+    async def districts_geojson(self, db: Database) -> geojson.FeatureCollection:
+        """Districts as GeoJSON points at their administrative centres ([lon, lat])."""
+        districts = await service.list_districts(db)
+        return geojson.collection([geojson.district_feature(d) for d in districts])
+
+    @get("/districts/{kato:str}")
+    async def get_district(self, db: Database, kato: KatoPath) -> District:
+        """One district by KATO code."""
+        return await service.get_district(db, kato)
+
+    @get("/okrugs")
+    async def list_okrugs(self, db: Database, district: DistrictQuery = None) -> list[Okrug]:
+        """Rural okrugs (and settlement administrations), all or of one district."""
+        return await service.list_okrugs(db, district)
+
+    @get("/okrugs.geojson", media_type=geojson.GEOJSON_MEDIA_TYPE)
+    async def okrugs_geojson(self, db: Database, district: DistrictQuery = None
+                             ) -> geojson.FeatureCollection:
+        """Rural okrugs as GeoJSON points at their centre settlement (null geometry where that
+        settlement has no surveyed position)."""
+        okrugs = await service.list_okrugs(db, district)
+        return geojson.collection([geojson.okrug_feature(o) for o in okrugs])
+
+    @get("/okrugs/{kato:str}")
+    async def get_okrug(self, db: Database, kato: KatoPath) -> Okrug:
+        """One rural okrug by KATO code."""
+        return await service.get_okrug(db, kato)
+
+    @get("/villages")
+    async def list_villages(
+        self, db: Database, district: DistrictQuery = None, okrug: OkrugQuery = None,
+        kind: KindQuery = None, quality: QualityQuery = None, q: SearchQuery = None,
+        limit: LimitQuery = 100, offset: OffsetQuery = 0,
+    ) -> service.VillagePage:  # fmt: skip
+        """Settlements (cities, towns, villages, stations) in KATO order, filtered and paged.
+        Each carries its surveyed `position` or, where none is known, a `fallback_position`
+        with the `location_quality` saying what it is."""
+        where = _filter(district, okrug, kind, quality, q)
+        return await service.list_villages(db, where, Page(limit=limit, offset=offset))
+
+    @get("/villages.geojson", media_type=geojson.GEOJSON_MEDIA_TYPE)
+    async def villages_geojson(
+        self, db: Database, district: DistrictQuery = None, okrug: OkrugQuery = None,
+        kind: KindQuery = None, quality: QualityQuery = None, q: SearchQuery = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=10_000)] = 10_000, offset: OffsetQuery = 0,
+    ) -> geojson.FeatureCollection:  # fmt: skip
+        """The same settlements as GeoJSON points ([lon, lat]); a settlement shown at its
+        fallback position has `approximate: true`, one with no position at all a null
+        geometry."""
+        where = _filter(district, okrug, kind, quality, q)
+        found = await service.list_villages(db, where, Page(limit=limit, offset=offset))
+        return geojson.collection([geojson.village_feature(v) for v in found.items])
+
+    @get("/villages/{kato:str}")
+    async def get_village(self, db: Database, kato: KatoPath) -> Village:
+        """One settlement by KATO code."""
+        return await service.get_village(db, kato)
+
+    @patch(
+        "/villages/{kato:str}",
+        guards=[coordinator_only],
+        opt={"body_media_type": "application/json"},
+    )
+    async def patch_village(self, db: Database, kato: KatoPath, data: VillagePatch) -> Village:
+        """Correct a settlement's position or population (coordinators). Omitted fields stay;
+        `null` clears one. Corrections are kept in the settlement's history and survive later
+        imports of the gazetteer."""
+        return await service.patch_village(db, kato, data)
+
+
+class GazetteerImportController(Controller):
+    """Importing a region's gazetteer; mounted under its own, larger body-size limit."""
+
+    path = "/api/v1"
+    tags = ["gazetteer"]
+
+    @post(
+        "/gazetteer/imports",
+        guards=[coordinator_only],
+        status_code=HTTP_201_CREATED,
+        opt={"body_media_type": "text/csv"},
+    )
+    async def import_csv(
+        self, db: Database, request: Request[None, None, None],
+        region_kk: RegionNameQuery = None, region_ru: RegionNameQuery = None,
+        region_en: RegionNameQuery = None,
+    ) -> Response[gazetteer_import.ImportSummary]:  # fmt: skip
+        """Import a region's settlements from CSV in the columns of the shipped
+        `settlements.csv` (coordinators). The whole file is applied in one transaction or not
+        at all: a bad file is refused with every bad line and column listed, and changes
+        nothing. Re-importing the same file changes nothing (200 instead of 201).
+        Fields a coordinator corrected are kept. Body: the CSV file (Content-Type: text/csv)."""
+        body = await request.body()
+        names = Names(ru=region_ru, kk=region_kk, en=region_en) if region_ru else None
+        data = gazetteer_import.parse_files(body, region_names=names, source="upload.csv")
+        summary = await gazetteer_import.import_gazetteer(
+            db, data, source="upload.csv", sha256=gazetteer_import.file_digest(body)
+        )
+        changed = summary.created or summary.updated or summary.districts_changed
+        return Response(summary, status_code=HTTP_201_CREATED if changed else HTTP_200_OK)

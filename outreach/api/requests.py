@@ -1,0 +1,66 @@
+"""Per-request plumbing: a request id on every request and response, an access log line that
+holds no body, query string, token or cookie, and the content-type check of request bodies."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("outreach.access")
+REQUEST_ID_HEADER = "x-request-id"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Give each HTTP request an id (the client's X-Request-ID if it is a plain token) and log
+    one line per request: method, path, status, duration, id."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "%s %s %s %.1fms id=%s", scope["method"], scope["path"], status,
+                (time.perf_counter() - started) * 1000, request_id,
+            )  # fmt: skip
+
+    return middleware
+
+
+async def check_body_media_type(request: Request[Any, Any, Any]) -> None:
+    """Refuse (415) a body whose Content-Type is not the one the handler declares in its
+    `opt["body_media_type"]`."""
+    expected = request.route_handler.opt.get("body_media_type")
+    if expected is None:
+        return
+    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if given != expected:
+        raise HTTPException(
+            status_code=415,
+            detail=f"send the body as {expected} (Content-Type was {given or 'missing'})",
+        )

@@ -1,0 +1,93 @@
+"""create_app(settings): the only wiring of the service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+
+from outreach import __version__
+from outreach.api.errors import EXCEPTION_HANDLERS
+from outreach.api.gazetteer import GazetteerController, GazetteerImportController
+from outreach.api.health import HealthController
+from outreach.api.requests import check_body_media_type, request_id_middleware
+from outreach.config import Settings
+from outreach.db.database import Database
+from outreach.services.gazetteer_import import load_packaged_if_empty
+
+log = logging.getLogger("outreach")
+
+API_DESCRIPTION = """\
+Plans, runs and measures a chamber of entrepreneurs' village-by-village outreach.
+
+Every error is one JSON shape: `{"code", "message", "status", "details", "request_id"}`;
+`code` is stable and meant for programs. Settlements, okrugs and districts are keyed by
+their 9-digit KATO code. Positions are WGS84 degrees; GeoJSON is `[longitude, latitude]`.
+"""
+
+
+def provide_db(state: State) -> Database:
+    """The app's database, opened in the lifespan."""
+    db: Database = state.db
+    return db
+
+
+@get("/", include_in_schema=False)
+async def root() -> Redirect:
+    """The field app lives under /app/."""
+    return Redirect(path="/app/")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the service. Settings come from OUTREACH_* variables unless given."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        db = Database(
+            settings.database_path,
+            read_connections=settings.read_connections,
+            busy_timeout_ms=settings.busy_timeout_ms,
+        )
+        await db.open()
+        try:
+            if settings.load_gazetteer and (summary := await load_packaged_if_empty(db)):
+                log.info("loaded the Kyzylorda gazetteer: %d settlements", summary.rows)
+            app.state.db = db
+            yield
+        finally:
+            await db.close()
+
+    imports = Router(
+        path="/",
+        route_handlers=[GazetteerImportController],
+        request_max_body_size=settings.max_import_bytes,
+    )
+    return Litestar(
+        route_handlers=[
+            root,
+            HealthController,
+            GazetteerController,
+            imports,
+            create_static_files_router(
+                path="/app", directories=[settings.static_path], html_mode=True, name="pwa"
+            ),
+        ],
+        dependencies={"db": Provide(provide_db, sync_to_thread=False)},
+        lifespan=[database],
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_request=check_body_media_type,
+        middleware=[request_id_middleware],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Outreach", version=__version__, description=API_DESCRIPTION, path="/schema"
+        ),
+        debug=False,
+    )

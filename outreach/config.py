@@ -1,0 +1,68 @@
+"""Settings: a frozen Struct built from OUTREACH_* variables when the app is created."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+KYZYLORDA_DIR = PACKAGE_DIR / "data" / "kyzylorda"
+
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+class SettingsError(ValueError):
+    """An OUTREACH_* variable has a value the service cannot use."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the service can be configured with; see the README's configuration table."""
+
+    database_url: str = "sqlite:///outreach.db"
+    host: str = "127.0.0.1"
+    port: Annotated[int, Meta(ge=0, le=65535)] = 8000
+    load_gazetteer: bool = True
+    read_connections: Annotated[int, Meta(ge=1, le=64)] = 4
+    busy_timeout_ms: Annotated[int, Meta(ge=0)] = 5000
+    max_body_bytes: Annotated[int, Meta(ge=1024)] = 1_048_576
+    max_import_bytes: Annotated[int, Meta(ge=1024)] = 16_777_216
+    log_level: LogLevel = "info"
+    static_dir: str = ""
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file named by `database_url` (only sqlite:/// URLs for now)."""
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            raise SettingsError(
+                f"OUTREACH_DATABASE_URL must start with {prefix!r}, got {self.database_url!r}"
+            )
+        return Path(self.database_url[len(prefix) :])
+
+    @property
+    def static_path(self) -> Path:
+        """Folder of the PWA: the setting, else the installed copy, else the source tree's."""
+        if self.static_dir:
+            return Path(self.static_dir)
+        installed = PACKAGE_DIR / "_static" / "pwa"
+        return installed if installed.is_dir() else PACKAGE_DIR.parent / "static" / "pwa"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read OUTREACH_<FIELD> variables; `overrides` win over the environment."""
+        env = os.environ if environ is None else environ
+        raw: dict[str, object] = {}
+        for name in cls.__struct_fields__:
+            value = env.get(f"OUTREACH_{name.upper()}")
+            if value is not None:
+                raw[name] = value
+        raw.update(overrides)
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(f"invalid OUTREACH_* setting: {exc}") from exc

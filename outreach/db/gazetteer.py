@@ -1,0 +1,302 @@
+"""SQL of the gazetteer: regions, districts, okrugs, villages and their corrections."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from outreach.db.database import Tx
+from outreach.domain.gazetteer import (
+    District,
+    Names,
+    Okrug,
+    Position,
+    Region,
+    Village,
+    VillageFilter,
+)
+from outreach.domain.gazetteer_csv import DistrictRecord, OkrugRecord, SettlementRecord
+from outreach.domain.names import fold, search_key
+
+_VILLAGE_SELECT = """
+SELECT v.*, l.location_quality, l.fallback_lat, l.fallback_lon
+FROM villages AS v JOIN village_locations AS l ON l.kato = v.kato
+"""
+VILLAGE_COLUMNS = (
+    "kato", "district_kato", "okrug_kato", "name_kk", "name_ru", "name_en", "kind", "lat", "lon",
+    "population", "population_year", "coord_source", "population_source", "search_key",
+)  # fmt: skip
+
+
+def _names(row: sqlite3.Row) -> Names:
+    return Names(ru=row["name_ru"], kk=row["name_kk"], en=row["name_en"])
+
+
+def _position(lat: float | None, lon: float | None) -> Position | None:
+    return None if lat is None or lon is None else Position(lat=lat, lon=lon)
+
+
+def _village(row: sqlite3.Row) -> Village:
+    return Village(
+        kato=row["kato"],
+        names=_names(row),
+        kind=row["kind"],
+        district_kato=row["district_kato"],
+        okrug_kato=row["okrug_kato"],
+        position=_position(row["lat"], row["lon"]),
+        location_quality=row["location_quality"],
+        fallback_position=_position(row["fallback_lat"], row["fallback_lon"]),
+        population=row["population"],
+        population_year=row["population_year"],
+        coord_source=row["coord_source"],
+        population_source=row["population_source"],
+        version=row["version"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def list_regions(tx: Tx) -> list[Region]:
+    """Every region."""
+    rows = await tx.fetch_all("SELECT * FROM regions ORDER BY kato")
+    return [Region(kato=row["kato"], names=_names(row)) for row in rows]
+
+
+async def list_districts(tx: Tx, kato: str | None = None) -> list[District]:
+    """Every district (or the one named), with counts of okrugs and settlements."""
+    rows = await tx.fetch_all(
+        """SELECT d.*,
+             (SELECT count(*) FROM okrugs o WHERE o.district_kato = d.kato) AS okrug_count,
+             (SELECT count(*) FROM villages v WHERE v.district_kato = d.kato) AS settlement_count
+           FROM districts AS d WHERE (:kato IS NULL OR d.kato = :kato) ORDER BY d.kato""",
+        {"kato": kato},
+    )
+    return [
+        District(
+            kato=row["kato"],
+            region_kato=row["region_kato"],
+            names=_names(row),
+            centre_name=row["centre_name"],
+            centre=_position(row["centre_lat"], row["centre_lon"]),
+            okrug_count=row["okrug_count"],
+            settlement_count=row["settlement_count"],
+        )
+        for row in rows
+    ]
+
+
+async def list_okrugs(tx: Tx, *, district: str | None = None, kato: str | None = None
+                      ) -> list[Okrug]:
+    """Okrugs, all or of one district (or the one named), with their settlement counts."""
+    rows = await tx.fetch_all(
+        """SELECT o.*, (SELECT count(*) FROM villages v WHERE v.okrug_kato = o.kato) AS n,
+                  c.lat AS centre_lat, c.lon AS centre_lon
+           FROM okrugs AS o LEFT JOIN villages AS c ON c.kato = o.centre_kato
+           WHERE (:district IS NULL OR o.district_kato = :district)
+             AND (:kato IS NULL OR o.kato = :kato)
+           ORDER BY o.kato""",
+        {"district": district, "kato": kato},
+    )
+    return [
+        Okrug(
+            kato=row["kato"],
+            district_kato=row["district_kato"],
+            names=_names(row),
+            centre_kato=row["centre_kato"],
+            centre=_position(row["centre_lat"], row["centre_lon"]),
+            settlement_count=row["n"],
+        )
+        for row in rows
+    ]
+
+
+def _village_where(where: VillageFilter) -> tuple[str, dict[str, Any]]:
+    clauses, params = [], {}
+    if where.district is not None:
+        clauses.append("v.district_kato = :district")
+        params["district"] = where.district
+    if where.okrug is not None:
+        clauses.append("v.okrug_kato = :okrug")
+        params["okrug"] = where.okrug
+    if where.kind is not None:
+        clauses.append("v.kind = :kind")
+        params["kind"] = where.kind
+    if where.location_quality is not None:
+        clauses.append("l.location_quality = :quality")
+        params["quality"] = where.location_quality
+    if where.query:
+        # fold() leaves only [a-z0-9], so the pattern carries no LIKE wildcards of its own
+        clauses.append("v.search_key LIKE :query")
+        params["query"] = f"%{fold(where.query)}%"
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+async def list_villages(tx: Tx, where: VillageFilter, *, limit: int, offset: int
+                        ) -> tuple[list[Village], int]:
+    """One page of the villages matching `where`, in KATO order, and how many match in all."""
+    sql_where, params = _village_where(where)
+    total = await tx.fetch_value(
+        "SELECT count(*) FROM villages AS v JOIN village_locations AS l ON l.kato = v.kato"
+        + sql_where,
+        params,
+    )
+    rows = await tx.fetch_all(
+        _VILLAGE_SELECT + sql_where + " ORDER BY v.kato LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    )
+    return [_village(row) for row in rows], int(total)
+
+
+async def get_village(tx: Tx, kato: str) -> Village | None:
+    """One village by KATO code."""
+    row = await tx.fetch_one(_VILLAGE_SELECT + " WHERE v.kato = ?", (kato,))
+    return None if row is None else _village(row)
+
+
+async def village_rows(tx: Tx, katos: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored columns of the named villages (those that exist), for comparing on import."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(katos), 500):
+        chunk = katos[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetch_all(f"SELECT * FROM villages WHERE kato IN ({marks})", chunk)
+        found.update({row["kato"]: {col: row[col] for col in VILLAGE_COLUMNS} for row in rows})
+    return found
+
+
+async def corrected_fields(tx: Tx) -> set[tuple[str, str]]:
+    """(village, field) pairs a coordinator has corrected."""
+    rows = await tx.fetch_all("SELECT DISTINCT village_kato, field FROM village_corrections")
+    return {(row[0], row[1]) for row in rows}
+
+
+def settlement_row(record: SettlementRecord) -> dict[str, Any]:
+    """The stored columns of an imported settlement."""
+    position = record.position
+    return {
+        "kato": record.kato,
+        "district_kato": record.district_kato,
+        "okrug_kato": record.okrug_kato,
+        "name_kk": record.names.kk,
+        "name_ru": record.names.ru,
+        "name_en": record.names.en,
+        "kind": record.kind,
+        "lat": position.lat if position else None,
+        "lon": position.lon if position else None,
+        "population": record.population,
+        "population_year": record.population_year,
+        "coord_source": record.coord_source,
+        "population_source": record.population_source,
+        "search_key": search_key(record.names.kk, record.names.ru, record.names.en),
+    }
+
+
+async def insert_village(tx: Tx, row: dict[str, Any], now: str) -> None:
+    """Add a settlement."""
+    columns = ", ".join(VILLAGE_COLUMNS)
+    marks = ", ".join(f":{col}" for col in VILLAGE_COLUMNS)
+    await tx.execute(
+        f"INSERT INTO villages ({columns}, updated_at) VALUES ({marks}, :now)", {**row, "now": now}
+    )
+
+
+async def update_village(tx: Tx, kato: str, changes: dict[str, Any], now: str) -> None:
+    """Change some columns of a settlement and move its version on."""
+    sets = ", ".join(f"{col} = :{col}" for col in changes)
+    await tx.execute(
+        f"UPDATE villages SET {sets}, version = version + 1, updated_at = :now WHERE kato = :kato",
+        {**changes, "now": now, "kato": kato},
+    )
+
+
+async def add_correction(tx: Tx, kato: str, field: str, old: str | None, new: str | None,
+                         now: str) -> None:
+    """Record a coordinator's correction of one field."""
+    await tx.execute(
+        "INSERT INTO village_corrections (village_kato, field, old_value, new_value, corrected_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (kato, field, old, new, now),
+    )
+
+
+async def upsert_region(tx: Tx, region: Region, *, keep_names: bool) -> int:
+    """Add a region, or rename it unless `keep_names`; return rows changed."""
+    names = region.names
+    return await tx.execute(
+        """INSERT INTO regions (kato, name_kk, name_ru, name_en) VALUES (?, ?, ?, ?)
+           ON CONFLICT (kato) DO UPDATE SET
+             name_kk = excluded.name_kk, name_ru = excluded.name_ru, name_en = excluded.name_en
+           WHERE NOT ? AND (name_kk, name_ru, name_en)
+                 IS NOT (excluded.name_kk, excluded.name_ru, excluded.name_en)""",
+        (region.kato, names.kk, names.ru, names.en, keep_names),
+    )
+
+
+async def upsert_district(tx: Tx, region_kato: str, district: DistrictRecord) -> int:
+    """Add or update a district; return rows changed (0 when it is already so)."""
+    centre = district.centre
+    values = (
+        district.kato, region_kato, district.names.kk, district.names.ru, district.names.en,
+        district.centre_name, centre.lat if centre else None, centre.lon if centre else None,
+    )  # fmt: skip
+    return await tx.execute(
+        """INSERT INTO districts (kato, region_kato, name_kk, name_ru, name_en, centre_name,
+                                  centre_lat, centre_lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (kato) DO UPDATE SET
+             region_kato = excluded.region_kato, name_kk = excluded.name_kk,
+             name_ru = excluded.name_ru, name_en = excluded.name_en,
+             centre_name = excluded.centre_name, centre_lat = excluded.centre_lat,
+             centre_lon = excluded.centre_lon
+           WHERE (region_kato, name_kk, name_ru, name_en, centre_name, centre_lat, centre_lon)
+             IS NOT (excluded.region_kato, excluded.name_kk, excluded.name_ru, excluded.name_en,
+                     excluded.centre_name, excluded.centre_lat, excluded.centre_lon)""",
+        values,
+    )
+
+
+async def upsert_okrug(tx: Tx, okrug: OkrugRecord) -> int:
+    """Add or update an okrug; return rows changed (0 when it is already so)."""
+    return await tx.execute(
+        """INSERT INTO okrugs (kato, district_kato, name_kk, name_ru, name_en, centre_kato)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (kato) DO UPDATE SET
+             district_kato = excluded.district_kato, name_kk = excluded.name_kk,
+             name_ru = excluded.name_ru, name_en = excluded.name_en,
+             centre_kato = excluded.centre_kato
+           WHERE (district_kato, name_kk, name_ru, name_en, centre_kato)
+             IS NOT (excluded.district_kato, excluded.name_kk, excluded.name_ru,
+                     excluded.name_en, excluded.centre_kato)""",
+        (okrug.kato, okrug.district_kato, okrug.names.kk, okrug.names.ru, okrug.names.en,
+         okrug.centre_kato),
+    )  # fmt: skip
+
+
+async def record_import(tx: Tx, source: str, sha256: str, counts: dict[str, int], now: str
+                        ) -> None:
+    """Keep a line of import history."""
+    await tx.execute(
+        "INSERT INTO gazetteer_imports (source, sha256, rows, created, updated, unchanged,"
+        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (source, sha256, counts["rows"], counts["created"], counts["updated"],
+         counts["unchanged"], now),
+    )  # fmt: skip
+
+
+async def version(tx: Tx) -> int:
+    """The gazetteer's version: it moves on with every change."""
+    return int(await tx.fetch_value("SELECT version FROM gazetteer_state WHERE id = 1"))
+
+
+async def bump_version(tx: Tx) -> int:
+    """Move the gazetteer's version on; return the new one."""
+    await tx.execute("UPDATE gazetteer_state SET version = version + 1 WHERE id = 1")
+    return await version(tx)
+
+
+async def counts(tx: Tx) -> dict[str, int]:
+    """How many regions, districts, okrugs and settlements are stored."""
+    row = await tx.fetch_one(
+        """SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM districts),
+                  (SELECT count(*) FROM okrugs), (SELECT count(*) FROM villages)"""
+    )
+    assert row is not None
+    return {"regions": row[0], "districts": row[1], "okrugs": row[2], "settlements": row[3]}

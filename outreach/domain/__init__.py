@@ -1,0 +1,1 @@
+"""Pure Structs and rules: no I/O."""

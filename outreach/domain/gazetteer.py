@@ -1,0 +1,132 @@
+"""The gazetteer's types: region, district, rural okrug and settlement, keyed by KATO code."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+Kato = Annotated[
+    str, Meta(pattern=r"^[0-9]{9}$", description="9-digit KATO code", examples=["433247100"])
+]
+Kind = Literal["city", "town", "village", "station"]
+LocationQuality = Literal["exact", "okrug_centre", "district_centre", "unknown"]
+LatDeg = Annotated[float, Meta(ge=-90, le=90, description="latitude, WGS84 degrees")]
+LonDeg = Annotated[float, Meta(ge=-180, le=180, description="longitude, WGS84 degrees")]
+Population = Annotated[int, Meta(ge=0, le=100_000_000)]
+Year = Annotated[int, Meta(ge=1800, le=2200)]
+
+KINDS: tuple[Kind, ...] = ("city", "town", "village", "station")
+LOCATION_QUALITIES: tuple[LocationQuality, ...] = (
+    "exact",
+    "okrug_centre",
+    "district_centre",
+    "unknown",
+)
+
+
+class Names(msgspec.Struct, frozen=True):
+    """A name in Kazakh, Russian and English; `kk` and `en` are null where no source gives them."""
+
+    ru: str
+    kk: str | None = None
+    en: str | None = None
+
+
+class Position(msgspec.Struct, frozen=True):
+    """A point in WGS84 degrees."""
+
+    lat: LatDeg
+    lon: LonDeg
+
+
+class Region(msgspec.Struct, frozen=True, kw_only=True):
+    """A region (oblast)."""
+
+    kato: Kato
+    names: Names
+
+
+class District(msgspec.Struct, frozen=True, kw_only=True):
+    """A district (аудан) or a city administration, with its administrative centre."""
+
+    kato: Kato
+    region_kato: Kato
+    names: Names
+    centre_name: str | None = None
+    centre: Position | None = None
+    okrug_count: int = 0
+    settlement_count: int = 0
+
+
+class Okrug(msgspec.Struct, frozen=True, kw_only=True):
+    """A rural okrug (ауылдық округ) or settlement administration; `centre` is the surveyed
+    position of its centre settlement, null when that settlement has none."""
+
+    kato: Kato
+    district_kato: Kato
+    names: Names
+    centre_kato: Kato | None = None
+    centre: Position | None = None
+    settlement_count: int = 0
+
+
+class Village(msgspec.Struct, frozen=True, kw_only=True):
+    """A settlement (city, town, village or railway station).
+
+    `position` holds surveyed coordinates, null when no source gives them. Such a settlement
+    is kept and carries `fallback_position` (its okrug's centre when that is located, else its
+    district's centre), which planning may use and maps must show as approximate;
+    `location_quality` says which of the three applies (`unknown` when neither exists).
+    """
+
+    kato: Kato
+    names: Names
+    kind: Kind
+    district_kato: Kato
+    okrug_kato: Kato | None
+    position: Position | None
+    location_quality: LocationQuality
+    fallback_position: Position | None
+    population: Population | None
+    population_year: Year | None
+    coord_source: str | None
+    population_source: str | None
+    version: int
+    updated_at: str
+
+    @property
+    def best_position(self) -> Position | None:
+        """Surveyed position, else the fallback."""
+        return self.position or self.fallback_position
+
+
+class VillageFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Which villages a list asks for; all conditions must hold."""
+
+    district: str | None = None
+    okrug: str | None = None
+    kind: Kind | None = None
+    location_quality: LocationQuality | None = None
+    query: str | None = None
+
+
+class VillagePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A coordinator's correction of a village. Omitted fields stay as they are; `null` clears.
+
+    Send `expected_version` (the `version` you read) to be refused with 409 instead of
+    overwriting someone else's correction made in between.
+    """
+
+    position: Position | None | msgspec.UnsetType = msgspec.UNSET
+    population: Population | None | msgspec.UnsetType = msgspec.UNSET
+    population_year: Year | None | msgspec.UnsetType = msgspec.UNSET
+    expected_version: Annotated[int, Meta(ge=1)] | None = None
+
+
+class Page(msgspec.Struct, frozen=True, kw_only=True):
+    """Limit and offset of a list."""
+
+    limit: Annotated[int, Meta(ge=1, le=1000)] = 100
+    offset: Annotated[int, Meta(ge=0)] = 0

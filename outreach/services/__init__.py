@@ -1,0 +1,1 @@
+"""Services: one module per capability, running domain rules inside a transaction."""

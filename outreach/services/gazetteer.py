@@ -1,0 +1,149 @@
+"""Reading and correcting the gazetteer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from outreach.db import gazetteer as sql
+from outreach.db.database import Database
+from outreach.domain.errors import NotFound, VersionConflict
+from outreach.domain.gazetteer import (
+    District,
+    Okrug,
+    Page,
+    Region,
+    Village,
+    VillageFilter,
+    VillagePatch,
+)
+from outreach.services.clock import now_iso
+
+
+class VillagePage(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of villages; `total` counts every match, `next_offset` is null on the last page."""
+
+    items: list[Village]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+async def list_regions(db: Database) -> list[Region]:
+    """Every region."""
+    async with db.read() as tx:
+        return await sql.list_regions(tx)
+
+
+async def list_districts(db: Database) -> list[District]:
+    """Every district and city administration."""
+    async with db.read() as tx:
+        return await sql.list_districts(tx)
+
+
+async def get_district(db: Database, kato: str) -> District:
+    """One district; NotFound if there is none with that code."""
+    async with db.read() as tx:
+        found = await sql.list_districts(tx, kato)
+    if not found:
+        raise NotFound(f"no district {kato}")
+    return found[0]
+
+
+async def list_okrugs(db: Database, district: str | None = None) -> list[Okrug]:
+    """Rural okrugs, all or of one district."""
+    async with db.read() as tx:
+        return await sql.list_okrugs(tx, district=district)
+
+
+async def get_okrug(db: Database, kato: str) -> Okrug:
+    """One rural okrug; NotFound if there is none with that code."""
+    async with db.read() as tx:
+        found = await sql.list_okrugs(tx, kato=kato)
+    if not found:
+        raise NotFound(f"no rural okrug {kato}")
+    return found[0]
+
+
+async def list_villages(db: Database, where: VillageFilter, page: Page) -> VillagePage:
+    """A page of villages matching the filter."""
+    async with db.read() as tx:
+        items, total = await sql.list_villages(tx, where, limit=page.limit, offset=page.offset)
+    following = page.offset + len(items)
+    return VillagePage(
+        items=items,
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        next_offset=following if following < total else None,
+    )
+
+
+async def get_village(db: Database, kato: str) -> Village:
+    """One village; NotFound if there is none with that code."""
+    async with db.read() as tx:
+        village = await sql.get_village(tx, kato)
+    if village is None:
+        raise NotFound(f"no settlement {kato}")
+    return village
+
+
+def _patch_changes(village: Village, patch: VillagePatch) -> dict[str, tuple[Any, Any]]:
+    """field -> (old, new) for what the patch really changes."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    if patch.position is not msgspec.UNSET and patch.position != village.position:
+        changes["position"] = (village.position, patch.position)
+    if patch.population is not msgspec.UNSET and patch.population != village.population:
+        changes["population"] = (village.population, patch.population)
+    if (
+        patch.population_year is not msgspec.UNSET
+        and patch.population_year != village.population_year
+    ):
+        changes["population_year"] = (village.population_year, patch.population_year)
+    return changes
+
+
+def _columns(changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for field, (_, new) in changes.items():
+        if field == "position":
+            columns["lat"] = None if new is None else new.lat
+            columns["lon"] = None if new is None else new.lon
+            columns["coord_source"] = None if new is None else "coordinator correction"
+        else:
+            columns[field] = new
+            if field == "population":
+                columns["population_source"] = None if new is None else "coordinator correction"
+    return columns
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else msgspec.json.encode(value).decode()
+
+
+async def patch_village(db: Database, kato: str, patch: VillagePatch) -> Village:
+    """Correct a village's position or population; every changed field is kept in its history,
+    and later imports of the gazetteer will not overwrite it."""
+    async with db.write() as tx:
+        village = await sql.get_village(tx, kato)
+        if village is None:
+            raise NotFound(f"no settlement {kato}")
+        if patch.expected_version is not None and patch.expected_version != village.version:
+            raise VersionConflict(
+                f"settlement {kato} is at version {village.version}, "
+                f"not {patch.expected_version}: read it again and re-apply your correction",
+                details=[{"current_version": village.version}],
+            )
+        changes = _patch_changes(village, patch)
+        if not changes:
+            return village
+        now = now_iso()
+        await sql.update_village(tx, kato, _columns(changes), now)
+        for field, (old, new) in changes.items():
+            await sql.add_correction(tx, kato, field, _text(old), _text(new), now)
+        await sql.bump_version(tx)
+        updated = await sql.get_village(tx, kato)
+    assert updated is not None
+    return updated

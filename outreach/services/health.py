@@ -1,0 +1,36 @@
+"""The database's state as health checks report it."""
+
+from __future__ import annotations
+
+import msgspec
+
+from outreach.db import gazetteer as sql
+from outreach.db import migrate
+from outreach.db.database import Database
+
+
+class DatabaseState(msgspec.Struct, frozen=True, kw_only=True):
+    """Engine, schema versions and what the gazetteer holds; `error` says why it is unusable."""
+
+    engine: str = "sqlite"
+    schema_version: int | None = None
+    expected_schema_version: int = 0
+    gazetteer_version: int | None = None
+    counts: dict[str, int] = {}
+    error: str | None = None
+
+
+async def database_state(db: Database) -> DatabaseState:
+    """Read the state in one snapshot; a failure is reported, not raised."""
+    expected = migrate.latest()
+    try:
+        async with db.read() as tx:
+            schema = int(await tx.fetch_value("PRAGMA user_version"))
+            return DatabaseState(
+                schema_version=schema,
+                expected_schema_version=expected,
+                gazetteer_version=await sql.version(tx),
+                counts=await sql.counts(tx),
+            )
+    except Exception as exc:  # health must answer even when the database does not
+        return DatabaseState(expected_schema_version=expected, error=type(exc).__name__)
