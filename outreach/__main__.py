@@ -36,8 +36,9 @@ def _settings(**overrides: Any) -> Settings:
 
 def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     async def run() -> T:
-        db = Database(settings.database_path, busy_timeout_ms=settings.busy_timeout_ms,
-                      read_connections=1)
+        db = Database(
+            settings.database_path, busy_timeout_ms=settings.busy_timeout_ms, read_connections=1
+        )
         await db.open()
         try:
             return await work(db)
@@ -68,10 +69,15 @@ def main() -> None:
 @database_option
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8000).")
-@click.option("--no-gazetteer", is_flag=True, default=None,
-              help="Do not load the shipped Kyzylorda gazetteer into an empty database.")
-def serve(database_url: str | None, host: str | None, port: int | None,
-          no_gazetteer: bool | None) -> None:
+@click.option(
+    "--no-gazetteer",
+    is_flag=True,
+    default=None,
+    help="Do not load the shipped Kyzylorda gazetteer into an empty database.",
+)
+def serve(
+    database_url: str | None, host: str | None, port: int | None, no_gazetteer: bool | None
+) -> None:
     """Run the HTTP API and the field app.
 
     Migrates the database first, and loads the shipped Kyzylorda gazetteer into it when it
@@ -81,14 +87,27 @@ def serve(database_url: str | None, host: str | None, port: int | None,
 
     from outreach.app import create_app
 
-    settings = _settings(database_url=database_url, host=host, port=port,
-                         load_gazetteer=False if no_gazetteer else None)
+    settings = _settings(
+        database_url=database_url,
+        host=host,
+        port=port,
+        load_gazetteer=False if no_gazetteer else None,
+    )
     configure_logging(settings.log_level)
     app = create_app(settings)
-    click.echo(f"outreach {__version__}: http://{settings.host}:{settings.port}/ "
-               f"(database {settings.database_url})", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None,
-                access_log=False, server_header=False)
+    click.echo(
+        f"outreach {__version__}: http://{settings.host}:{settings.port}/ "
+        f"(database {settings.database_url})",
+        err=True,
+    )
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
 
 
 @main.command()
@@ -112,16 +131,24 @@ def migrate(database_url: str | None) -> None:
 
 @main.command("import-gazetteer")
 @click.argument("settlements", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--districts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Optional districts CSV (kato,name_kk,name_ru,name_en,center_name,"
-                   "center_lat,center_lon) giving names and centres.")
+@click.option(
+    "--districts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Optional districts CSV (kato,name_kk,name_ru,name_en,center_name,"
+    "center_lat,center_lon) giving names and centres.",
+)
 @click.option("--region-ru", help="The region's name in Russian (kept as is when omitted).")
 @click.option("--region-kk", help="The region's name in Kazakh.")
 @click.option("--region-en", help="The region's name in English.")
 @database_option
-def import_gazetteer(settlements: Path, districts: Path | None, region_ru: str | None,
-                     region_kk: str | None, region_en: str | None,
-                     database_url: str | None) -> None:
+def import_gazetteer(
+    settlements: Path,
+    districts: Path | None,
+    region_ru: str | None,
+    region_kk: str | None,
+    region_en: str | None,
+    database_url: str | None,
+) -> None:
     """Import a region's settlements from a CSV file in the columns of the shipped
     settlements.csv (kato, name_kk, name_ru, name_en, kind, district_kato, ...).
 
@@ -136,17 +163,18 @@ def import_gazetteer(settlements: Path, districts: Path | None, region_ru: str |
     district_bytes = districts.read_bytes() if districts else None
     names = Names(ru=region_ru, kk=region_kk, en=region_en) if region_ru else None
     try:
-        data = service.parse_files(settlement_bytes, district_bytes, names,
-                                   source=settlements.name)
+        data = service.parse_files(settlement_bytes, district_bytes, names, source=settlements.name)
     except DomainError as exc:
         for item in exc.details:
-            where = f"line {item.get('line')}" + (f", column {item['column']}" if item.get("column") else "")
+            where = f"line {item.get('line')}" + (
+                f", column {item['column']}" if item.get("column") else ""
+            )
             click.echo(f"{item.get('file')}: {where}: {item.get('message')}", err=True)
         raise click.ClickException(f"nothing imported: {exc.message}") from exc
     digest = service.file_digest(settlement_bytes, district_bytes or b"")
 
     async def work(db: Database) -> service.ImportSummary:
-        return await service.import_gazetteer(db, data, source=settlements.name, sha256=digest)
+        return await service.import_gazetteer(db, data, sha256=digest)
 
     summary = _with_db(settings, work)
     click.echo(

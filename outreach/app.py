@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router, get
-from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
 from outreach import __version__
+from outreach.api.deps import provide_db
 from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
 from outreach.api.health import HealthController
@@ -31,12 +31,6 @@ Every error is one JSON shape: `{"code", "message", "status", "details", "reques
 `code` is stable and meant for programs. Settlements, okrugs and districts are keyed by
 their 9-digit KATO code. Positions are WGS84 degrees; GeoJSON is `[longitude, latitude]`.
 """
-
-
-def provide_db(state: State) -> Database:
-    """The app's database, opened in the lifespan."""
-    db: Database = state.db
-    return db
 
 
 @get("/", include_in_schema=False)
@@ -89,5 +83,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Outreach", version=__version__, description=API_DESCRIPTION, path="/schema"
         ),
+        logging_config=None,  # `outreach serve` configures plain logging; see configure_logging
         debug=False,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -63,6 +64,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 raw[name] = value
         raw.update(overrides)
         try:
-            return msgspec.convert(raw, cls, strict=False)
+            settings = msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as exc:
-            raise SettingsError(f"invalid OUTREACH_* setting: {exc}") from exc
+            message = re.sub(r"\$\.(\w+)", lambda m: f"OUTREACH_{m.group(1).upper()}", str(exc))
+            raise SettingsError(f"invalid setting: {message}") from exc
+        settings.database_path  # noqa: B018 - refuses an unusable URL now, not at first use
+        return settings

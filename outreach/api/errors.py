@@ -41,8 +41,9 @@ _HTTP_CODES = {
 }
 
 
-def _response(request: Request[Any, Any, Any], body: ErrorBody, headers: dict[str, str] | None = None
-              ) -> Response[ErrorBody]:
+def _response(
+    request: Request[Any, Any, Any], body: ErrorBody, headers: dict[str, str] | None = None
+) -> Response[ErrorBody]:
     request_id = request.scope.get("state", {}).get("request_id")
     return Response(
         msgspec.structs.replace(body, request_id=request_id),
@@ -55,12 +56,14 @@ def _response(request: Request[Any, Any, Any], body: ErrorBody, headers: dict[st
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[ErrorBody]:
     """A rule of the domain refused the request."""
     status = _DOMAIN_STATUS.get(type(exc), 422 if isinstance(exc, InvalidInput) else 400)
-    return _response(request, ErrorBody(code=exc.code, message=exc.message, status=status,
-                                        details=exc.details))
+    return _response(
+        request, ErrorBody(code=exc.code, message=exc.message, status=status, details=exc.details)
+    )
 
 
-def validation_error(request: Request[Any, Any, Any], exc: ValidationException
-                     ) -> Response[ErrorBody]:
+def validation_error(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[ErrorBody]:
     """The request's body, query or path did not decode into the declared types."""
     extra = exc.extra if isinstance(exc.extra, list) else []
     details = [
@@ -68,30 +71,49 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException
         for item in extra
         if isinstance(item, dict)
     ]
-    return _response(request, ErrorBody(code="validation_failed", message=exc.detail,
-                                         status=400, details=details))
+    return _response(
+        request,
+        ErrorBody(code="validation_failed", message=exc.detail, status=400, details=details),
+    )
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
     """Routing and protocol errors: unknown path, wrong method, body too large, and so on."""
     status = exc.status_code
     code = _HTTP_CODES.get(status, "http_error")
-    return _response(request, ErrorBody(code=code, message=exc.detail, status=status),
-                     exc.headers)
+    return _response(request, ErrorBody(code=code, message=exc.detail, status=status), exc.headers)
+
+
+def undecodable_body(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    """The body decoder gave up: nesting too deep for it, or bytes that are not UTF-8."""
+    if isinstance(exc, RecursionError):
+        code, message = "body_too_deep", "the body is nested too deeply"
+    else:
+        code, message = "invalid_encoding", "the body is not valid UTF-8"
+    return _response(request, ErrorBody(code=code, message=message, status=400))
 
 
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
     """A bug: logged with the request id, answered without internals."""
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
-              exc_info=exc)
-    return _response(request, ErrorBody(code="internal_error", status=500,
-                                        message="internal error; the request id is in the logs"))
+    log.error(
+        "unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc
+    )
+    return _response(
+        request,
+        ErrorBody(
+            code="internal_error",
+            status=500,
+            message="internal error; the request id is in the logs",
+        ),
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    RecursionError: undecodable_body,
+    UnicodeDecodeError: undecodable_body,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
     Exception: internal_error,
 }

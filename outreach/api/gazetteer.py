@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from outreach.api.deps import DB
 from outreach.api.guards import coordinator_only
-from outreach.db.database import Database
 from outreach.domain import geojson
 from outreach.domain.gazetteer import (
     District,
@@ -56,10 +56,16 @@ OffsetQuery = Annotated[int, QueryParameter(ge=0, description="items to skip")]
 RegionNameQuery = Annotated[str | None, QueryParameter(max_length=200)]
 
 
-def _filter(district: str | None, okrug: str | None, kind: Kind | None,
-            quality: LocationQuality | None, q: str | None) -> VillageFilter:
-    return VillageFilter(district=district, okrug=okrug, kind=kind, location_quality=quality,
-                         query=q)
+def _filter(
+    district: str | None,
+    okrug: str | None,
+    kind: Kind | None,
+    quality: LocationQuality | None,
+    q: str | None,
+) -> VillageFilter:
+    return VillageFilter(
+        district=district, okrug=okrug, kind=kind, location_quality=quality, query=q
+    )
 
 
 class GazetteerController(Controller):
@@ -69,48 +75,49 @@ class GazetteerController(Controller):
     tags = ["gazetteer"]
 
     @get("/regions")
-    async def list_regions(self, db: Database) -> list[Region]:
+    async def list_regions(self, db: DB) -> list[Region]:
         """Every region (oblast) in the gazetteer."""
         return await service.list_regions(db)
 
     @get("/districts")
-    async def list_districts(self, db: Database) -> list[District]:
+    async def list_districts(self, db: DB) -> list[District]:
         """Every district and city administration, with its centre and its counts of okrugs
         and settlements."""
         return await service.list_districts(db)
 
     @get("/districts.geojson", media_type=geojson.GEOJSON_MEDIA_TYPE)
-    async def districts_geojson(self, db: Database) -> geojson.FeatureCollection:
+    async def districts_geojson(self, db: DB) -> geojson.FeatureCollection:
         """Districts as GeoJSON points at their administrative centres ([lon, lat])."""
         districts = await service.list_districts(db)
         return geojson.collection([geojson.district_feature(d) for d in districts])
 
     @get("/districts/{kato:str}")
-    async def get_district(self, db: Database, kato: KatoPath) -> District:
+    async def get_district(self, db: DB, kato: KatoPath) -> District:
         """One district by KATO code."""
         return await service.get_district(db, kato)
 
     @get("/okrugs")
-    async def list_okrugs(self, db: Database, district: DistrictQuery = None) -> list[Okrug]:
+    async def list_okrugs(self, db: DB, district: DistrictQuery = None) -> list[Okrug]:
         """Rural okrugs (and settlement administrations), all or of one district."""
         return await service.list_okrugs(db, district)
 
     @get("/okrugs.geojson", media_type=geojson.GEOJSON_MEDIA_TYPE)
-    async def okrugs_geojson(self, db: Database, district: DistrictQuery = None
-                             ) -> geojson.FeatureCollection:
+    async def okrugs_geojson(
+        self, db: DB, district: DistrictQuery = None
+    ) -> geojson.FeatureCollection:
         """Rural okrugs as GeoJSON points at their centre settlement (null geometry where that
         settlement has no surveyed position)."""
         okrugs = await service.list_okrugs(db, district)
         return geojson.collection([geojson.okrug_feature(o) for o in okrugs])
 
     @get("/okrugs/{kato:str}")
-    async def get_okrug(self, db: Database, kato: KatoPath) -> Okrug:
+    async def get_okrug(self, db: DB, kato: KatoPath) -> Okrug:
         """One rural okrug by KATO code."""
         return await service.get_okrug(db, kato)
 
     @get("/villages")
     async def list_villages(
-        self, db: Database, district: DistrictQuery = None, okrug: OkrugQuery = None,
+        self, db: DB, district: DistrictQuery = None, okrug: OkrugQuery = None,
         kind: KindQuery = None, quality: QualityQuery = None, q: SearchQuery = None,
         limit: LimitQuery = 100, offset: OffsetQuery = 0,
     ) -> service.VillagePage:  # fmt: skip
@@ -122,7 +129,7 @@ class GazetteerController(Controller):
 
     @get("/villages.geojson", media_type=geojson.GEOJSON_MEDIA_TYPE)
     async def villages_geojson(
-        self, db: Database, district: DistrictQuery = None, okrug: OkrugQuery = None,
+        self, db: DB, district: DistrictQuery = None, okrug: OkrugQuery = None,
         kind: KindQuery = None, quality: QualityQuery = None, q: SearchQuery = None,
         limit: Annotated[int, QueryParameter(ge=1, le=10_000)] = 10_000, offset: OffsetQuery = 0,
     ) -> geojson.FeatureCollection:  # fmt: skip
@@ -134,7 +141,7 @@ class GazetteerController(Controller):
         return geojson.collection([geojson.village_feature(v) for v in found.items])
 
     @get("/villages/{kato:str}")
-    async def get_village(self, db: Database, kato: KatoPath) -> Village:
+    async def get_village(self, db: DB, kato: KatoPath) -> Village:
         """One settlement by KATO code."""
         return await service.get_village(db, kato)
 
@@ -143,7 +150,7 @@ class GazetteerController(Controller):
         guards=[coordinator_only],
         opt={"body_media_type": "application/json"},
     )
-    async def patch_village(self, db: Database, kato: KatoPath, data: VillagePatch) -> Village:
+    async def patch_village(self, db: DB, kato: KatoPath, data: JSONBody[VillagePatch]) -> Village:
         """Correct a settlement's position or population (coordinators). Omitted fields stay;
         `null` clears one. Corrections are kept in the settlement's history and survive later
         imports of the gazetteer."""
@@ -163,7 +170,7 @@ class GazetteerImportController(Controller):
         opt={"body_media_type": "text/csv"},
     )
     async def import_csv(
-        self, db: Database, request: Request[None, None, None],
+        self, db: DB, request: Request[Any, Any, Any],
         region_kk: RegionNameQuery = None, region_ru: RegionNameQuery = None,
         region_en: RegionNameQuery = None,
     ) -> Response[gazetteer_import.ImportSummary]:  # fmt: skip
@@ -176,7 +183,7 @@ class GazetteerImportController(Controller):
         names = Names(ru=region_ru, kk=region_kk, en=region_en) if region_ru else None
         data = gazetteer_import.parse_files(body, region_names=names, source="upload.csv")
         summary = await gazetteer_import.import_gazetteer(
-            db, data, source="upload.csv", sha256=gazetteer_import.file_digest(body)
+            db, data, sha256=gazetteer_import.file_digest(body)
         )
         changed = summary.created or summary.updated or summary.districts_changed
         return Response(summary, status_code=HTTP_201_CREATED if changed else HTTP_200_OK)

@@ -9,8 +9,9 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 
-async def coordinator_only(connection: ASGIConnection[Any, Any, Any, Any],
-                           handler: BaseRouteHandler) -> None:
+async def coordinator_only(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """Admit coordinators only. Until sign-in exists every caller is let through; this is the
     one place the role check goes (see the accounts issue)."""
     return None

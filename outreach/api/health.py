@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Response, get
 
 from outreach import __version__
-from outreach.db.database import Database
+from outreach.api.deps import DB
 from outreach.services import health as service
 
 
@@ -28,7 +28,7 @@ class HealthController(Controller):
     tags = ["health"]
 
     @get("/")
-    async def health(self, db: Database) -> Response[Health]:
+    async def health(self, db: DB) -> Response[Health]:
         """Version and database state; 503 when the database is not usable."""
         state = await service.database_state(db)
         ok = state.error is None and state.schema_version == state.expected_schema_version

@@ -63,13 +63,17 @@ class Database:
     async def open(self) -> None:
         """Open the writer, apply pending migrations, then open the readers."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect(writer=True)
-        await self._writer.execute("PRAGMA journal_mode=WAL")
-        await migrate.apply(self._writer)
-        for _ in range(self._read_count):
-            reader = await self._connect(writer=False)
-            self._all_readers.append(reader)
-            self._readers.put_nowait(reader)
+        try:
+            self._writer = await self._connect(writer=True)
+            await self._writer.execute("PRAGMA journal_mode=WAL")
+            await migrate.apply(self._writer)
+            for _ in range(self._read_count):
+                reader = await self._connect(writer=False)
+                self._all_readers.append(reader)
+                self._readers.put_nowait(reader)
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Close every connection (the WAL is checkpointed by the last one)."""

@@ -84,8 +84,9 @@ async def list_districts(tx: Tx, kato: str | None = None) -> list[District]:
     ]
 
 
-async def list_okrugs(tx: Tx, *, district: str | None = None, kato: str | None = None
-                      ) -> list[Okrug]:
+async def list_okrugs(
+    tx: Tx, *, district: str | None = None, kato: str | None = None
+) -> list[Okrug]:
     """Okrugs, all or of one district (or the one named), with their settlement counts."""
     rows = await tx.fetch_all(
         """SELECT o.*, (SELECT count(*) FROM villages v WHERE v.okrug_kato = o.kato) AS n,
@@ -130,8 +131,9 @@ def _village_where(where: VillageFilter) -> tuple[str, dict[str, Any]]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-async def list_villages(tx: Tx, where: VillageFilter, *, limit: int, offset: int
-                        ) -> tuple[list[Village], int]:
+async def list_villages(
+    tx: Tx, where: VillageFilter, *, limit: int, offset: int
+) -> tuple[list[Village], int]:
     """One page of the villages matching `where`, in KATO order, and how many match in all."""
     sql_where, params = _village_where(where)
     total = await tx.fetch_value(
@@ -152,6 +154,12 @@ async def get_village(tx: Tx, kato: str) -> Village | None:
     return None if row is None else _village(row)
 
 
+async def district_centre(tx: Tx, kato: str) -> Position | None:
+    """The stored centre of a district."""
+    row = await tx.fetch_one("SELECT centre_lat, centre_lon FROM districts WHERE kato = ?", (kato,))
+    return None if row is None else _position(row[0], row[1])
+
+
 async def village_rows(tx: Tx, katos: list[str]) -> dict[str, dict[str, Any]]:
     """The stored columns of the named villages (those that exist), for comparing on import."""
     found: dict[str, dict[str, Any]] = {}
@@ -160,6 +168,27 @@ async def village_rows(tx: Tx, katos: list[str]) -> dict[str, dict[str, Any]]:
         marks = ",".join("?" * len(chunk))
         rows = await tx.fetch_all(f"SELECT * FROM villages WHERE kato IN ({marks})", chunk)
         found.update({row["kato"]: {col: row[col] for col in VILLAGE_COLUMNS} for row in rows})
+    return found
+
+
+async def positions_with_district_centres(
+    tx: Tx, katos: list[str]
+) -> list[tuple[str, Position, Position | None]]:
+    """(settlement, its position, its district's centre) for the named settlements that have a
+    position, as stored now."""
+    found = []
+    for start in range(0, len(katos), 500):
+        chunk = katos[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetch_all(
+            f"""SELECT v.kato, v.lat, v.lon, d.centre_lat, d.centre_lon
+                FROM villages AS v JOIN districts AS d ON d.kato = v.district_kato
+                WHERE v.lat IS NOT NULL AND v.kato IN ({marks})""",
+            chunk,
+        )
+        found += [
+            (row[0], Position(lat=row[1], lon=row[2]), _position(row[3], row[4])) for row in rows
+        ]
     return found
 
 
@@ -208,8 +237,9 @@ async def update_village(tx: Tx, kato: str, changes: dict[str, Any], now: str) -
     )
 
 
-async def add_correction(tx: Tx, kato: str, field: str, old: str | None, new: str | None,
-                         now: str) -> None:
+async def add_correction(
+    tx: Tx, kato: str, field: str, old: str | None, new: str | None, now: str
+) -> None:
     """Record a coordinator's correction of one field."""
     await tx.execute(
         "INSERT INTO village_corrections (village_kato, field, old_value, new_value, corrected_at)"
@@ -232,11 +262,13 @@ async def upsert_region(tx: Tx, region: Region, *, keep_names: bool) -> int:
 
 
 async def upsert_district(tx: Tx, region_kato: str, district: DistrictRecord) -> int:
-    """Add or update a district; return rows changed (0 when it is already so)."""
+    """Add or update a district; return rows changed (0 when it is already so). A district
+    derived from settlement rows alone only fills in a new one."""
     centre = district.centre
     values = (
         district.kato, region_kato, district.names.kk, district.names.ru, district.names.en,
         district.centre_name, centre.lat if centre else None, centre.lon if centre else None,
+        district.derived,
     )  # fmt: skip
     return await tx.execute(
         """INSERT INTO districts (kato, region_kato, name_kk, name_ru, name_en, centre_name,
@@ -246,7 +278,8 @@ async def upsert_district(tx: Tx, region_kato: str, district: DistrictRecord) ->
              name_ru = excluded.name_ru, name_en = excluded.name_en,
              centre_name = excluded.centre_name, centre_lat = excluded.centre_lat,
              centre_lon = excluded.centre_lon
-           WHERE (region_kato, name_kk, name_ru, name_en, centre_name, centre_lat, centre_lon)
+           WHERE NOT ? AND
+             (region_kato, name_kk, name_ru, name_en, centre_name, centre_lat, centre_lon)
              IS NOT (excluded.region_kato, excluded.name_kk, excluded.name_ru, excluded.name_en,
                      excluded.centre_name, excluded.centre_lat, excluded.centre_lon)""",
         values,
@@ -270,8 +303,7 @@ async def upsert_okrug(tx: Tx, okrug: OkrugRecord) -> int:
     )  # fmt: skip
 
 
-async def record_import(tx: Tx, source: str, sha256: str, counts: dict[str, int], now: str
-                        ) -> None:
+async def record_import(tx: Tx, source: str, sha256: str, counts: dict[str, int], now: str) -> None:
     """Keep a line of import history."""
     await tx.execute(
         "INSERT INTO gazetteer_imports (source, sha256, rows, created, updated, unchanged,"

@@ -119,9 +119,9 @@ class VillagePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     overwriting someone else's correction made in between.
     """
 
-    position: Position | None | msgspec.UnsetType = msgspec.UNSET
-    population: Population | None | msgspec.UnsetType = msgspec.UNSET
-    population_year: Year | None | msgspec.UnsetType = msgspec.UNSET
+    position: Position | msgspec.UnsetType | None = msgspec.UNSET
+    population: Population | msgspec.UnsetType | None = msgspec.UNSET
+    population_year: Year | msgspec.UnsetType | None = msgspec.UNSET
     expected_version: Annotated[int, Meta(ge=1)] | None = None
 
 

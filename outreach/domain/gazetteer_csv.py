@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import msgspec
@@ -27,8 +28,9 @@ MAX_TEXT = 300
 
 
 class SettlementRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """One settlement row of an import file."""
+    """One settlement row of an import file; `line` is where it stands in the file."""
 
+    line: int
     kato: str
     names: Names
     kind: Kind
@@ -42,12 +44,14 @@ class SettlementRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class DistrictRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """One district of an import file, with its centre where known."""
+    """One district of an import file, with its centre where known. `derived` when it comes
+    from the settlement rows alone (no districts file): then it only fills in a new district."""
 
     kato: str
     names: Names
     centre_name: str | None = None
     centre: Position | None = None
+    derived: bool = False
 
 
 class OkrugRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -62,6 +66,7 @@ class OkrugRecord(msgspec.Struct, frozen=True, kw_only=True):
 class GazetteerFile(msgspec.Struct, frozen=True, kw_only=True):
     """A whole import: one region's districts, okrugs and settlements."""
 
+    source: str
     region_kato: str
     region_names: Names | None
     districts: tuple[DistrictRecord, ...]
@@ -149,6 +154,9 @@ class _Row:
         if len(value) > MAX_TEXT:
             self.problems.add(self.line, column, f"longer than {MAX_TEXT} characters")
             return None
+        if any(unicodedata.category(char) == "Cc" for char in value):
+            self.problems.add(self.line, column, "contains control characters")
+            return None
         return value
 
     def kato(self, column: str, *, required: bool = True) -> str | None:
@@ -192,7 +200,7 @@ def parse_gazetteer(
     region_names: Names | None = None,
     source: str = "settlements.csv",
 ) -> GazetteerFile:
-    """Parse and check a whole import; raise InvalidGazetteerFile naming every bad line and column."""
+    """Parse and check a whole import; InvalidGazetteerFile names every bad line and column."""
     district_problems = _Problems("districts.csv")
     districts_given = (
         _parse_districts(districts_text, district_problems) if districts_text is not None else {}
@@ -229,9 +237,10 @@ def parse_gazetteer(
         for o in okrugs.values()
     )
     return GazetteerFile(
+        source=source,
+        districts=tuple(_with_centre(d, settlements.values()) for d in districts.values()),
         region_kato=region_kato,
         region_names=region_names,
-        districts=tuple(districts.values()),
         okrugs=okrug_list,
         settlements=tuple(settlements.values()),
     )
@@ -254,9 +263,10 @@ def _settlement(row: _Row) -> SettlementRecord | None:
         row.text("rural_okrug_ru", required=True)
     row.text("district_ru", required=True)
     record = SettlementRecord(
+        line=row.line,
         kato=kato or "",
         names=Names(ru=name_ru or "", kk=row.text("name_kk"), en=row.text("name_en")),
-        kind=kind if kind in KINDS else "village",  # type: ignore[arg-type]
+        kind=kind if kind in KINDS else "village",
         district_kato=district or "",
         okrug_kato=okrug,
         position=row.position("lat", "lon"),
@@ -280,6 +290,7 @@ def _collect_district(
         districts[record.district_kato] = given.get(record.district_kato) or DistrictRecord(
             kato=record.district_kato,
             names=msgspec.structs.replace(names, en=_english(names, "район", "District")),
+            derived=True,
         )
     elif record.district_kato not in given and known.names.ru != names.ru:
         row.problems.add(row.line, "district_ru", f"{names.ru!r} differs from {known.names.ru!r}")
@@ -301,6 +312,22 @@ def _collect_okrug(row: _Row, record: SettlementRecord, okrugs: dict[str, OkrugR
         row.problems.add(
             row.line, "rural_okrug_ru", f"{names.ru!r} differs from {known.names.ru!r}"
         )
+
+
+def _with_centre(
+    district: DistrictRecord, settlements: Iterable[SettlementRecord]
+) -> DistrictRecord:
+    """A derived district's centre: its located city, else its located town."""
+    if district.centre is not None or not district.derived:
+        return district
+    located = [s for s in settlements if s.district_kato == district.kato and s.position]
+    for kind in ("city", "town"):
+        for settlement in sorted(located, key=lambda s: s.kato):
+            if settlement.kind == kind:
+                return msgspec.structs.replace(
+                    district, centre=settlement.position, centre_name=settlement.names.ru
+                )
+    return district
 
 
 def _english(names: Names, russian_suffix: str, english_suffix: str) -> str:

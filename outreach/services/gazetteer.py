@@ -8,7 +8,7 @@ import msgspec
 
 from outreach.db import gazetteer as sql
 from outreach.db.database import Database
-from outreach.domain.errors import NotFound, VersionConflict
+from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.domain.gazetteer import (
     District,
     Okrug,
@@ -18,6 +18,7 @@ from outreach.domain.gazetteer import (
     VillageFilter,
     VillagePatch,
 )
+from outreach.domain.plausibility import implausibility
 from outreach.services.clock import now_iso
 
 
@@ -139,6 +140,10 @@ async def patch_village(db: Database, kato: str, patch: VillagePatch) -> Village
         changes = _patch_changes(village, patch)
         if not changes:
             return village
+        if "position" in changes:
+            centre = await sql.district_centre(tx, village.district_kato)
+            if why := implausibility(changes["position"][1], centre):
+                raise InvalidInput(why, details=[{"field": "position", "message": why}])
         now = now_iso()
         await sql.update_village(tx, kato, _columns(changes), now)
         for field, (old, new) in changes.items():

@@ -10,8 +10,10 @@ import msgspec
 from outreach.config import KYZYLORDA_DIR
 from outreach.db import gazetteer as sql
 from outreach.db.database import Database, Tx
+from outreach.domain.errors import InvalidGazetteerFile
 from outreach.domain.gazetteer import Names, Region
 from outreach.domain.gazetteer_csv import GazetteerFile, decode_text, parse_gazetteer
+from outreach.domain.plausibility import implausibility
 from outreach.services.clock import now_iso
 
 # Columns an import leaves alone once a coordinator has corrected the field they belong to.
@@ -36,9 +38,12 @@ class ImportSummary(msgspec.Struct, frozen=True, kw_only=True):
     gazetteer_version: int
 
 
-def parse_files(settlements: bytes, districts: bytes | None = None,
-                region_names: Names | None = None, source: str = "settlements.csv"
-                ) -> GazetteerFile:
+def parse_files(
+    settlements: bytes,
+    districts: bytes | None = None,
+    region_names: Names | None = None,
+    source: str = "settlements.csv",
+) -> GazetteerFile:
     """Decode and parse uploaded files; InvalidGazetteerFile names every bad line and column."""
     return parse_gazetteer(
         decode_text(settlements, source),
@@ -48,14 +53,13 @@ def parse_files(settlements: bytes, districts: bytes | None = None,
     )
 
 
-async def import_gazetteer(db: Database, data: GazetteerFile, *, source: str, sha256: str
-                           ) -> ImportSummary:
+async def import_gazetteer(db: Database, data: GazetteerFile, *, sha256: str) -> ImportSummary:
     """Create or update every object of the file, all in one transaction."""
     async with db.write() as tx:
-        return await _import(tx, data, source=source, sha256=sha256)
+        return await _import(tx, data, sha256=sha256)
 
 
-async def _import(tx: Tx, data: GazetteerFile, *, source: str, sha256: str) -> ImportSummary:
+async def _import(tx: Tx, data: GazetteerFile, *, sha256: str) -> ImportSummary:
     now = now_iso()
     names = data.region_names or Names(ru=f"Region {data.region_kato}")
     region = Region(kato=data.region_kato, names=names)
@@ -87,16 +91,38 @@ async def _import(tx: Tx, data: GazetteerFile, *, source: str, sha256: str) -> I
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
+    await _check_positions(tx, data)
     changed += districts_changed + okrugs_changed + counts["created"] + counts["updated"]
     if changed:
-        await sql.record_import(tx, source, sha256, counts, now)
+        await sql.record_import(tx, data.source, sha256, counts, now)
         version = await sql.bump_version(tx)
     else:
         version = await sql.version(tx)
     return ImportSummary(
-        source=source, kept_corrections=kept, districts_changed=districts_changed,
+        source=data.source, kept_corrections=kept, districts_changed=districts_changed,
         okrugs_changed=okrugs_changed, gazetteer_version=version, **counts,
     )  # fmt: skip
+
+
+async def _check_positions(tx: Tx, data: GazetteerFile) -> None:
+    """After the writes, inside the transaction: every imported position must be plausible
+    against its district's centre as stored now (which the same file may have changed)."""
+    lines = {record.kato: record.line for record in data.settlements}
+    stored = await sql.positions_with_district_centres(tx, list(lines))
+    problems: list[dict[str, Any]] = sorted(
+        (
+            {"file": data.source, "line": lines[kato], "column": "lat", "message": why}
+            for kato, position, centre in stored
+            if (why := implausibility(position, centre))
+        ),
+        key=lambda item: int(item["line"]),
+    )
+    if problems:
+        first = problems[0]
+        raise InvalidGazetteerFile(
+            f"{first['file']}: line {first['line']}, column lat: {first['message']}",
+            details=problems,
+        )
 
 
 def packaged_kyzylorda() -> tuple[GazetteerFile, str]:
@@ -117,10 +143,9 @@ async def load_packaged_if_empty(db: Database) -> ImportSummary | None:
     async with db.write() as tx:
         if (await sql.counts(tx))["settlements"]:
             return None  # another process loaded it in between
-        return await _import(tx, data, source="kyzylorda/settlements.csv", sha256=digest)
+        return await _import(tx, data, sha256=digest)
 
 
 def file_digest(*parts: bytes) -> str:
     """SHA-256 of an import's files, kept in the import history."""
     return hashlib.sha256(b"".join(parts)).hexdigest()
-

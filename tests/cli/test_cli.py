@@ -1,0 +1,73 @@
+"""The `outreach` command, run as a user would: in its own process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import DISTRICTS_CSV, SETTLEMENTS_CSV
+from tests.dbstate import dump, scalar
+from tests.synthetic import make_rows, to_csv
+
+
+def outreach(*args: str, db_path: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if db_path is not None:
+        env["OUTREACH_DATABASE_URL"] = f"sqlite:///{db_path}"
+    return subprocess.run([sys.executable, "-m", "outreach", *args], env=env, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+
+
+def test_help_explains_every_command() -> None:
+    result = outreach("--help")
+    assert result.returncode == 0
+    for command in ("serve", "migrate", "import-gazetteer"):
+        assert command in result.stdout
+        sub = outreach(command, "--help")
+        assert sub.returncode == 0 and len(sub.stdout.splitlines()) > 5
+
+
+def test_migrate_twice_is_idempotent(db_path) -> None:
+    first = outreach("migrate", db_path=db_path)
+    second = outreach("migrate", db_path=db_path)
+    assert first.returncode == second.returncode == 0
+    assert "schema version 1" in second.stdout
+
+
+def test_import_gazetteer_counts_equal_the_csv_and_repeat_changes_nothing(db_path) -> None:
+    result = outreach("import-gazetteer", str(SETTLEMENTS_CSV), "--districts", str(DISTRICTS_CSV),
+                      "--region-ru", "Кызылординская область", db_path=db_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "298 settlements: 298 created" in result.stdout
+    assert scalar(db_path, "SELECT count(*) FROM villages") == 298
+    assert scalar(db_path, "SELECT count(*) FROM districts") == 9
+    before = dump(db_path)
+    again = outreach("import-gazetteer", str(SETTLEMENTS_CSV), "--districts", str(DISTRICTS_CSV),
+                     db_path=db_path)  # fmt: skip
+    assert "0 created, 0 updated, 298 unchanged" in again.stdout
+    assert dump(db_path) == before
+
+
+def test_import_bad_file_names_line_and_column_and_changes_nothing(db_path, tmp_path) -> None:
+    outreach("import-gazetteer", str(SETTLEMENTS_CSV), db_path=db_path)
+    before = dump(db_path)
+    rows = make_rows("991100000")
+    rows[3]["lat"] = "44,5"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(to_csv(rows))
+    result = outreach("import-gazetteer", str(bad), db_path=db_path)
+    assert result.returncode == 1
+    assert "bad.csv: line 5, column lat" in result.stderr
+    assert "nothing imported" in result.stderr
+    assert dump(db_path) == before
+
+
+def test_bad_setting_is_a_clear_usage_error(db_path) -> None:
+    env_result = subprocess.run(
+        [sys.executable, "-m", "outreach", "migrate"], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "OUTREACH_DATABASE_URL": "mysql://x"},
+    )  # fmt: skip
+    assert env_result.returncode == 2
+    assert "OUTREACH_DATABASE_URL" in env_result.stderr
