@@ -1,1 +1,1 @@
-"""Distances, travel times and meeting groups: pure, synchronous, deterministic; never imports outreach."""
+"""Distances, travel times and meeting groups: pure and deterministic; never imports outreach."""
