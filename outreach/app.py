@@ -6,9 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import swagger_ui_bundle  # type: ignore[import-untyped]
 from litestar import Litestar, Router, get
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
@@ -37,6 +39,23 @@ their 9-digit KATO code. Positions are WGS84 degrees; GeoJSON is `[longitude, la
 async def root() -> Redirect:
     """The field app lives under /app/."""
     return Redirect(path="/app/")
+
+
+SCHEMA_ASSETS = "/schema-assets"
+
+
+def openapi_config() -> OpenAPIConfig:
+    """OpenAPI JSON at /schema/openapi.json and Swagger UI at /schema, from local files only."""
+    swagger = SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{SCHEMA_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{SCHEMA_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{SCHEMA_ASSETS}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{SCHEMA_ASSETS}/favicon-32x32.png'>",
+    )
+    return OpenAPIConfig(title="Outreach", version=__version__, description=API_DESCRIPTION,
+                         path="/schema", render_plugins=[swagger],
+                         use_handler_docstrings=True)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -73,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(
                 path="/app", directories=[settings.static_path], html_mode=True, name="pwa"
             ),
+            create_static_files_router(
+                path=SCHEMA_ASSETS, directories=[swagger_ui_bundle.swagger_ui_path], name="docs"
+            ),
         ],
         dependencies={"db": Provide(provide_db, sync_to_thread=False)},
         lifespan=[database],
@@ -80,9 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=check_body_media_type,
         middleware=[request_id_middleware],
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(
-            title="Outreach", version=__version__, description=API_DESCRIPTION, path="/schema"
-        ),
+        openapi_config=openapi_config(),
         logging_config=None,  # `outreach serve` configures plain logging; see configure_logging
         debug=False,
     )
