@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
+from contextlib import closing
 
 import httpx
 
@@ -56,7 +57,7 @@ async def test_concurrent_writes_keep_exactly_the_acknowledged_ones(live_server)
     live_server.process.wait()
     live_server.process = None
 
-    with sqlite3.connect(live_server.db_path) as conn:
+    with closing(sqlite3.connect(live_server.db_path)) as conn:
         stored = dict(conn.execute("SELECT kato, name_ru FROM villages").fetchall())
         districts = {row[0] for row in conn.execute("SELECT kato FROM districts")}
         okrugs = {row[0] for row in conn.execute("SELECT kato FROM okrugs")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -11,7 +12,7 @@ from outreach.db.database import Database
 
 
 def schema(db_path) -> list[tuple]:
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn:
         return conn.execute("SELECT sql FROM sqlite_master").fetchall()
 
 
@@ -29,7 +30,7 @@ async def test_migrations_apply_once_and_are_idempotent(db_path) -> None:
 
 
 async def test_database_newer_than_program_is_refused(db_path) -> None:
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn:
         conn.execute(f"PRAGMA user_version = {migrate.latest() + 1}")
     with pytest.raises(migrate.MigrationError, match="newer than this program"):
         await Database(db_path).open()
