@@ -165,6 +165,8 @@ def _attach_approximate(approximate: list[Site], drafts: list[Draft], policy: Gr
             continue
         best = min(same_okrug, key=lambda i: _join_preference(drafts[i][0], site, travel))
         hub, members, proven, reason = drafts[best]
+        # a hub out of reach of every located village is no longer alone once others join
+        reason = None if reason == "beyond_max_distance" else reason
         drafts[best] = (hub, [*members, site], proven, reason)
     for key in sorted(orphans):
         members = orphans[key]

@@ -184,5 +184,71 @@ def import_gazetteer(
     )
 
 
+@main.command()
+@click.option(
+    "--district",
+    "districts",
+    multiple=True,
+    metavar="KATO|NAME",
+    help="A district by KATO code or by name in any language (repeatable); "
+    "all districts when omitted.",
+)
+@click.option(
+    "--max-km",
+    type=float,
+    default=15.0,
+    show_default=True,
+    help="Largest road distance from a village to its meeting.",
+)
+@click.option(
+    "--cross-okrug", is_flag=True, help="Let a meeting gather villages of several okrugs."
+)
+@click.option("--max-attendance", type=int, help="Cap on expected attendance per meeting.")
+@click.option(
+    "--turnout",
+    type=float,
+    default=0.3,
+    show_default=True,
+    help="Share of residents expected at a meeting.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "districts", "json"]),
+    default="table",
+    show_default=True,
+    help="table: one line per meeting; districts: a Markdown table per district; "
+    "json: the API's preview.",
+)
+@database_option
+def groups(
+    districts: tuple[str, ...],
+    max_km: float,
+    cross_okrug: bool,
+    max_attendance: int | None,
+    turnout: float,
+    output: str,
+    database_url: str | None,
+) -> None:
+    """Preview meeting groups: which villages gather at which hub village.
+
+    Works on the database (loading the shipped Kyzylorda gazetteer into an empty one); stores
+    nothing. Example: outreach groups --district Aral --max-km 15
+    """
+    from outreach.cli_groups import run_groups
+
+    settings = _settings(database_url=database_url)
+    try:
+        text = _with_db(
+            settings,
+            lambda db: run_groups(
+                db, settings, list(districts), max_km, cross_okrug, max_attendance, turnout, output
+            ),
+        )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(text)
+
+
 if __name__ == "__main__":
     main()

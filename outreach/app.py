@@ -15,14 +15,16 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
 from outreach import __version__
-from outreach.api.deps import provide_db
+from outreach.api.deps import provide_db, provide_geo
 from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
+from outreach.api.grouping import GroupingController
 from outreach.api.health import HealthController
 from outreach.api.requests import check_body_media_type, request_id_middleware
 from outreach.config import Settings
 from outreach.db.database import Database
 from outreach.services.gazetteer_import import load_packaged_if_empty
+from outreach.services.grouping import GeoCache
 
 log = logging.getLogger("outreach")
 
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if settings.load_gazetteer and (summary := await load_packaged_if_empty(db)):
                 log.info("loaded the Kyzylorda gazetteer: %d settlements", summary.rows)
             app.state.db = db
+            app.state.geo = GeoCache(settings)
             yield
         finally:
             await db.close()
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             root,
             HealthController,
             GazetteerController,
+            GroupingController,
             imports,
             create_static_files_router(
                 path="/app", directories=[settings.static_path], html_mode=True, name="pwa"
@@ -96,7 +100,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 path=SCHEMA_ASSETS, directories=[swagger_ui_bundle.swagger_ui_path], name="docs"
             ),
         ],
-        dependencies={"db": Provide(provide_db, sync_to_thread=False)},
+        dependencies={
+            "db": Provide(provide_db, sync_to_thread=False),
+            "geo": Provide(provide_geo, sync_to_thread=False),
+        },
         lifespan=[database],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_body_media_type,

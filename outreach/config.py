@@ -21,6 +21,16 @@ class SettingsError(ValueError):
     """An OUTREACH_* variable has a value the service cannot use."""
 
 
+Kato = Annotated[str, Meta(pattern=r"^[0-9]{9}$")]
+
+
+class TravelOverride(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A district's own road detour factor and average speed (either may be omitted)."""
+
+    detour_factor: Annotated[float, Meta(ge=1, le=5)] | None = None
+    speed_kmh: Annotated[float, Meta(gt=0, le=200)] | None = None
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the service can be configured with; see the README's configuration table."""
 
@@ -34,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_import_bytes: Annotated[int, Meta(ge=1024)] = 16_777_216
     log_level: LogLevel = "info"
     static_dir: str = ""
+    detour_factor: Annotated[float, Meta(ge=1, le=5)] = 1.3
+    speed_kmh: Annotated[float, Meta(gt=0, le=200)] = 60.0
+    district_travel: str = ""
 
     @property
     def database_path(self) -> Path:
@@ -44,6 +57,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"OUTREACH_DATABASE_URL must start with {prefix!r}, got {self.database_url!r}"
             )
         return Path(self.database_url[len(prefix) :])
+
+    @property
+    def district_travel_overrides(self) -> dict[str, TravelOverride]:
+        """Per-district travel settings from `district_travel`, a JSON object such as
+        {"433200000": {"detour_factor": 1.5, "speed_kmh": 45}} (KATO code -> settings)."""
+        if not self.district_travel:
+            return {}
+        try:
+            return msgspec.json.decode(self.district_travel, type=dict[Kato, TravelOverride])
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise SettingsError(f"invalid setting OUTREACH_DISTRICT_TRAVEL: {exc}") from exc
 
     @property
     def static_path(self) -> Path:
@@ -68,5 +92,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         except msgspec.ValidationError as exc:
             message = re.sub(r"\$\.(\w+)", lambda m: f"OUTREACH_{m.group(1).upper()}", str(exc))
             raise SettingsError(f"invalid setting: {message}") from exc
-        settings.database_path  # noqa: B018 - refuses an unusable URL now, not at first use
+        # refuse unusable values now, not at first use
+        settings.database_path  # noqa: B018
+        settings.district_travel_overrides  # noqa: B018
         return settings

@@ -6,11 +6,19 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 
 from outreach.db.database import Database
+from outreach.services.grouping import GeoCache
 
 DB = NamedDependency[Database]
+Geo = NamedDependency[GeoCache]
 
 
 def provide_db(state: State) -> Database:
     """The app's database, opened in the lifespan."""
     db: Database = state.db
     return db
+
+
+def provide_geo(state: State) -> GeoCache:
+    """The travel model and distance cache, made once in the lifespan."""
+    geo: GeoCache = state.geo
+    return geo

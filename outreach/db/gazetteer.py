@@ -10,6 +10,7 @@ from outreach.domain.gazetteer import (
     District,
     Names,
     Okrug,
+    PlanningSite,
     Position,
     Region,
     Village,
@@ -332,3 +333,31 @@ async def counts(tx: Tx) -> dict[str, int]:
     )
     assert row is not None
     return {"regions": row[0], "districts": row[1], "okrugs": row[2], "settlements": row[3]}
+
+
+async def planning_sites(tx: Tx, districts: list[str]) -> list[PlanningSite]:
+    """Settlements with what grouping needs (best position, quality, okrug, population,
+    whether it is its okrug's centre), of the named districts or of all."""
+    marks = ",".join("?" * len(districts))
+    where = f"WHERE v.district_kato IN ({marks})" if districts else ""
+    rows = await tx.fetch_all(
+        f"""SELECT v.kato, v.district_kato, v.okrug_kato, v.name_kk, v.name_ru, v.name_en,
+                   v.kind, v.population, l.location_quality,
+                   coalesce(v.lat, l.fallback_lat) AS lat, coalesce(v.lon, l.fallback_lon) AS lon,
+                   (o.centre_kato = v.kato) AS is_okrug_centre
+            FROM villages AS v
+            JOIN village_locations AS l ON l.kato = v.kato
+            LEFT JOIN okrugs AS o ON o.kato = v.okrug_kato
+            {where} ORDER BY v.kato""",
+        districts,
+    )
+    return [
+        PlanningSite(
+            kato=row["kato"], names=_names(row), kind=row["kind"],
+            district_kato=row["district_kato"], okrug_kato=row["okrug_kato"],
+            position=_position(row["lat"], row["lon"]),
+            location_quality=row["location_quality"], population=row["population"],
+            is_okrug_centre=bool(row["is_okrug_centre"]),
+        )
+        for row in rows
+    ]  # fmt: skip

@@ -102,6 +102,21 @@ class Village(msgspec.Struct, frozen=True, kw_only=True):
         return self.position or self.fallback_position
 
 
+class PlanningSite(msgspec.Struct, frozen=True, kw_only=True):
+    """A settlement as planning sees it: `position` is the surveyed one or, when
+    `location_quality` is not `exact`, the fallback (null when `unknown`)."""
+
+    kato: Kato
+    names: Names
+    kind: Kind
+    district_kato: Kato
+    okrug_kato: Kato | None
+    position: Position | None
+    location_quality: LocationQuality
+    population: Population | None
+    is_okrug_centre: bool
+
+
 class VillageFilter(msgspec.Struct, frozen=True, kw_only=True):
     """Which villages a list asks for; all conditions must hold."""
 

@@ -15,11 +15,17 @@ class PointGeometry(msgspec.Struct, frozen=True, tag="Point", tag_field="type"):
     coordinates: tuple[float, float]
 
 
+class LineStringGeometry(msgspec.Struct, frozen=True, tag="LineString", tag_field="type"):
+    """A GeoJSON line: `coordinates` is a list of [longitude, latitude]."""
+
+    coordinates: list[tuple[float, float]]
+
+
 class Feature(msgspec.Struct, frozen=True, tag="Feature", tag_field="type"):
     """A GeoJSON feature; `geometry` is null when no position is known at all."""
 
     id: str
-    geometry: PointGeometry | None
+    geometry: PointGeometry | LineStringGeometry | None
     properties: dict[str, Any]
 
 
@@ -55,6 +61,11 @@ def okrug_feature(okrug: Okrug) -> Feature:
     properties = msgspec.to_builtins(okrug)
     properties.pop("centre")
     return Feature(id=okrug.kato, geometry=point(okrug.centre), properties=properties)
+
+
+def link(start: Position, end: Position) -> LineStringGeometry:
+    """A straight GeoJSON line between two positions."""
+    return LineStringGeometry(coordinates=[(start.lon, start.lat), (end.lon, end.lat)])
 
 
 def collection(features: list[Feature]) -> FeatureCollection:

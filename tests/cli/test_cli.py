@@ -71,3 +71,18 @@ def test_bad_setting_is_a_clear_usage_error(db_path) -> None:
     )  # fmt: skip
     assert env_result.returncode == 2
     assert "OUTREACH_DATABASE_URL" in env_result.stderr
+
+
+def test_groups_prints_meetings_and_district_table(db_path) -> None:
+    lines = outreach("groups", "--district", "Aral", "--max-km", "15", db_path=db_path)
+    assert lines.returncode == 0, lines.stderr
+    assert "meetings for 58 settlements" in lines.stdout
+    table = outreach("groups", "--format", "districts", db_path=db_path)
+    assert "| **all** | 298 |" in table.stdout
+    assert len(table.stdout.strip().splitlines()) == 12  # header, rule, nine districts, total
+
+
+def test_groups_with_ambiguous_district_name_is_refused(db_path) -> None:
+    result = outreach("groups", "--district", "Ж", db_path=db_path)
+    assert result.returncode == 1
+    assert "use a KATO code" in result.stderr
