@@ -1,0 +1,1 @@
+"""Campaign planning: which team holds which meeting, on which day, in what order."""

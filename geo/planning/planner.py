@@ -1,0 +1,112 @@
+"""The planner: OR-Tools' vehicle-routing solver fills the skeleton's team-days with meetings.
+
+Every team-day of the skeleton is a vehicle that starts where the team woke and ends where it
+must sleep (base or lodging); a time dimension holds travel plus meeting durations inside the
+working day; every meeting may be left out at a penalty far above any road distance, so the
+solver places as many as fit and then minimises road metres. Each team-day is charged its
+start-to-end drive even when empty (a trip's drive out and back is real); trips left without
+any meeting are dropped afterwards. Day trips carry a small fixed cost growing with each
+team's days, so that between plans of equal road the load is balanced and the season ends
+earlier.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from geo.planning.schedule import assemble
+from geo.planning.skeleton import Slot, anchors, build_slots
+from geo.planning.types import Plan, PlanningProblem, Unplaced, UnplacedReason
+
+DROP_PENALTY = 100_000_000  # metres: placing a meeting always beats saving road
+DAY_COST_M = 10  # metres per day of a team's season: small beside any real road
+
+
+def plan_campaign(problem: PlanningProblem) -> Plan:
+    """A plan for the whole season: deterministic for the same problem."""
+    started = time.perf_counter()
+    slots = build_slots(problem)
+    routes, status = _solve(problem, slots) if slots and problem.meetings else ({}, "empty")
+    placed = {m for route in routes.values() for m in route}
+    unplaced = [_unplaced(problem, m.id) for m in problem.meetings if m.id not in placed]
+    return assemble(problem, slots, routes, unplaced, status, time.perf_counter() - started)
+
+
+def _solve(problem: PlanningProblem, slots: list[Slot]) -> tuple[dict[int, list[str]], str]:
+    depots = sorted({s.start for s in slots} | {s.end for s in slots})
+    nodes = depots + [m.location for m in problem.meetings]
+    first_meeting = len(depots)
+    duration = [0] * len(depots) + [m.duration_s for m in problem.meetings]
+    manager = pywrapcp.RoutingIndexManager(
+        len(nodes), len(slots),
+        [depots.index(s.start) for s in slots], [depots.index(s.end) for s in slots],
+    )  # fmt: skip
+    routing = pywrapcp.RoutingModel(manager)
+    road = routing.RegisterTransitMatrix(
+        [[round(problem.road_m[a][b]) for b in nodes] for a in nodes]
+    )
+    routing.SetArcCostEvaluatorOfAllVehicles(road)
+    minutes = routing.RegisterTransitMatrix([
+        [round(problem.travel_s[a][b]) + duration[i] for b in nodes] for i, a in enumerate(nodes)
+    ])  # fmt: skip
+    day_s = problem.day_end_s - problem.day_start_s
+    routing.AddDimension(minutes, day_s, day_s, True, "time")
+    rank: dict[str, int] = {}
+    for vehicle, slot in enumerate(slots):
+        if slot.start != slot.end:  # a trip's drive out and back happens, whatever it holds
+            routing.SetVehicleUsedWhenEmpty(True, vehicle)
+        else:  # a day trip costs a little more the later it is in its team's season:
+            # ties in road distance go to the less busy team and the earlier date
+            rank[slot.team_id] = rank.get(slot.team_id, 0) + 1
+            routing.SetFixedCostOfVehicle(DAY_COST_M * rank[slot.team_id], vehicle)
+    for offset, meeting in enumerate(problem.meetings):
+        index = manager.NodeToIndex(first_meeting + offset)
+        routing.AddDisjunction([index], DROP_PENALTY)
+        if meeting.pin_team and meeting.pin_date:
+            allowed = [v for v, s in enumerate(slots)
+                       if s.team_id == meeting.pin_team and s.date == meeting.pin_date]  # fmt: skip
+            routing.VehicleVar(index).SetValues([-1, *allowed])
+    solution = routing.SolveWithParameters(_parameters(problem))
+    if solution is None:
+        return {}, "no_solution"
+    routes: dict[int, list[str]] = {}
+    for vehicle in range(len(slots)):
+        index = routing.Start(vehicle)
+        visits = []
+        while not routing.IsEnd(index):
+            node = manager.IndexToNode(index)
+            if node >= first_meeting:
+                visits.append(problem.meetings[node - first_meeting].id)
+            index = solution.Value(routing.NextVar(index))
+        routes[vehicle] = visits
+    return routes, "solved"
+
+
+def _parameters(problem: PlanningProblem) -> pywrapcp.DefaultRoutingSearchParameters:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    # greedy descent stops at a local optimum, so the same input gives the same plan; the
+    # time limit only guards against a pathological instance
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    params.time_limit.FromMilliseconds(int(problem.time_limit_s * 1000))
+    return params
+
+
+def _unplaced(problem: PlanningProblem, meeting_id: str) -> Unplaced:
+    meeting = next(m for m in problem.meetings if m.id == meeting_id)
+    day_s = problem.day_end_s - problem.day_start_s
+    places = sorted({t.base for t in problem.teams} | set(problem.lodgings))
+    shortest = min(problem.travel_s[a][meeting.location] + problem.travel_s[meeting.location][b]
+                   for a in places for b in places)  # fmt: skip
+    if shortest + meeting.duration_s > day_s:
+        return Unplaced(meeting_id=meeting_id, reason="too_far_for_a_day", extra_team_days=0)
+    anchor = anchors(problem)[meeting_id]
+    work = meeting.duration_s + 2 * problem.travel_s[anchor][meeting.location]
+    reason: UnplacedReason = "pinned_day_full" if meeting.pin_team else "no_capacity"
+    return Unplaced(meeting_id=meeting_id, reason=reason,
+                    extra_team_days=max(1, math.ceil(work / day_s)))  # fmt: skip

@@ -1,0 +1,112 @@
+"""The skeleton of a plan: which team works where on which date, before any meeting is placed.
+
+Each meeting belongs to the area of its nearest anchor (a base or a lodging). Areas are handed,
+largest first, to the team with the fewest days so far, as trips of consecutive working days
+inside one run of working days (never across a day off) and at most `max_trip_days` long: out
+from the base on the first day, nights at the area's lodging, back to the base on the last day.
+Areas around a base are worked as day trips. The routing solver then fills these team-days.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+
+import msgspec
+
+from geo.planning.calendar import blocks, working_days
+from geo.planning.types import PlanningProblem
+
+# share of a working day that meetings and travel inside an area are expected to fill
+DAY_FILL = 0.75
+
+
+class Slot(msgspec.Struct, frozen=True, kw_only=True):
+    """A team-day to fill: where the team wakes and where it must sleep; `trip` groups the
+    days of one trip."""
+
+    team_id: str
+    date: date
+    start: int
+    end: int
+    trip: int
+
+
+def anchors(problem: PlanningProblem) -> dict[str, int]:
+    """Meeting id -> the base or lodging it is quickest to reach from."""
+    places = sorted({team.base for team in problem.teams} | set(problem.lodgings))
+    return {m.id: min(places, key=lambda p: (problem.travel_s[p][m.location], p))
+            for m in problem.meetings}  # fmt: skip
+
+
+def build_slots(problem: PlanningProblem) -> list[Slot]:
+    """Team-days for every area's estimated workload, with pinned team-dates always present."""
+    free = {team.id: [list(run) for run in blocks(working_days(problem.calendar))]
+            for team in problem.teams}  # fmt: skip
+    bases = {team.id: team.base for team in problem.teams}
+    slots: list[Slot] = []
+    for team_id, day in sorted({(m.pin_team, m.pin_date) for m in problem.meetings
+                                if m.pin_team and m.pin_date}):  # fmt: skip
+        if _take(free[team_id], day):
+            slots.append(Slot(team_id=team_id, date=day, start=bases[team_id],
+                              end=bases[team_id], trip=len(slots)))  # fmt: skip
+    used: dict[str, int] = defaultdict(int)
+    for anchor, days_needed in _areas(problem):
+        day_trips = anchor in bases.values()
+        remaining = days_needed
+        while remaining > 0:
+            trip: list[Slot] = []
+            for team_id in sorted(bases, key=lambda t: (used[t], t)):
+                trip = _trip(problem, free[team_id], team_id, bases[team_id], anchor,
+                             1 if day_trips else remaining, len(slots))  # fmt: skip
+                if trip:
+                    used[team_id] += len(trip)
+                    break
+            if not trip:
+                break  # the season is full; the solver reports what does not fit
+            slots += trip
+            remaining -= len(trip)
+    return sorted(slots, key=lambda s: (s.team_id, s.date))
+
+
+def _areas(problem: PlanningProblem) -> list[tuple[int, int]]:
+    """(anchor, days of work) for every area, largest first."""
+    work: dict[int, float] = defaultdict(float)
+    anchor_of = anchors(problem)
+    for meeting in problem.meetings:
+        anchor = anchor_of[meeting.id]
+        work[anchor] += meeting.duration_s + 2 * problem.travel_s[anchor][meeting.location]
+    day_s = (problem.day_end_s - problem.day_start_s) * DAY_FILL
+    base = problem.teams[0].base
+    areas = []
+    for anchor, seconds in work.items():
+        transfer = problem.travel_s[base][anchor] + problem.travel_s[anchor][base]
+        areas.append((anchor, max(1, math.ceil((seconds + transfer) / day_s))))
+    return sorted(areas, key=lambda a: (-a[1], a[0]))
+
+
+def _take(runs: list[list[date]], day: date) -> bool:
+    for index, run in enumerate(runs):
+        if day in run:
+            at = run.index(day)
+            runs[index : index + 1] = [r for r in (run[:at], run[at + 1 :]) if r]
+            return True
+    return False
+
+
+def _trip(problem: PlanningProblem, runs: list[list[date]], team_id: str, base: int,
+          anchor: int, wanted: int, trip: int) -> list[Slot]:  # fmt: skip
+    """Up to `wanted` days (at most max_trip_days) from the earliest run of free days."""
+    if not runs:
+        return []
+    length = min(wanted, problem.max_trip_days)
+    run = next((r for r in runs if len(r) >= length), max(runs, key=len))
+    days = run[:length]
+    runs[runs.index(run)] = run[length:]
+    runs[:] = [r for r in runs if r]
+    if len(days) == 1:
+        return [Slot(team_id=team_id, date=days[0], start=base, end=base, trip=trip)]
+    return [Slot(team_id=team_id, date=day, start=base if i == 0 else anchor,
+                 end=base if i == len(days) - 1 else anchor, trip=trip)
+            for i, day in enumerate(days)]  # fmt: skip

@@ -1,0 +1,93 @@
+"""The planner, checked by the independent plan checker."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+import pytest
+
+from geo.planning.calendar import CalendarSpec, public_holidays, working_days
+from geo.planning.check import violations
+from geo.planning.planner import plan_campaign
+from tests.geo.planning.factories import make_problem, ring
+
+ARAL = (46.80174, 61.66312)
+SHIELI = (44.16667, 66.75)
+
+
+def test_working_days_skip_weekends_and_kazakh_holidays() -> None:
+    spec = CalendarSpec(start=date(2027, 3, 1), end=date(2027, 5, 31))
+    days = working_days(spec)
+    holidays = public_holidays(spec)
+    assert date(2027, 3, 8) in holidays  # International Women's Day
+    assert date(2027, 3, 22) in holidays  # Nauryz
+    assert not set(days) & set(holidays)
+    assert all(day.weekday() < 5 for day in days)
+
+
+def test_nearby_meetings_are_day_trips_and_feasible() -> None:
+    problem = make_problem(ring(12, 0.3))
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert plan.totals.meetings_placed == 12
+    assert not plan.unplaced
+    assert all(d.start_location == d.end_location == 0 for d in plan.days)
+
+
+def test_far_meetings_use_lodging_and_trips_stay_short() -> None:
+    problem = make_problem(ring(10, 0.3, ARAL) + ring(6, 0.2), lodging_points=[ARAL],
+                           max_trip_days=4)  # fmt: skip
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert plan.totals.meetings_placed == 16
+    assert any(d.end_location == 1 for d in plan.days)
+
+
+def test_meeting_too_far_for_any_day_is_unplaced_with_reason() -> None:
+    problem = make_problem([(46.8, 61.6), (44.9, 65.6)])  # Aral, no lodging there
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert [(u.meeting_id, u.reason) for u in plan.unplaced] == [("m000", "too_far_for_a_day")]
+
+
+def test_overfull_season_lists_unplaced_with_extra_days() -> None:
+    problem = make_problem(ring(30, 0.4), teams=1, start=date(2027, 3, 1), end=date(2027, 3, 3),
+                           duration_s=3 * 3600)  # fmt: skip
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert plan.unplaced
+    assert all(u.reason == "no_capacity" and u.extra_team_days >= 1 for u in plan.unplaced)
+    assert plan.totals.meetings_placed + len(plan.unplaced) == 30
+
+
+def test_no_meeting_on_holidays_or_weekends() -> None:
+    problem = make_problem(ring(40, 0.5), teams=1, start=date(2027, 3, 4), end=date(2027, 3, 26))
+    plan = plan_campaign(problem)
+    holidays = public_holidays(problem.calendar)
+    assert not {d.date for d in plan.days} & set(holidays)
+    assert violations(problem, plan) == []
+
+
+def test_pins_are_respected() -> None:
+    base = make_problem(ring(8, 0.3))
+    pinned = [msgspec.structs.replace(m, pin_team="team-2", pin_date=date(2027, 3, 17))
+              if m.id in ("m001", "m005") else m for m in base.meetings]  # fmt: skip
+    problem = msgspec.structs.replace(base, meetings=pinned)
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    where = {s.meeting_id: (d.team_id, d.date) for d in plan.days for s in d.stops}
+    assert where["m001"] == where["m005"] == ("team-2", date(2027, 3, 17))
+
+
+def test_same_problem_gives_same_plan() -> None:
+    problem = make_problem(ring(10, 0.3, ARAL) + ring(14, 0.4), lodging_points=[ARAL])
+    assert plan_campaign(problem).days == plan_campaign(problem).days
+
+
+@pytest.mark.parametrize("teams", [1, 3, 4])
+def test_teams_share_the_work(teams: int) -> None:
+    problem = make_problem(ring(24, 0.4), teams=teams)
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert plan.totals.balance_days <= 1
