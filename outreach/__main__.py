@@ -250,5 +250,108 @@ def groups(
     click.echo(text)
 
 
+@main.command()
+@click.option(
+    "--gazetteer",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Plan from this settlements CSV (the columns of the shipped one) without a "
+    "database; the database's gazetteer when omitted.",
+)
+@click.option(
+    "--districts-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --gazetteer: its districts CSV (names and centres, the lodgings).",
+)
+@click.option(
+    "--district",
+    "districts",
+    multiple=True,
+    metavar="KATO",
+    help="Only this district (repeatable); the whole region when omitted.",
+)
+@click.option("--teams", type=click.IntRange(1, 50), default=3, show_default=True)
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="First day of the season (YYYY-MM-DD).",
+)
+@click.option(
+    "--end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="Last day of the season (YYYY-MM-DD).",
+)
+@click.option(
+    "--max-km",
+    type=float,
+    default=15.0,
+    show_default=True,
+    help="Largest road distance from a village to its meeting.",
+)
+@click.option(
+    "--max-trip-days",
+    type=click.IntRange(1, 14),
+    default=5,
+    show_default=True,
+    help="Longest trip away from base, in working days.",
+)
+@click.option(
+    "--time-limit",
+    type=float,
+    default=8.0,
+    show_default=True,
+    help="Seconds the routing solver may take at most.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the plan (JSON, see docs/plan-format.md).",
+)
+@database_option
+def plan(
+    gazetteer: Path | None,
+    districts_file: Path | None,
+    districts: tuple[str, ...],
+    teams: int,
+    start: Any,
+    end: Any,
+    max_km: float,
+    max_trip_days: int,
+    time_limit: float,
+    out: Path,
+    database_url: str | None,
+) -> None:
+    """Plan a season: group villages into meetings, give each meeting a team, a day and a
+    place in that day's route, and write the plan as JSON.
+
+    Example: outreach plan --gazetteer settlements.csv --teams 3 --start 2027-03-01
+    --end 2027-05-28 --out plan.json
+    """
+    from outreach.cli_plan import run_plan
+
+    settings = _settings(database_url=database_url)
+    try:
+        summary = run_plan(
+            settings,
+            gazetteer,
+            districts_file,
+            list(districts),
+            teams,
+            start.date(),
+            end.date(),
+            max_km,
+            max_trip_days,
+            time_limit,
+            out,
+        )
+    except DomainError as exc:
+        for item in exc.details:
+            click.echo(f"  {item}", err=True)
+        raise click.ClickException(exc.message) from exc
+    click.echo(summary)
+
+
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -86,3 +87,25 @@ def test_groups_with_ambiguous_district_name_is_refused(db_path) -> None:
     result = outreach("groups", "--district", "Ж", db_path=db_path)
     assert result.returncode == 1
     assert "use a KATO code" in result.stderr
+
+
+def test_plan_from_a_gazetteer_file_without_a_server(tmp_path) -> None:
+    out = tmp_path / "plan.json"
+    result = outreach("plan", "--gazetteer", str(SETTLEMENTS_CSV), "--districts-file",
+                      str(DISTRICTS_CSV), "--teams", "3", "--start", "2027-03-01",
+                      "--end", "2027-05-28", "--out", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "meetings placed" in result.stdout
+    document = json.loads(out.read_text())
+    assert document["format_version"] == 1
+    assert set(document["totals"]["team_days"]) == {"team-1", "team-2", "team-3"}
+    placed = [m for m in document["meetings"] if m["team"]]
+    assert len(placed) == document["totals"]["meetings_placed"] > 100
+
+
+def test_plan_with_dates_reversed_is_refused(tmp_path) -> None:
+    result = outreach("plan", "--gazetteer", str(SETTLEMENTS_CSV), "--start", "2027-05-01",
+                      "--end", "2027-03-01", "--out", str(tmp_path / "p.json"))  # fmt: skip
+    assert result.returncode == 1
+    assert "ends before it starts" in result.stderr
+    assert not (tmp_path / "p.json").exists()
