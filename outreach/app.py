@@ -20,6 +20,7 @@ from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
 from outreach.api.grouping import GroupingController
 from outreach.api.health import HealthController
+from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
 from outreach.config import Settings
 from outreach.db.database import Database
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             GazetteerController,
             GroupingController,
+            PlanController,
             imports,
             create_static_files_router(
                 path="/app", directories=[settings.static_path], html_mode=True, name="pwa"

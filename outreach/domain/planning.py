@@ -143,3 +143,56 @@ class PlanDocument(msgspec.Struct, frozen=True, kw_only=True):
     unplaced: list[UnplacedMeeting]
     totals: PlanTotals
     solver: dict[str, str | float]
+
+
+class PlanSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored plan version: `draft` until published; publishing one supersedes the
+    campaign's previously published plan. Field phones receive the published plan."""
+
+    id: int
+    campaign: str
+    status: PlanStatus
+    based_on: int | None
+    gazetteer_version: int | None
+    road_km: float
+    meetings: int
+    meetings_placed: int
+    created_at: str
+    published_at: str | None
+
+
+class MeetingMove(msgspec.Struct, frozen=True, kw_only=True):
+    """A meeting whose team, date or start changed between two plans (null: not placed)."""
+
+    meeting_id: str
+    before: str | None
+    after: str | None
+
+
+class PlanDiff(msgspec.Struct, frozen=True, kw_only=True):
+    """What changed from plan `from_id` to plan `to_id`: meetings added and removed (by id,
+    i.e. by hub), and meetings moved to another team, date or time."""
+
+    from_id: int
+    to_id: int
+    added: list[str]
+    removed: list[str]
+    moved: list[MeetingMove]
+    unchanged: int
+
+
+def plan_diff(from_id: int, before: PlanDocument, to_id: int, after: PlanDocument) -> PlanDiff:
+    """The difference between two plan documents."""
+
+    def slots(document: PlanDocument) -> dict[str, str | None]:
+        return {m.id: (f"{m.team} {m.date} {m.start}" if m.team else None)
+                for m in document.meetings}  # fmt: skip
+
+    old, new = slots(before), slots(after)
+    moved = [MeetingMove(meeting_id=i, before=old[i], after=new[i])
+             for i in sorted(old.keys() & new.keys()) if old[i] != new[i]]  # fmt: skip
+    return PlanDiff(
+        from_id=from_id, to_id=to_id, added=sorted(new.keys() - old.keys()),
+        removed=sorted(old.keys() - new.keys()), moved=moved,
+        unchanged=len(old.keys() & new.keys()) - len(moved),
+    )  # fmt: skip

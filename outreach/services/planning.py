@@ -44,6 +44,10 @@ def make_plan(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel) -> Pl
 def solve(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel) -> Solved:
     """Group and plan a campaign, keeping the problem so the plan can be checked."""
     _check_dates(spec)
+    unknown = sorted(set(spec.districts) - {d.kato for d in snapshot.districts})
+    if unknown:
+        details = [{"field": "districts", "value": kato} for kato in unknown]
+        raise InvalidInput(f"no such district: {', '.join(unknown)}", details=details)
     scope = [s for s in snapshot.sites if s.kind in spec.kinds
              and (not spec.districts or s.district_kato in spec.districts)]  # fmt: skip
     base = _base(spec, snapshot)

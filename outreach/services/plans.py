@@ -2,14 +2,83 @@
 
 from __future__ import annotations
 
-from outreach.db import gazetteer as sql
+import asyncio
+
+import msgspec
+
+from outreach.db import gazetteer as gazetteer_sql
+from outreach.db import plans as sql
 from outreach.db.database import Database
-from outreach.services.planning import Snapshot
+from outreach.domain.errors import InvalidInput, NotFound
+from outreach.domain.planning import CampaignSpec, PlanDiff, PlanDocument, PlanSummary, plan_diff
+from outreach.services.clock import now_iso
+from outreach.services.grouping import GeoCache
+from outreach.services.planning import Snapshot, make_plan
 
 
 async def snapshot(db: Database) -> Snapshot:
     """Every settlement and district, read in one transaction, with the gazetteer version."""
     async with db.read() as tx:
-        sites = await sql.planning_sites(tx, [])
-        districts = await sql.list_districts(tx)
-        return Snapshot(sites=sites, districts=districts, version=await sql.version(tx))
+        sites = await gazetteer_sql.planning_sites(tx, [])
+        districts = await gazetteer_sql.list_districts(tx)
+        return Snapshot(sites=sites, districts=districts, version=await gazetteer_sql.version(tx))
+
+
+class StoredPlan(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored plan version and its document."""
+
+    summary: PlanSummary
+    document: PlanDocument
+
+
+async def create_draft(db: Database, geo: GeoCache, spec: CampaignSpec,
+                       based_on: int | None = None) -> StoredPlan:  # fmt: skip
+    """Plan the campaign over the current gazetteer and keep it as a draft."""
+    found = await snapshot(db)
+    document = await asyncio.to_thread(make_plan, spec, found, geo.travel)
+    async with db.write() as tx:
+        plan_id = await sql.insert(tx, document, based_on, now_iso())
+        summary = await sql.get_summary(tx, plan_id)
+    assert summary is not None
+    return StoredPlan(summary=summary, document=document)
+
+
+async def list_plans(db: Database, campaign: str | None = None) -> list[PlanSummary]:
+    """Plan versions, newest first."""
+    async with db.read() as tx:
+        return await sql.list_summaries(tx, campaign)
+
+
+async def get_plan(db: Database, plan_id: int) -> StoredPlan:
+    """One plan version; NotFound if there is none."""
+    async with db.read() as tx:
+        summary = await sql.get_summary(tx, plan_id)
+        document = await sql.get_document(tx, plan_id)
+    if summary is None or document is None:
+        raise NotFound(f"no plan {plan_id}")
+    return StoredPlan(summary=summary, document=document)
+
+
+async def publish(db: Database, plan_id: int) -> PlanSummary:
+    """Publish a draft: the campaign's published plan, if any, becomes superseded."""
+    async with db.write() as tx:
+        summary = await sql.get_summary(tx, plan_id)
+        if summary is None:
+            raise NotFound(f"no plan {plan_id}")
+        if summary.status != "draft":
+            raise InvalidInput(f"plan {plan_id} is {summary.status}; only a draft can be published",
+                               details=[{"field": "status", "value": summary.status}])  # fmt: skip
+        now = now_iso()
+        current = await sql.published_of(tx, summary.campaign)
+        if current is not None:
+            await sql.set_status(tx, current, "superseded", now)
+        await sql.set_status(tx, plan_id, "published", now)
+        published = await sql.get_summary(tx, plan_id)
+    assert published is not None
+    return published
+
+
+async def diff(db: Database, from_id: int, to_id: int) -> PlanDiff:
+    """Meetings added, removed and moved between two plan versions."""
+    before, after = await get_plan(db, from_id), await get_plan(db, to_id)
+    return plan_diff(from_id, before.document, to_id, after.document)

@@ -1,0 +1,73 @@
+"""SQL of campaign plans and their versions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import msgspec
+
+from outreach.db.database import Tx
+from outreach.domain.planning import PlanDocument, PlanStatus, PlanSummary
+
+_SUMMARY = """SELECT id, campaign, status, based_on, gazetteer_version, road_km, meetings,
+                     meetings_placed, created_at, published_at FROM plans"""
+
+
+def _summary(row: sqlite3.Row) -> PlanSummary:
+    return PlanSummary(
+        id=row["id"], campaign=row["campaign"], status=row["status"], based_on=row["based_on"],
+        gazetteer_version=row["gazetteer_version"], road_km=row["road_km"],
+        meetings=row["meetings"], meetings_placed=row["meetings_placed"],
+        created_at=row["created_at"], published_at=row["published_at"],
+    )  # fmt: skip
+
+
+async def insert(tx: Tx, document: PlanDocument, based_on: int | None, now: str) -> int:
+    """Store a new draft; return its id."""
+    await tx.execute(
+        """INSERT INTO plans (campaign, status, based_on, gazetteer_version, document, road_km,
+                              meetings, meetings_placed, created_at)
+           VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?)""",
+        (document.name, based_on, document.gazetteer_version,
+         msgspec.json.encode(document).decode(), document.totals.road_km,
+         document.totals.meetings, document.totals.meetings_placed, now),
+    )  # fmt: skip
+    return int(await tx.fetch_value("SELECT last_insert_rowid()"))
+
+
+async def list_summaries(tx: Tx, campaign: str | None) -> list[PlanSummary]:
+    """Plans, newest first, of one campaign or all."""
+    rows = await tx.fetch_all(
+        _SUMMARY + " WHERE (:campaign IS NULL OR campaign = :campaign) ORDER BY id DESC",
+        {"campaign": campaign},
+    )
+    return [_summary(row) for row in rows]
+
+
+async def get_summary(tx: Tx, plan_id: int) -> PlanSummary | None:
+    """One plan's summary."""
+    row = await tx.fetch_one(_SUMMARY + " WHERE id = ?", (plan_id,))
+    return None if row is None else _summary(row)
+
+
+async def get_document(tx: Tx, plan_id: int) -> PlanDocument | None:
+    """One plan's document."""
+    raw = await tx.fetch_value("SELECT document FROM plans WHERE id = ?", (plan_id,))
+    return None if raw is None else msgspec.json.decode(raw, type=PlanDocument)
+
+
+async def set_status(tx: Tx, plan_id: int, status: PlanStatus, now: str) -> None:
+    """Move a plan to a status; publishing stamps the time."""
+    await tx.execute(
+        "UPDATE plans SET status = ?, published_at = CASE WHEN ? = 'published' THEN ? "
+        "ELSE published_at END WHERE id = ?",
+        (status, status, now, plan_id),
+    )
+
+
+async def published_of(tx: Tx, campaign: str) -> int | None:
+    """The campaign's published plan, if any."""
+    found = await tx.fetch_value(
+        "SELECT id FROM plans WHERE campaign = ? AND status = 'published'", (campaign,)
+    )
+    return None if found is None else int(found)

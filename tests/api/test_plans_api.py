@@ -1,0 +1,87 @@
+"""Campaign plans through the API: drafts, publication, versions, differences, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.api.test_grouping_api import assert_valid_feature_collection_with_lines
+
+KARMAKSHY = {"start": "2027-03-01", "end": "2027-05-28", "districts": ["434600000"]}
+
+
+async def make_plan(client, **changes) -> dict:
+    response = await client.post("/api/v1/plans", json={**KARMAKSHY, **changes})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_draft_plan_places_meetings_on_working_days(client) -> None:
+    plan = await make_plan(client)
+    assert plan["summary"]["status"] == "draft"
+    document = plan["document"]
+    placed = [m for m in document["meetings"] if m["team"]]
+    assert len(placed) == plan["summary"]["meetings_placed"] > 10
+    assert all(m["date"] not in ("2027-03-08", "2027-03-22", "2027-05-01") for m in placed)
+    assert sum(document["totals"]["team_days"].values()) == len(document["days"])
+
+
+async def test_publishing_supersedes_the_previous_plan(client) -> None:
+    first = (await make_plan(client))["summary"]["id"]
+    second = (await make_plan(client, teams=2))["summary"]["id"]
+    assert (await client.post(f"/api/v1/plans/{first}/publish")).json()["status"] == "published"
+    assert (await client.post(f"/api/v1/plans/{second}/publish")).json()["status"] == "published"
+    statuses = {p["id"]: p["status"] for p in (await client.get("/api/v1/plans")).json()}
+    assert statuses == {first: "superseded", second: "published"}
+    again = await client.post(f"/api/v1/plans/{first}/publish")
+    assert again.status_code == 422
+
+
+async def test_diff_lists_moved_meetings(client) -> None:
+    first = await make_plan(client)
+    second = await make_plan(client, teams=2)
+    a, b = first["summary"]["id"], second["summary"]["id"]
+    diff = (await client.get(f"/api/v1/plans/{b}/diff", params={"against": a})).json()
+    old = {m["id"]: (m["team"], m["date"], m["start"]) for m in first["document"]["meetings"]}
+    new = {m["id"]: (m["team"], m["date"], m["start"]) for m in second["document"]["meetings"]}
+    assert {m["meeting_id"] for m in diff["moved"]} == {i for i in old if old[i] != new[i]}
+    assert diff["unchanged"] == sum(old[i] == new[i] for i in old)
+    assert diff["added"] == diff["removed"] == []
+
+
+async def test_exports_carry_the_plan(client) -> None:
+    plan = await make_plan(client)
+    plan_id, document = plan["summary"]["id"], plan["document"]
+    geo = (await client.get(f"/api/v1/plans/{plan_id}/routes.geojson")).json()
+    assert_valid_feature_collection_with_lines(geo)
+    assert sum(f["properties"]["kind"] == "route" for f in geo["features"]) == len(document["days"])
+    response = await client.get(f"/api/v1/plans/{plan_id}/itinerary.csv", params={"team": "team-1"})
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    expected = [s for d in document["days"] if d["team"] == "team-1" for s in d["stops"]]
+    assert [r["start"] for r in rows] == [s["start"] for s in expected]
+    day = next(d for d in document["days"] if d["stops"])
+    sheet = await client.get(f"/api/v1/plans/{plan_id}/day-sheet",
+                             params={"team": day["team"], "date": day["date"], "lang": "ru"})  # fmt: skip
+    assert sheet.headers["content-type"].startswith("text/html")
+    assert "План дня" in sheet.text
+    assert day["stops"][0]["start"] in sheet.text
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({"start": "2027-03-01"}, 400),
+    ({**KARMAKSHY, "teams": 0}, 400),
+    ({**KARMAKSHY, "end": "2026-01-01"}, 422),
+    ({**KARMAKSHY, "day_start": "25:00"}, 400),
+    ({**KARMAKSHY, "districts": ["999900000"]}, 422),
+    ({**KARMAKSHY, "unknown": True}, 400),
+])  # fmt: skip
+async def test_bad_campaigns_are_refused(client, body: dict, status: int) -> None:
+    response = await client.post("/api/v1/plans", json=body)
+    assert response.status_code == status, response.text
+
+
+async def test_unknown_plan_is_404(client) -> None:
+    assert (await client.get("/api/v1/plans/999")).status_code == 404
+    assert (await client.post("/api/v1/plans/999/publish")).status_code == 404
