@@ -5,7 +5,9 @@ must sleep (base or lodging); a time dimension holds travel plus meeting duratio
 working day; every meeting may be left out at a penalty far above any road distance, so the
 solver places as many as fit and then minimises road metres. Each team-day is charged its
 start-to-end drive even when empty (a trip's drive out and back is real); trips left without
-any meeting are dropped afterwards. Day trips carry a small fixed cost growing with each
+any meeting are dropped afterwards. A re-plan keeps the revised plan's trips and first holds
+every meeting on the team-day it had; only if some of them no longer fit is it solved again
+with those free to move. Day trips carry a small fixed cost growing with each
 team's days, so that between plans of equal road the load is balanced and the season ends
 earlier.
 """
@@ -19,9 +21,10 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from geo.planning.schedule import assemble
 from geo.planning.skeleton import Slot, anchors, build_slots
-from geo.planning.types import Plan, PlanningProblem, Unplaced, UnplacedReason
+from geo.planning.types import Meeting, Plan, PlanningProblem, Unplaced, UnplacedReason
 
 DROP_PENALTY = 100_000_000  # metres: placing a meeting always beats saving road
+MAX_ROUNDS = 4  # solves after the first, each with more days for what did not fit
 DAY_COST_M = 10  # metres per day of a team's season: small beside any real road
 
 
@@ -29,13 +32,33 @@ def plan_campaign(problem: PlanningProblem) -> Plan:
     """A plan for the whole season: deterministic for the same problem."""
     started = time.perf_counter()
     slots = build_slots(problem)
-    routes, status = _solve(problem, slots) if slots and problem.meetings else ({}, "empty")
+    routes: dict[int, list[str]] = {}
+    status = "empty"
+    if slots and problem.meetings:
+        held = {m.id for m in problem.meetings if m.keep_team}
+        routes, status = _solve(problem, slots, held)
+        for _ in range(MAX_ROUNDS):
+            placed = {m for route in routes.values() for m in route}
+            short = {m.id for m in problem.meetings
+                     if m.id not in placed and _reachable(problem, m)}  # fmt: skip
+            if not short:
+                break
+            # the skeleton's estimate fell short: days for what did not fit, kept meetings
+            # that no longer fit their day free to move, and solve again
+            held &= placed
+            more = build_slots(problem, existing=slots, extra_for=short)
+            if len(more) == len(slots) and not short & {m.id for m in problem.meetings
+                                                          if m.keep_team}:  # fmt: skip
+                break
+            slots = more
+            routes, status = _solve(problem, slots, held)
     placed = {m for route in routes.values() for m in route}
     unplaced = [_unplaced(problem, m.id) for m in problem.meetings if m.id not in placed]
     return assemble(problem, slots, routes, unplaced, status, time.perf_counter() - started)
 
 
-def _solve(problem: PlanningProblem, slots: list[Slot]) -> tuple[dict[int, list[str]], str]:
+def _solve(problem: PlanningProblem, slots: list[Slot], held: set[str]
+           ) -> tuple[dict[int, list[str]], str]:  # fmt: skip
     depots = sorted({s.start for s in slots} | {s.end for s in slots})
     nodes = depots + [m.location for m in problem.meetings]
     first_meeting = len(depots)
@@ -65,9 +88,11 @@ def _solve(problem: PlanningProblem, slots: list[Slot]) -> tuple[dict[int, list[
     for offset, meeting in enumerate(problem.meetings):
         index = manager.NodeToIndex(first_meeting + offset)
         routing.AddDisjunction([index], DROP_PENALTY)
-        if meeting.pin_team and meeting.pin_date:
-            allowed = [v for v, s in enumerate(slots)
-                       if s.team_id == meeting.pin_team and s.date == meeting.pin_date]  # fmt: skip
+        team, day = meeting.pin_team, meeting.pin_date
+        if not (team and day) and meeting.id in held:
+            team, day = meeting.keep_team, meeting.keep_date
+        if team and day:
+            allowed = [v for v, s in enumerate(slots) if s.team_id == team and s.date == day]
             routing.VehicleVar(index).SetValues([-1, *allowed])
     solution = routing.SolveWithParameters(_parameters(problem))
     if solution is None:
@@ -97,13 +122,19 @@ def _parameters(problem: PlanningProblem) -> pywrapcp.DefaultRoutingSearchParame
     return params
 
 
-def _unplaced(problem: PlanningProblem, meeting_id: str) -> Unplaced:
-    meeting = next(m for m in problem.meetings if m.id == meeting_id)
+def _reachable(problem: PlanningProblem, meeting: Meeting) -> bool:
+    """Whether some base or lodging lets a team reach, hold and leave it within a day."""
     day_s = problem.day_end_s - problem.day_start_s
     places = sorted({t.base for t in problem.teams} | set(problem.lodgings))
     shortest = min(problem.travel_s[a][meeting.location] + problem.travel_s[meeting.location][b]
                    for a in places for b in places)  # fmt: skip
-    if shortest + meeting.duration_s > day_s:
+    return shortest + meeting.duration_s <= day_s
+
+
+def _unplaced(problem: PlanningProblem, meeting_id: str) -> Unplaced:
+    meeting = next(m for m in problem.meetings if m.id == meeting_id)
+    day_s = problem.day_end_s - problem.day_start_s
+    if not _reachable(problem, meeting):
         return Unplaced(meeting_id=meeting_id, reason="too_far_for_a_day", extra_team_days=0)
     anchor = anchors(problem)[meeting_id]
     work = meeting.duration_s + 2 * problem.travel_s[anchor][meeting.location]

@@ -16,7 +16,7 @@ from datetime import date
 import msgspec
 
 from geo.planning.calendar import blocks, working_days
-from geo.planning.types import PlanningProblem
+from geo.planning.types import PlanningProblem, PreviousDay
 
 # share of a working day that meetings and travel inside an area are expected to fill
 DAY_FILL = 0.75
@@ -40,28 +40,43 @@ def anchors(problem: PlanningProblem) -> dict[str, int]:
             for m in problem.meetings}  # fmt: skip
 
 
-def build_slots(problem: PlanningProblem) -> list[Slot]:
-    """Team-days for every area's estimated workload, with pinned team-dates always present."""
+def build_slots(problem: PlanningProblem, existing: list[Slot] | None = None,
+                extra_for: set[str] | None = None) -> list[Slot]:  # fmt: skip
+    """Team-days for every area's estimated workload, with pinned team-dates always present;
+    or, given `existing` slots, those plus days for the meetings `extra_for` that did not fit
+    them."""
     free = {team.id: [list(run) for run in blocks(working_days(problem.calendar))]
             for team in problem.teams}  # fmt: skip
     bases = {team.id: team.base for team in problem.teams}
-    slots: list[Slot] = []
-    for team_id, day in sorted({(m.pin_team, m.pin_date) for m in problem.meetings
-                                if m.pin_team and m.pin_date}):  # fmt: skip
-        if _take(free[team_id], day):
-            slots.append(Slot(team_id=team_id, date=day, start=bases[team_id],
-                              end=bases[team_id], trip=len(slots)))  # fmt: skip
+    if existing is not None:
+        slots = list(existing)
+        for slot in slots:
+            _take(free[slot.team_id], slot.date)
+        skip = {m.id for m in problem.meetings} - (extra_for or set())
+    else:
+        slots = _previous_slots(problem, free)
+        for team_id, day in sorted({(m.pin_team, m.pin_date) for m in problem.meetings
+                                    if m.pin_team and m.pin_date}):  # fmt: skip
+            if _take(free[team_id], day):
+                slots.append(Slot(team_id=team_id, date=day, start=bases[team_id],
+                                  end=bases[team_id], trip=len(slots)))  # fmt: skip
+        revising = bool(problem.previous_days)
+        skip = {m.id for m in problem.meetings if revising and (m.keep_team or m.pin_team)}
     used: dict[str, int] = defaultdict(int)
-    for anchor, days_needed in _areas(problem):
+    for slot in slots:
+        used[slot.team_id] += 1
+    next_trip = max((slot.trip for slot in slots), default=0) + 1
+    for anchor, days_needed in _areas(problem, skip):
         day_trips = anchor in bases.values()
         remaining = days_needed
         while remaining > 0:
             trip: list[Slot] = []
             for team_id in sorted(bases, key=lambda t: (used[t], t)):
                 trip = _trip(problem, free[team_id], team_id, bases[team_id], anchor,
-                             1 if day_trips else remaining, len(slots))  # fmt: skip
+                             1 if day_trips else remaining, next_trip)  # fmt: skip
                 if trip:
                     used[team_id] += len(trip)
+                    next_trip += 1
                     break
             if not trip:
                 break  # the season is full; the solver reports what does not fit
@@ -70,11 +85,35 @@ def build_slots(problem: PlanningProblem) -> list[Slot]:
     return sorted(slots, key=lambda s: (s.team_id, s.date))
 
 
-def _areas(problem: PlanningProblem) -> list[tuple[int, int]]:
-    """(anchor, days of work) for every area, largest first."""
+def _previous_slots(problem: PlanningProblem, free: dict[str, list[list[date]]]) -> list[Slot]:
+    """The revised plan's trips, as they were; a trip with a day no longer available (a team
+    gone, a date no longer worked) is left out whole, and its meetings are placed anew."""
+    bases = {team.id: team.base for team in problem.teams}
+    trips: list[list[PreviousDay]] = []
+    for day in sorted(problem.previous_days, key=lambda d: (d.team_id, d.date)):
+        if not trips or day.start == bases.get(day.team_id) or trips[-1][-1].team_id != day.team_id:
+            trips.append([])
+        trips[-1].append(day)
+    slots: list[Slot] = []
+    for number, trip in enumerate(trips, start=1):
+        team_id = trip[0].team_id
+        runs = free.get(team_id)
+        if runs is None or not all(any(d.date in run for run in runs) for d in trip):
+            continue
+        for day in trip:
+            _take(runs, day.date)
+            slots.append(Slot(team_id=team_id, date=day.date, start=day.start, end=day.end,
+                              trip=-number))  # fmt: skip
+    return slots
+
+
+def _areas(problem: PlanningProblem, skip: set[str]) -> list[tuple[int, int]]:
+    """(anchor, days of work) for every area of the meetings not skipped, largest first."""
     work: dict[int, float] = defaultdict(float)
     anchor_of = anchors(problem)
     for meeting in problem.meetings:
+        if meeting.id in skip:
+            continue
         anchor = anchor_of[meeting.id]
         work[anchor] += meeting.duration_s + 2 * problem.travel_s[anchor][meeting.location]
     day_s = (problem.day_end_s - problem.day_start_s) * DAY_FILL

@@ -23,13 +23,16 @@ class Location(msgspec.Struct, frozen=True):
 
 class Meeting(msgspec.Struct, frozen=True, kw_only=True):
     """A meeting to hold at `location` (an index into the locations), taking `duration_s`;
-    optionally pinned to a team and a date."""
+    optionally pinned to a team and a date (hard), or kept where a previous plan put it
+    (`keep_*`: it stays there unless that day can no longer hold it)."""
 
     id: str
     location: int
     duration_s: Annotated[int, Meta(ge=0)]
     pin_team: str | None = None
     pin_date: date | None = None
+    keep_team: str | None = None
+    keep_date: date | None = None
 
 
 class Team(msgspec.Struct, frozen=True):
@@ -37,6 +40,15 @@ class Team(msgspec.Struct, frozen=True):
 
     id: str
     base: int
+
+
+class PreviousDay(msgspec.Struct, frozen=True, kw_only=True):
+    """A team-day of the plan being revised: re-planning keeps its start and end places."""
+
+    team_id: str
+    date: date
+    start: int
+    end: int
 
 
 class PlanningProblem(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,6 +67,7 @@ class PlanningProblem(msgspec.Struct, frozen=True, kw_only=True):
     max_trip_days: Annotated[int, Meta(ge=1)] = 5
     time_limit_s: Annotated[float, Meta(gt=0)] = 8.0
     seed: int = 0
+    previous_days: list[PreviousDay] = []
 
 
 class Stop(msgspec.Struct, frozen=True, kw_only=True):

@@ -13,7 +13,7 @@ from outreach.api.deps import DB, Geo
 from outreach.api.guards import coordinator_only
 from outreach.domain import geojson
 from outreach.domain.plan_exports import Lang, day_sheet_html, itinerary_csv, routes_geojson
-from outreach.domain.planning import CampaignSpec, PlanDiff, PlanSummary
+from outreach.domain.planning import CampaignSpec, PlanDiff, PlanEdits, PlanSummary
 from outreach.services import plans as service
 
 PlanId = Annotated[int, PathParameter(ge=1, description="plan version id")]
@@ -54,6 +54,16 @@ class PlanController(Controller):
         """Publish a draft (coordinators): it becomes what field phones receive, and the
         campaign's previously published plan becomes superseded."""
         return await service.publish(db, plan_id)
+
+    @post("/{plan_id:int}/replan", guards=[coordinator_only], status_code=HTTP_201_CREATED,
+          opt={"body_media_type": "application/json"})  # fmt: skip
+    async def replan(self, db: DB, geo: Geo, plan_id: PlanId, data: JSONBody[PlanEdits]
+                     ) -> service.StoredPlan:  # fmt: skip
+        """Re-plan a version with a coordinator's edits (coordinators): pin meetings to a team
+        and date, exclude villages, mark meetings held or cancelled. The new draft keeps the
+        version's trips, held meetings and pins, and moves as few of its meetings as it can;
+        compare the two with `diff`."""
+        return await service.replan(db, geo, plan_id, data)
 
     @get("/{plan_id:int}/diff")
     async def diff(

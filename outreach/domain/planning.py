@@ -13,7 +13,30 @@ from outreach.domain.gazetteer import Kato, Kind, Names, Position
 from outreach.domain.grouping import GroupingPolicyInput
 
 PlanStatus = Literal["draft", "published", "superseded"]
+MeetingStatus = Literal["planned", "held", "unplaced", "cancelled"]
 Clock = Annotated[str, Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"])]
+
+
+MeetingId = Annotated[str, Meta(pattern=r"^g-[0-9]{9}$", description="g-<hub KATO>")]
+
+
+class Pin(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A coordinator fixes a meeting to a team and a date."""
+
+    meeting_id: MeetingId
+    team: Annotated[str, Meta(pattern=r"^team-[0-9]{1,2}$")]
+    date: date
+
+
+class PlanEdits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A coordinator's changes for a re-plan, added to those the plan already had: meetings
+    pinned to a team and date, villages excluded, meetings held (kept where they were) or
+    cancelled (dropped from the plan)."""
+
+    pins: Annotated[list[Pin], Meta(max_length=1000)] = []
+    exclude: Annotated[list[Kato], Meta(max_length=10_000)] = []
+    held: Annotated[list[MeetingId], Meta(max_length=10_000)] = []
+    cancelled: Annotated[list[MeetingId], Meta(max_length=10_000)] = []
 
 
 class CampaignSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -21,7 +44,9 @@ class CampaignSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     meeting minutes, plus `minutes_per_10_attendees` per ten expected attendees. Teams start
     from `base` (a settlement; the region's largest city when omitted) and may sleep at
     `lodgings` (settlements; the district centres when omitted) for up to `max_trip_days`
-    consecutive working days. Kazakhstan's public holidays are always days off."""
+    consecutive working days. Kazakhstan's public holidays are always days off. Coordinators'
+    edits: `pins` (meeting to team and date), `exclude` (villages left out), `held` (meetings
+    that took place: kept where the revised plan had them) and `cancelled` meetings."""
 
     name: Annotated[str, Meta(min_length=1, max_length=200)] = "Campaign"
     districts: Annotated[list[Kato], Meta(max_length=100)] = []
@@ -46,6 +71,21 @@ class CampaignSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     time_limit_s: Annotated[float, Meta(gt=0, le=120)] = 8.0
     seed: int = 0
     policy: GroupingPolicyInput = msgspec.field(default_factory=GroupingPolicyInput)
+    pins: Annotated[list[Pin], Meta(max_length=1000)] = []
+    exclude: Annotated[list[Kato], Meta(max_length=10_000)] = []
+    held: Annotated[list[MeetingId], Meta(max_length=10_000)] = []
+    cancelled: Annotated[list[MeetingId], Meta(max_length=10_000)] = []
+
+    def with_edits(self, edits: PlanEdits) -> CampaignSpec:
+        """This campaign with a coordinator's further edits (a new pin of a meeting wins)."""
+        pinned = {pin.meeting_id for pin in edits.pins}
+        return msgspec.structs.replace(
+            self,
+            pins=[p for p in self.pins if p.meeting_id not in pinned] + list(edits.pins),
+            exclude=sorted(set(self.exclude) | set(edits.exclude)),
+            held=sorted(set(self.held) | set(edits.held)),
+            cancelled=sorted(set(self.cancelled) | set(edits.cancelled)),
+        )
 
 
 class Place(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,9 +108,11 @@ class PlanMember(msgspec.Struct, frozen=True, kw_only=True):
 
 class PlannedMeeting(msgspec.Struct, frozen=True, kw_only=True):
     """A meeting with its team, date, times (local, HH:MM) and place in the day's route;
-    team, date and times are null for a meeting the plan could not place."""
+    `status` is `planned`, `held` (kept as it took place), `unplaced` or `cancelled` (team,
+    date and times null for the last two)."""
 
     id: str
+    status: MeetingStatus
     hub: Place
     members: list[PlanMember]
     expected_attendance: float
@@ -171,13 +213,15 @@ class MeetingMove(msgspec.Struct, frozen=True, kw_only=True):
 
 class PlanDiff(msgspec.Struct, frozen=True, kw_only=True):
     """What changed from plan `from_id` to plan `to_id`: meetings added and removed (by id,
-    i.e. by hub), and meetings moved to another team, date or time."""
+    i.e. by hub), `moved` to another team or date (or placed / no longer placed), and
+    `retimed` on the same team and date."""
 
     from_id: int
     to_id: int
     added: list[str]
     removed: list[str]
     moved: list[MeetingMove]
+    retimed: list[MeetingMove]
     unchanged: int
 
 
@@ -188,11 +232,16 @@ def plan_diff(from_id: int, before: PlanDocument, to_id: int, after: PlanDocumen
         return {m.id: (f"{m.team} {m.date} {m.start}" if m.team else None)
                 for m in document.meetings}  # fmt: skip
 
+    def day(slot: str | None) -> str | None:
+        return None if slot is None else slot.rsplit(" ", 1)[0]
+
     old, new = slots(before), slots(after)
-    moved = [MeetingMove(meeting_id=i, before=old[i], after=new[i])
-             for i in sorted(old.keys() & new.keys()) if old[i] != new[i]]  # fmt: skip
+    changed = [MeetingMove(meeting_id=i, before=old[i], after=new[i])
+               for i in sorted(old.keys() & new.keys()) if old[i] != new[i]]  # fmt: skip
+    moved = [c for c in changed if day(c.before) != day(c.after)]
     return PlanDiff(
         from_id=from_id, to_id=to_id, added=sorted(new.keys() - old.keys()),
         removed=sorted(old.keys() - new.keys()), moved=moved,
-        unchanged=len(old.keys() & new.keys()) - len(moved),
+        retimed=[c for c in changed if day(c.before) == day(c.after)],
+        unchanged=len(old.keys() & new.keys()) - len(changed),
     )  # fmt: skip

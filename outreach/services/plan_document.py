@@ -7,6 +7,7 @@ from geo.planning.types import Plan, PlanningProblem, TeamDay
 from outreach.domain.gazetteer import PlanningSite, Position
 from outreach.domain.planning import (
     CampaignSpec,
+    MeetingStatus,
     Place,
     PlanDay,
     PlanDocument,
@@ -34,12 +35,19 @@ def document(spec: CampaignSpec, version: int | None, problem: PlanningProblem,
             for order, stop in enumerate(day.stops, start=1)}  # fmt: skip
     meetings = []
     for group in grouping.groups:
-        hub = next((p for p in places if p.id == group.id), None)
+        hub = next((p for p in places if p.id == group.id), None) or _hub_place(group.id, by_kato)
         if hub is None:
             continue
         day, order, stop = when.get(group.id, (None, None, None))
+        status: MeetingStatus = "planned"
+        if group.id in spec.cancelled:
+            status = "cancelled"
+        elif day is None:
+            status = "unplaced"
+        elif group.id in spec.held:
+            status = "held"
         meetings.append(PlannedMeeting(
-            id=group.id, hub=hub, expected_attendance=group.expected_attendance,
+            id=group.id, status=status, hub=hub, expected_attendance=group.expected_attendance,
             members=[PlanMember(kato=m.id, names=by_kato[m.id].names, population=m.population,
                                 approximate=m.approximate) for m in group.members],
             team=day.team_id if day else None, date=day.date if day else None,
@@ -63,6 +71,14 @@ def document(spec: CampaignSpec, version: int | None, problem: PlanningProblem,
         solver={"library": "OR-Tools", "status": plan.solver_status,
                 "time_s": plan.solver_time_s},
     )  # fmt: skip
+
+
+def _hub_place(meeting_id: str, by_kato: dict[str, PlanningSite]) -> Place | None:
+    """The place of a meeting that is not in the problem (cancelled), if its hub is located."""
+    site = by_kato.get(meeting_id.removeprefix("g-"))
+    if site is None or site.position is None:
+        return None
+    return Place(id=meeting_id, kind="meeting", names=site.names, position=site.position)
 
 
 def _places(problem: PlanningProblem, grouping: GroupingResult,

@@ -3,13 +3,23 @@ planner in geo.planning, and written as a plan document (docs/plan-format.md).""
 
 from __future__ import annotations
 
+from datetime import date
+
 import msgspec
 
 from geo.grouping import group_villages
 from geo.grouping_types import GroupingResult
 from geo.planning.calendar import CalendarSpec
 from geo.planning.planner import plan_campaign
-from geo.planning.types import Location, LocationKind, Meeting, Plan, PlanningProblem, Team
+from geo.planning.types import (
+    Location,
+    LocationKind,
+    Meeting,
+    Plan,
+    PlanningProblem,
+    PreviousDay,
+    Team,
+)
 from geo.point import Point
 from geo.travel import TravelModel
 from outreach.domain.errors import InvalidInput
@@ -36,19 +46,22 @@ class Solved(msgspec.Struct, frozen=True, kw_only=True):
     document: PlanDocument
 
 
-def make_plan(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel) -> PlanDocument:
+def make_plan(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel,
+              previous: PlanDocument | None = None) -> PlanDocument:  # fmt: skip
     """Group, plan and document a campaign (CPU-bound and pure: run it in a thread)."""
-    return solve(spec, snapshot, travel).document
+    return solve(spec, snapshot, travel, previous).document
 
 
-def solve(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel) -> Solved:
+def solve(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel,
+          previous: PlanDocument | None = None) -> Solved:  # fmt: skip
     """Group and plan a campaign, keeping the problem so the plan can be checked."""
     _check_dates(spec)
     unknown = sorted(set(spec.districts) - {d.kato for d in snapshot.districts})
     if unknown:
         details = [{"field": "districts", "value": kato} for kato in unknown]
         raise InvalidInput(f"no such district: {', '.join(unknown)}", details=details)
-    scope = [s for s in snapshot.sites if s.kind in spec.kinds
+    excluded = set(spec.exclude)
+    scope = [s for s in snapshot.sites if s.kind in spec.kinds and s.kato not in excluded
              and (not spec.districts or s.district_kato in spec.districts)]  # fmt: skip
     base = _base(spec, snapshot)
     lodgings = _lodgings(spec, snapshot, base)
@@ -56,6 +69,7 @@ def solve(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel) -> Solved
                               travel)  # fmt: skip
     by_kato = {s.kato: s for s in snapshot.sites}
     problem = _problem(spec, grouping, [base, *lodgings], by_kato, travel)
+    problem = apply_edits(problem, spec, previous)
     plan: Plan = plan_campaign(problem)
     written = document(spec, snapshot.version, problem, grouping, plan, by_kato)
     return Solved(problem=problem, grouping=grouping, plan=plan, document=written)
@@ -108,7 +122,8 @@ def _lodgings(spec: CampaignSpec, snapshot: Snapshot, base: Place) -> list[Place
 
 def _problem(spec: CampaignSpec, grouping: GroupingResult, depots: list[Place],
              by_kato: dict[str, PlanningSite], travel: TravelModel) -> PlanningProblem:  # fmt: skip
-    hubs = [g for g in grouping.groups if by_kato[g.hub_id].position is not None]
+    hubs = [g for g in grouping.groups
+            if by_kato[g.hub_id].position is not None and g.id not in spec.cancelled]  # fmt: skip
     ids = [p.id for p in depots] + [g.id for g in hubs]
     points = [_point(p.position.lat, p.position.lon) for p in depots]
     for group in hubs:
@@ -149,3 +164,43 @@ def season_days(spec: CampaignSpec) -> CalendarSpec:
     """The campaign's calendar as the planner takes it."""
     return CalendarSpec(start=spec.start, end=spec.end, weekdays=frozenset(spec.weekdays),
                         days_off=frozenset(spec.days_off))  # fmt: skip
+
+
+def apply_edits(problem: PlanningProblem, spec: CampaignSpec, previous: PlanDocument | None
+                ) -> PlanningProblem:  # fmt: skip
+    """Pins and held meetings as hard constraints; the revised plan's days and assignments
+    as the starting point that published meetings keep where they can."""
+    ids = {m.id for m in problem.meetings}
+    teams = {t.id for t in problem.teams}
+    named = [p.meeting_id for p in spec.pins] + list(spec.held)
+    unknown = sorted({i for i in named if i not in ids} | {p.team for p in spec.pins} - teams)
+    if unknown:
+        details = [{"field": "pins", "value": value} for value in unknown]
+        raise InvalidInput(f"not in this plan: {', '.join(unknown)}", details=details)
+    before = (
+        {m.id: (m.team, m.date) for m in previous.meetings if m.team and m.date} if previous else {}
+    )
+    not_placed = sorted(set(spec.held) - set(before))
+    if not_placed:
+        details = [{"field": "held", "value": value} for value in not_placed]
+        raise InvalidInput("held meetings must be placed in the revised plan: "
+                           + ", ".join(not_placed), details=details)  # fmt: skip
+    pins = {p.meeting_id: (p.team, p.date) for p in spec.pins}
+    pins.update({meeting_id: before[meeting_id] for meeting_id in spec.held})
+    nowhere: tuple[str | None, date | None] = (None, None)
+    meetings = []
+    for m in problem.meetings:
+        pin_team, pin_date = pins.get(m.id, nowhere)
+        keep_team, keep_date = before.get(m.id, nowhere)
+        meetings.append(
+            msgspec.structs.replace(
+                m, pin_team=pin_team, pin_date=pin_date, keep_team=keep_team, keep_date=keep_date
+            )
+        )
+    index = {location.id: i for i, location in enumerate(problem.locations)}
+    days = [
+        PreviousDay(team_id=d.team, date=d.date, start=index[d.start_place], end=index[d.end_place])
+        for d in (previous.days if previous else [])
+        if d.start_place in index and d.end_place in index and d.team in teams
+    ]  # fmt: skip
+    return msgspec.structs.replace(problem, meetings=meetings, previous_days=days)

@@ -10,7 +10,14 @@ from outreach.db import gazetteer as gazetteer_sql
 from outreach.db import plans as sql
 from outreach.db.database import Database
 from outreach.domain.errors import InvalidInput, NotFound
-from outreach.domain.planning import CampaignSpec, PlanDiff, PlanDocument, PlanSummary, plan_diff
+from outreach.domain.planning import (
+    CampaignSpec,
+    PlanDiff,
+    PlanDocument,
+    PlanEdits,
+    PlanSummary,
+    plan_diff,
+)
 from outreach.services.clock import now_iso
 from outreach.services.grouping import GeoCache
 from outreach.services.planning import Snapshot, make_plan
@@ -32,12 +39,15 @@ class StoredPlan(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def create_draft(db: Database, geo: GeoCache, spec: CampaignSpec,
-                       based_on: int | None = None) -> StoredPlan:  # fmt: skip
-    """Plan the campaign over the current gazetteer and keep it as a draft."""
+                       based_on: StoredPlan | None = None) -> StoredPlan:  # fmt: skip
+    """Plan the campaign over the current gazetteer and keep it as a draft; a re-plan of
+    `based_on` keeps its trips and moves as few of its meetings as it can."""
     found = await snapshot(db)
-    document = await asyncio.to_thread(make_plan, spec, found, geo.travel)
+    previous = based_on.document if based_on else None
+    document = await asyncio.to_thread(make_plan, spec, found, geo.travel, previous)
     async with db.write() as tx:
-        plan_id = await sql.insert(tx, document, based_on, now_iso())
+        plan_id = await sql.insert(tx, document, based_on.summary.id if based_on else None,
+                                   now_iso())  # fmt: skip
         summary = await sql.get_summary(tx, plan_id)
     assert summary is not None
     return StoredPlan(summary=summary, document=document)
@@ -82,3 +92,9 @@ async def diff(db: Database, from_id: int, to_id: int) -> PlanDiff:
     """Meetings added, removed and moved between two plan versions."""
     before, after = await get_plan(db, from_id), await get_plan(db, to_id)
     return plan_diff(from_id, before.document, to_id, after.document)
+
+
+async def replan(db: Database, geo: GeoCache, plan_id: int, edits: PlanEdits) -> StoredPlan:
+    """A new draft from a plan version and a coordinator's edits."""
+    base = await get_plan(db, plan_id)
+    return await create_draft(db, geo, base.document.spec.with_edits(edits), based_on=base)

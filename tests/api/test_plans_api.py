@@ -46,7 +46,9 @@ async def test_diff_lists_moved_meetings(client) -> None:
     diff = (await client.get(f"/api/v1/plans/{b}/diff", params={"against": a})).json()
     old = {m["id"]: (m["team"], m["date"], m["start"]) for m in first["document"]["meetings"]}
     new = {m["id"]: (m["team"], m["date"], m["start"]) for m in second["document"]["meetings"]}
-    assert {m["meeting_id"] for m in diff["moved"]} == {i for i in old if old[i] != new[i]}
+    changed = {m["meeting_id"] for m in diff["moved"] + diff["retimed"]}
+    assert changed == {i for i in old if old[i] != new[i]}
+    assert {m["meeting_id"] for m in diff["moved"]} == {i for i in old if old[i][:2] != new[i][:2]}
     assert diff["unchanged"] == sum(old[i] == new[i] for i in old)
     assert diff["added"] == diff["removed"] == []
 
@@ -85,3 +87,57 @@ async def test_bad_campaigns_are_refused(client, body: dict, status: int) -> Non
 async def test_unknown_plan_is_404(client) -> None:
     assert (await client.get("/api/v1/plans/999")).status_code == 404
     assert (await client.post("/api/v1/plans/999/publish")).status_code == 404
+
+
+async def test_replan_keeps_held_and_pins_and_moves_few(client) -> None:
+    first = await make_plan(client)
+    plan_id = first["summary"]["id"]
+    await client.post(f"/api/v1/plans/{plan_id}/publish")
+    placed = [m for m in first["document"]["meetings"] if m["team"]]
+    # pin the meeting nearest the base to a day its new team has free: a day trip that fits
+    pinned = min(placed, key=lambda m: abs(m["hub"]["position"]["lon"] - 65.50917))
+    held, cancelled, dropped_village = [m for m in placed if m is not pinned][:3]
+    other_team = "team-3" if pinned["team"] != "team-3" else "team-1"
+    busy = {d["date"] for d in first["document"]["days"] if d["team"] == other_team}
+    target_day = next(d for d in ("2027-05-04", "2027-05-05", "2027-05-06") if d not in busy)
+    edits = {
+        "held": [held["id"]],
+        "pins": [{"meeting_id": pinned["id"], "team": other_team, "date": target_day}],
+        "cancelled": [cancelled["id"]],
+        "exclude": [m["kato"] for m in dropped_village["members"]],
+    }
+    response = await client.post(f"/api/v1/plans/{plan_id}/replan", json=edits)
+    assert response.status_code == 201, response.text
+    second = response.json()
+    assert second["summary"]["based_on"] == plan_id
+    meetings = {m["id"]: m for m in second["document"]["meetings"]}
+    assert meetings[held["id"]]["status"] == "held"
+    assert (meetings[held["id"]]["team"], meetings[held["id"]]["date"]) == (
+        held["team"],
+        held["date"],
+    )
+    assert (meetings[pinned["id"]]["team"], meetings[pinned["id"]]["date"]) == (
+        other_team,
+        target_day,
+    )
+    assert meetings[cancelled["id"]]["status"] == "cancelled"
+    assert meetings[cancelled["id"]]["team"] is None
+    excluded = {m["kato"] for m in dropped_village["members"]}
+    assert not excluded & {v["kato"] for m in meetings.values() for v in m["members"]}
+    diff = (await client.get(f"/api/v1/plans/{second['summary']['id']}/diff",
+                             params={"against": plan_id})).json()  # fmt: skip
+    moved = {m["meeting_id"] for m in diff["moved"]} - {pinned["id"], cancelled["id"]}
+    assert len(moved) <= 2, diff["moved"]
+
+
+@pytest.mark.parametrize("edits", [
+    {"pins": [{"meeting_id": "g-999999999", "team": "team-1", "date": "2027-03-02"}]},
+    {"pins": [{"meeting_id": "g-434630100", "team": "team-9", "date": "2027-03-02"}]},
+    {"held": ["g-999999999"]},
+    {"surprise": []},
+])  # fmt: skip
+async def test_bad_edits_are_refused(client, edits: dict) -> None:
+    plan_id = (await make_plan(client))["summary"]["id"]
+    response = await client.post(f"/api/v1/plans/{plan_id}/replan", json=edits)
+    assert response.status_code in (400, 422), response.text
+    assert len((await client.get("/api/v1/plans")).json()) == 1

@@ -1,0 +1,69 @@
+"""Re-planning: the revised plan's trips are kept and published meetings move as little as
+possible."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from geo.planning.check import violations
+from geo.planning.planner import plan_campaign
+from geo.planning.types import Plan, PlanningProblem, PreviousDay
+from tests.geo.planning.factories import make_problem, ring
+
+ARAL = (46.80174, 61.66312)
+
+
+def where(plan: Plan) -> dict[str, tuple[str, date]]:
+    return {s.meeting_id: (d.team_id, d.date) for d in plan.days for s in d.stops}
+
+
+def revise(problem: PlanningProblem, plan: Plan, **changes) -> PlanningProblem:
+    """The problem of a re-plan: previous days and assignments carried over."""
+    placed = where(plan)
+    meetings = [msgspec.structs.replace(m, keep_team=placed[m.id][0], keep_date=placed[m.id][1])
+                if m.id in placed else m for m in problem.meetings]  # fmt: skip
+    days = [PreviousDay(team_id=d.team_id, date=d.date, start=d.start_location,
+                        end=d.end_location) for d in plan.days]  # fmt: skip
+    return msgspec.structs.replace(problem, meetings=meetings, previous_days=days, **changes)
+
+
+def instance() -> tuple[PlanningProblem, Plan]:
+    problem = make_problem(ring(9, 0.3, ARAL) + ring(15, 0.4), lodging_points=[ARAL])
+    return problem, plan_campaign(problem)
+
+
+def test_removing_a_meeting_moves_no_other() -> None:
+    problem, first = instance()
+    revised = revise(problem, first)
+    revised = msgspec.structs.replace(revised, meetings=[m for m in revised.meetings
+                                                         if m.id != "m003"])  # fmt: skip
+    second = plan_campaign(revised)
+    assert violations(revised, second) == []
+    before, after = where(first), where(second)
+    assert "m003" not in after
+    assert {m for m in after if after[m] != before[m]} == set()
+
+
+def test_pin_after_replan_is_respected_and_moves_little() -> None:
+    problem, first = instance()
+    revised = revise(problem, first)
+    target = ("team-3", date(2027, 3, 30))
+    meetings = [msgspec.structs.replace(m, pin_team=target[0], pin_date=target[1])
+                if m.id == "m012" else m for m in revised.meetings]  # fmt: skip
+    revised = msgspec.structs.replace(revised, meetings=meetings)
+    second = plan_campaign(revised)
+    assert violations(revised, second) == []
+    before, after = where(first), where(second)
+    assert after["m012"] == target
+    assert len({m for m in after if after[m] != before.get(m)} - {"m012"}) <= 1
+
+
+def test_meetings_that_no_longer_fit_their_day_move() -> None:
+    problem, first = instance()
+    longer = [msgspec.structs.replace(m, duration_s=m.duration_s * 2) for m in problem.meetings]
+    revised = revise(msgspec.structs.replace(problem, meetings=longer), first)
+    second = plan_campaign(revised)
+    assert violations(revised, second) == []
+    assert second.totals.meetings_placed == len(longer)
