@@ -51,7 +51,8 @@ def synthetic_sites(villages: int = 6000, okrugs: int = 1500, seed: int = 7) -> 
     sites = []
     for o in range(okrugs):
         centre = Point(43.5 + rng.uniform(0, 2.7), 60.0 + rng.uniform(0, 8.8))
-        district = f"99{o % 7 + 10:02d}00000"
+        # seven districts, west to east along the region like the Syr Darya's
+        district = f"99{int((centre.lon_deg - 60.0) / 8.8 * 7) + 10:02d}00000"
         okrug = f"{district[:4]}{o:05d}"
         for v in range(villages // okrugs):
             located = rng.random() < 0.6

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
+import msgspec
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from geo.planning.schedule import assemble
-from geo.planning.skeleton import Slot, anchors, build_slots
+from geo.planning.skeleton import Slot, anchors, build_slots, reachable_places
 from geo.planning.types import Meeting, Plan, PlanningProblem, Unplaced, UnplacedReason
 
 DROP_PENALTY = 100_000_000  # metres: placing a meeting always beats saving road
@@ -28,17 +30,25 @@ MAX_ROUNDS = 4  # solves after the first, each with more days for what did not f
 DAY_COST_M = 10  # metres per day of a team's season: small beside any real road
 
 
-def plan_campaign(problem: PlanningProblem) -> Plan:
-    """A plan for the whole season: deterministic for the same problem."""
+Router = Callable[[PlanningProblem, list[Slot], set[str]], tuple[dict[int, list[str]], str]]
+
+
+def plan_campaign(problem: PlanningProblem, router: Router | None = None) -> Plan:
+    """A plan for the whole season: deterministic for the same problem. `router` fills
+    team-days with meetings (OR-Tools unless another solver is given, as the benchmark does):
+    it takes the problem, the slots and the meetings to hold on their `keep_*` day, and returns
+    slot index -> meeting ids in route order, and a status."""
+    route = router or _solve
+    deadline = time.monotonic() + problem.time_limit_s
     started = time.perf_counter()
     slots = build_slots(problem)
     routes: dict[int, list[str]] = {}
     status = "empty"
     if slots and problem.meetings:
         held = {m.id for m in problem.meetings if m.keep_team}
-        routes, status = _solve(problem, slots, held)
+        routes, status = route(problem, slots, held)
         for _ in range(MAX_ROUNDS):
-            placed = {m for route in routes.values() for m in route}
+            placed = {m for visits in routes.values() for m in visits}
             short = {m.id for m in problem.meetings
                      if m.id not in placed and _reachable(problem, m)}  # fmt: skip
             if not short:
@@ -50,9 +60,13 @@ def plan_campaign(problem: PlanningProblem) -> Plan:
             if len(more) == len(slots) and not short & {m.id for m in problem.meetings
                                                           if m.keep_team}:  # fmt: skip
                 break
+            left_s = deadline - time.monotonic()
+            if left_s <= 0.5:
+                break  # the time limit holds for the whole plan, not for each round
             slots = more
-            routes, status = _solve(problem, slots, held)
-    placed = {m for route in routes.values() for m in route}
+            budget = msgspec.structs.replace(problem, time_limit_s=left_s)
+            routes, status = route(budget, slots, held)
+    placed = {m for visits in routes.values() for m in visits}
     unplaced = [_unplaced(problem, m.id) for m in problem.meetings if m.id not in placed]
     return assemble(problem, slots, routes, unplaced, status, time.perf_counter() - started)
 
@@ -125,7 +139,7 @@ def _parameters(problem: PlanningProblem) -> pywrapcp.DefaultRoutingSearchParame
 def _reachable(problem: PlanningProblem, meeting: Meeting) -> bool:
     """Whether some base or lodging lets a team reach, hold and leave it within a day."""
     day_s = problem.day_end_s - problem.day_start_s
-    places = sorted({t.base for t in problem.teams} | set(problem.lodgings))
+    places = reachable_places(problem)
     shortest = min(problem.travel_s[a][meeting.location] + problem.travel_s[meeting.location][b]
                    for a in places for b in places)  # fmt: skip
     return shortest + meeting.duration_s <= day_s

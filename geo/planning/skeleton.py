@@ -33,9 +33,22 @@ class Slot(msgspec.Struct, frozen=True, kw_only=True):
     trip: int
 
 
+def reachable_places(problem: PlanningProblem) -> list[int]:
+    """The bases, and the lodgings every team can drive to from its base and back within one
+    working day: a trip never needs a night on the road."""
+    day_s = problem.day_end_s - problem.day_start_s
+    bases = {team.base for team in problem.teams}
+    lodgings = {
+        lodging for lodging in problem.lodgings
+        if all(problem.travel_s[b][lodging] <= day_s and problem.travel_s[lodging][b] <= day_s
+               for b in bases)
+    }  # fmt: skip
+    return sorted(bases | lodgings)
+
+
 def anchors(problem: PlanningProblem) -> dict[str, int]:
     """Meeting id -> the base or lodging it is quickest to reach from."""
-    places = sorted({team.base for team in problem.teams} | set(problem.lodgings))
+    places = reachable_places(problem)
     return {m.id: min(places, key=lambda p: (problem.travel_s[p][m.location], p))
             for m in problem.meetings}  # fmt: skip
 

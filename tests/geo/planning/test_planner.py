@@ -91,3 +91,21 @@ def test_teams_share_the_work(teams: int) -> None:
     plan = plan_campaign(problem)
     assert violations(problem, plan) == []
     assert plan.totals.balance_days <= 1
+
+
+def test_lodging_beyond_a_days_drive_is_not_used_and_its_meetings_are_explained() -> None:
+    far = (46.0, 56.0)  # about 800 road km west of the base
+    problem = make_problem(ring(4, 0.2, far) + ring(4, 0.3), lodging_points=[far])
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert plan.totals.meetings_placed == 4
+    assert {u.reason for u in plan.unplaced} == {"too_far_for_a_day"}
+    assert all(d.end_location == 0 for d in plan.days)
+
+
+def test_tight_time_limit_still_gives_a_feasible_plan() -> None:
+    problem = make_problem(ring(30, 0.3, ARAL) + ring(40, 0.5), lodging_points=[ARAL, SHIELI],
+                           teams=2, duration_s=4 * 3600, time_limit_s=0.6)  # fmt: skip
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert plan.solver_time_s < 10
