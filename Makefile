@@ -22,7 +22,9 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/bench_grouping.py
+	$(BIN)/python bench/bench_planner.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

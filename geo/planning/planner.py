@@ -34,7 +34,9 @@ Router = Callable[[PlanningProblem, list[Slot], set[str]], tuple[dict[int, list[
 
 
 def plan_campaign(problem: PlanningProblem, router: Router | None = None) -> Plan:
-    """A plan for the whole season: deterministic for the same problem. `router` fills
+    """A plan for the whole season. The search uses no randomness: the same problem gives the
+    same plan whenever the solver converges inside the time limit (it does on the whole
+    Kyzylorda oblast in about a second; a plan cut short by the limit may differ). `router` fills
     team-days with meetings (OR-Tools unless another solver is given, as the benchmark does):
     it takes the problem, the slots and the meetings to hold on their `keep_*` day, and returns
     slot index -> meeting ids in route order, and a status."""

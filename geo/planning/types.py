@@ -66,7 +66,6 @@ class PlanningProblem(msgspec.Struct, frozen=True, kw_only=True):
     day_end_s: int = 18 * 3600
     max_trip_days: Annotated[int, Meta(ge=1)] = 5
     time_limit_s: Annotated[float, Meta(gt=0)] = 8.0
-    seed: int = 0
     previous_days: list[PreviousDay] = []
 
 

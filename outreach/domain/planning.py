@@ -69,7 +69,6 @@ class CampaignSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     minutes_per_10_attendees: Annotated[float, Meta(ge=0, le=60)] = 0.0
     max_trip_days: Annotated[int, Meta(ge=1, le=14)] = 5
     time_limit_s: Annotated[float, Meta(gt=0, le=120)] = 8.0
-    seed: int = 0
     policy: GroupingPolicyInput = msgspec.field(default_factory=GroupingPolicyInput)
     pins: Annotated[list[Pin], Meta(max_length=1000)] = []
     exclude: Annotated[list[Kato], Meta(max_length=10_000)] = []
