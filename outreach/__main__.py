@@ -26,6 +26,14 @@ database_option = click.option(
     "sqlite:///outreach.db).",
 )
 
+max_km_option = click.option(
+    "--max-km",
+    type=float,
+    default=15.0,
+    show_default=True,
+    help="Largest road distance from a village to its meeting.",
+)
+
 
 def _settings(**overrides: Any) -> Settings:
     try:
@@ -193,13 +201,7 @@ def import_gazetteer(
     help="A district by KATO code or by name in any language (repeatable); "
     "all districts when omitted.",
 )
-@click.option(
-    "--max-km",
-    type=float,
-    default=15.0,
-    show_default=True,
-    help="Largest road distance from a village to its meeting.",
-)
+@max_km_option
 @click.option(
     "--cross-okrug", is_flag=True, help="Let a meeting gather villages of several okrugs."
 )
@@ -282,13 +284,7 @@ def groups(
     required=True,
     help="Last day of the season (YYYY-MM-DD).",
 )
-@click.option(
-    "--max-km",
-    type=float,
-    default=15.0,
-    show_default=True,
-    help="Largest road distance from a village to its meeting.",
-)
+@max_km_option
 @click.option(
     "--max-trip-days",
     type=click.IntRange(1, 14),
