@@ -32,6 +32,8 @@ class GeoCache:
         self.travel = DetourTravelModel(settings.detour_factor, settings.speed_kmh, overrides)
         self.warmed_version: int | None = None
         self._lock = asyncio.Lock()
+        # plans take seconds of CPU each: one at a time per process, the others wait their turn
+        self.planning = asyncio.Semaphore(1)
 
     async def sites(self, db: Database, districts: list[str]) -> tuple[int, list[PlanningSite]]:
         """The gazetteer version and the settlements of the districts; warms the cache with

@@ -44,7 +44,8 @@ async def create_draft(db: Database, geo: GeoCache, spec: CampaignSpec,
     `based_on` keeps its trips and moves as few of its meetings as it can."""
     found = await snapshot(db)
     previous = based_on.document if based_on else None
-    document = await asyncio.to_thread(make_plan, spec, found, geo.travel, previous)
+    async with geo.planning:
+        document = await asyncio.to_thread(make_plan, spec, found, geo.travel, previous)
     async with db.write() as tx:
         plan_id = await sql.insert(tx, document, based_on.summary.id if based_on else None,
                                    now_iso())  # fmt: skip
