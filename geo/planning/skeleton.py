@@ -70,7 +70,7 @@ def build_slots(problem: PlanningProblem, existing: list[Slot] | None = None,
         slots = _previous_slots(problem, free)
         for team_id, day in sorted({(m.pin_team, m.pin_date) for m in problem.meetings
                                     if m.pin_team and m.pin_date}):  # fmt: skip
-            if _take(free[team_id], day):
+            if team_id in free and _take(free[team_id], day):  # unknown teams: left unplaced
                 slots.append(Slot(team_id=team_id, date=day, start=bases[team_id],
                                   end=bases[team_id], trip=len(slots)))  # fmt: skip
         revising = bool(problem.previous_days)

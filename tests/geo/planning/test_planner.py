@@ -109,3 +109,17 @@ def test_tight_time_limit_still_gives_a_feasible_plan() -> None:
     plan = plan_campaign(problem)
     assert violations(problem, plan) == []
     assert plan.solver_time_s < 10
+
+
+def test_pin_to_unknown_team_or_day_off_leaves_meeting_unplaced() -> None:
+    base = make_problem(ring(4, 0.3))
+    meetings = [msgspec.structs.replace(base.meetings[0], pin_team="team-9", pin_date=date(2027, 3, 2)),
+                msgspec.structs.replace(base.meetings[1], pin_team="team-1", pin_date=date(2027, 3, 8)),
+                *base.meetings[2:]]  # fmt: skip
+    problem = msgspec.structs.replace(base, meetings=meetings)
+    plan = plan_campaign(problem)
+    assert violations(problem, plan) == []
+    assert {(u.meeting_id, u.reason) for u in plan.unplaced} == {
+        ("m000", "pinned_day_full"),
+        ("m001", "pinned_day_full"),
+    }
