@@ -110,3 +110,27 @@ def test_plan_with_dates_reversed_is_refused(tmp_path) -> None:
     assert result.returncode == 1
     assert "ends before it starts" in result.stderr
     assert not (tmp_path / "p.json").exists()
+
+
+def test_users_create_admin_from_the_command_line(db_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "outreach", "users", "create", "--login", "admin",
+         "--role", "admin", "--password-stdin"],
+        input="a long enough password\n", capture_output=True, text=True, timeout=60,
+        env={**os.environ, "OUTREACH_DATABASE_URL": f"sqlite:///{db_path}"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "created admin admin" in result.stdout
+    assert scalar(db_path, "SELECT role FROM users WHERE login = 'admin'") == "admin"
+    assert "a long enough password" not in result.stdout + result.stderr
+
+
+def test_users_create_refuses_a_short_password(db_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "outreach", "users", "create", "--login", "admin",
+         "--role", "admin", "--password-stdin"],
+        input="short\n", capture_output=True, text=True, timeout=60,
+        env={**os.environ, "OUTREACH_DATABASE_URL": f"sqlite:///{db_path}"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "password" in result.stderr

@@ -1,0 +1,109 @@
+"""SQL of accounts: users, teams, memberships and the audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from outreach.db.database import Tx
+from outreach.domain.accounts import AuditEntry, Team, User
+
+_USER = """SELECT u.id, u.login, u.display_name, u.role, u.disabled_at, u.created_at,
+                  t.name AS team
+           FROM users AS u
+           LEFT JOIN team_memberships AS m ON m.user_id = u.id AND m.left_at IS NULL
+           LEFT JOIN teams AS t ON t.id = m.team_id"""
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(id=row["id"], login=row["login"], display_name=row["display_name"],
+                role=row["role"], team=row["team"], disabled=row["disabled_at"] is not None,
+                created_at=row["created_at"])  # fmt: skip
+
+
+async def insert_user(tx: Tx, login: str, display_name: str, role: str, password_hash: str,
+                      now: str) -> int:  # fmt: skip
+    """Add a user; return the id."""
+    await tx.execute(
+        "INSERT INTO users (login, display_name, role, password_hash, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (login, display_name, role, password_hash, now),
+    )
+    return int(await tx.fetch_value("SELECT last_insert_rowid()"))
+
+
+async def user_by_login(tx: Tx, login: str) -> User | None:
+    """A user by login (case-insensitive)."""
+    row = await tx.fetch_one(_USER + " WHERE u.login = ?", (login,))
+    return None if row is None else _user(row)
+
+
+async def user_by_id(tx: Tx, user_id: int) -> User | None:
+    """A user by id."""
+    row = await tx.fetch_one(_USER + " WHERE u.id = ?", (user_id,))
+    return None if row is None else _user(row)
+
+
+async def password_hash(tx: Tx, login: str) -> tuple[int, str | None, bool] | None:
+    """(user id, password hash, disabled) of a login, for signing in."""
+    row = await tx.fetch_one(
+        "SELECT id, password_hash, disabled_at FROM users WHERE login = ?", (login,)
+    )
+    return None if row is None else (row[0], row[1], row[2] is not None)
+
+
+async def list_teams(tx: Tx) -> list[Team]:
+    """Every team with its current member count."""
+    rows = await tx.fetch_all(
+        """SELECT t.id, t.name,
+                  (SELECT count(*) FROM team_memberships m
+                   WHERE m.team_id = t.id AND m.left_at IS NULL) AS members
+           FROM teams AS t ORDER BY t.id"""
+    )
+    return [Team(id=row[0], name=row[1], members=row[2]) for row in rows]
+
+
+async def team_id(tx: Tx, name: str) -> int | None:
+    """A team's id by name."""
+    found = await tx.fetch_value("SELECT id FROM teams WHERE name = ?", (name,))
+    return None if found is None else int(found)
+
+
+async def set_team(tx: Tx, user_id: int, team: int | None, now: str) -> None:
+    """End the user's current membership and start the new one (history is kept)."""
+    await tx.execute(
+        "UPDATE team_memberships SET left_at = ? WHERE user_id = ? AND left_at IS NULL",
+        (now, user_id),
+    )
+    if team is not None:
+        await tx.execute(
+            "INSERT INTO team_memberships (user_id, team_id, joined_at) VALUES (?, ?, ?)",
+            (user_id, team, now),
+        )
+
+
+async def memberships(tx: Tx, user_id: int) -> list[tuple[str, str, str | None]]:
+    """(team, joined, left) of every membership of a user, oldest first."""
+    rows = await tx.fetch_all(
+        """SELECT t.name, m.joined_at, m.left_at FROM team_memberships AS m
+           JOIN teams AS t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY m.id""",
+        (user_id,),
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+async def audit(tx: Tx, *, at: str, actor: str, action: str, object_id: str | None = None,
+                client: str | None = None, outcome: str = "ok") -> None:  # fmt: skip
+    """Append a line to the audit log."""
+    await tx.execute(
+        "INSERT INTO audit_log (at, actor, action, object, client, outcome)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (at, actor, action, object_id, client, outcome),
+    )
+
+
+async def audit_entries(tx: Tx, limit: int = 100) -> list[AuditEntry]:
+    """The newest audit lines first."""
+    rows = await tx.fetch_all("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+    return [AuditEntry(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
+                       object=r["object"], client=r["client"], outcome=r["outcome"])
+            for r in rows]  # fmt: skip

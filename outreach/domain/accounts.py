@@ -1,0 +1,56 @@
+"""Accounts: roles, users, teams, and what an account's input must look like."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+Role = Literal["field", "coordinator", "leadership", "admin"]
+ROLES: tuple[Role, ...] = ("field", "coordinator", "leadership", "admin")
+LOGIN_RULE = "3 to 64 letters, digits, dots, dashes, underscores"
+Login = Annotated[str, Meta(pattern=r"^[A-Za-z0-9._-]{3,64}$", description=LOGIN_RULE)]
+Password = Annotated[str, Meta(min_length=12, max_length=1024)]
+
+
+class NewUser(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An account to create. Field users belong to a team; passwords have 12+ characters."""
+
+    login: Login
+    display_name: Annotated[str, Meta(min_length=1, max_length=200)]
+    role: Role
+    password: Password
+    team: Annotated[str, Meta(min_length=1, max_length=100)] | None = None
+
+
+class User(msgspec.Struct, frozen=True, kw_only=True):
+    """An account as others see it: never its password hash."""
+
+    id: int
+    login: str
+    display_name: str
+    role: Role
+    team: str | None
+    disabled: bool
+    created_at: str
+
+
+class Team(msgspec.Struct, frozen=True, kw_only=True):
+    """A field team and how many users belong to it now."""
+
+    id: int
+    name: str
+    members: int
+
+
+class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """A line of the audit log: who did what, when, from where, and how it ended."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    object: str | None
+    client: str | None
+    outcome: str

@@ -1,0 +1,92 @@
+"""Accounts: creating users, checking passwords (argon2id, off the event loop), teams."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from outreach.db import accounts as sql
+from outreach.db.database import Database
+from outreach.domain.accounts import NewUser, Team, User
+from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
+from outreach.services.clock import now_iso
+
+HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
+# checked when the login is unknown, so a wrong login takes as long as a wrong password
+_DUMMY_HASH = HASHER.hash("not a password of anyone's")
+
+
+async def hash_password(password: str) -> str:
+    """An argon2id hash, computed in a worker thread."""
+    return await asyncio.to_thread(HASHER.hash, password)
+
+
+def _matches(password_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def create_user(db: Database, new: NewUser, *, actor: str, client: str | None = None
+                      ) -> User:  # fmt: skip
+    """Create an account (and its team membership); audited, the password never stored."""
+    if new.role == "field" and new.team is None:
+        details = [{"field": "team", "message": "required for field users"}]
+        raise InvalidInput("a field user belongs to a team", details=details)
+    password_hash = await hash_password(new.password)
+    now = now_iso()
+    async with db.write() as tx:
+        team = await sql.team_id(tx, new.team) if new.team else None
+        if new.team and team is None:
+            raise NotFound(f"no team {new.team}")
+        # the single writer's lock makes this check and the insert one step
+        if await sql.user_by_login(tx, new.login) is not None:
+            raise VersionConflict(f"the login {new.login!r} is taken")
+        user_id = await sql.insert_user(
+            tx, new.login, new.display_name, new.role, password_hash, now
+        )
+        await sql.set_team(tx, user_id, team, now)
+        await sql.audit(tx, at=now, actor=actor, action="user.create", object_id=f"user:{user_id}",
+                        client=client)  # fmt: skip
+        user = await sql.user_by_id(tx, user_id)
+    assert user is not None
+    return user
+
+
+async def check_password(db: Database, login: str, password: str) -> User | None:
+    """The account if the login and password match and it is enabled, else None; takes as
+    long whether or not the login exists."""
+    async with db.read() as tx:
+        found = await sql.password_hash(tx, login)
+    stored = found[1] if found and found[1] else _DUMMY_HASH
+    ok = await asyncio.to_thread(_matches, stored, password)
+    if not (ok and found and found[1] and not found[2]):
+        return None
+    async with db.read() as tx:
+        return await sql.user_by_id(tx, found[0])
+
+
+async def move_to_team(db: Database, login: str, team: str | None, *, actor: str) -> User:
+    """Move a user to another team (or none); the previous membership is kept as history."""
+    now = now_iso()
+    async with db.write() as tx:
+        user = await sql.user_by_login(tx, login)
+        if user is None:
+            raise NotFound(f"no user {login}")
+        team_id = await sql.team_id(tx, team) if team else None
+        if team and team_id is None:
+            raise NotFound(f"no team {team}")
+        await sql.set_team(tx, user.id, team_id, now)
+        await sql.audit(tx, at=now, actor=actor, action="user.team", object_id=f"user:{user.id}")
+        moved = await sql.user_by_id(tx, user.id)
+    assert moved is not None
+    return moved
+
+
+async def list_teams(db: Database) -> list[Team]:
+    """Every team."""
+    async with db.read() as tx:
+        return await sql.list_teams(tx)

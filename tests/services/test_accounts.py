@@ -1,0 +1,92 @@
+"""Accounts: argon2id passwords, team membership history, the append-only audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from outreach.db import accounts as sql
+from outreach.db.database import Database
+from outreach.domain.accounts import NewUser
+from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
+from outreach.services.accounts import check_password, create_user, list_teams, move_to_team
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+async def db(db_path):
+    database = Database(db_path, read_connections=2)
+    await database.open()
+    yield database
+    await database.close()
+
+
+def make_user(login: str = "aigerim", role: str = "field", team: str | None = "team-1") -> NewUser:
+    return NewUser(login=login, display_name="Aigerim", role=role, password=PASSWORD, team=team)
+
+
+async def test_default_three_teams_exist(db) -> None:
+    assert [t.name for t in await list_teams(db)] == ["team-1", "team-2", "team-3"]
+
+
+async def test_password_is_stored_only_as_argon2id(db, db_path) -> None:
+    await create_user(db, make_user(), actor="cli")
+    with closing(sqlite3.connect(db_path)) as conn:
+        (stored,) = conn.execute("SELECT password_hash FROM users").fetchone()
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+async def test_check_password_accepts_only_the_right_one(db) -> None:
+    created = await create_user(db, make_user(), actor="cli")
+    assert await check_password(db, "aigerim", PASSWORD) == created
+    assert await check_password(db, "AIGERIM", PASSWORD) == created  # logins ignore case
+    assert await check_password(db, "aigerim", PASSWORD + "x") is None
+    assert await check_password(db, "nobody", PASSWORD) is None
+
+
+async def test_disabled_user_cannot_sign_in(db, db_path) -> None:
+    await create_user(db, make_user(), actor="cli")
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE users SET disabled_at = 'now'")
+    assert await check_password(db, "aigerim", PASSWORD) is None
+
+
+async def test_team_change_keeps_membership_history(db) -> None:
+    user = await create_user(db, make_user(), actor="cli")
+    moved = await move_to_team(db, "aigerim", "team-2", actor="admin")
+    assert moved.team == "team-2"
+    async with db.read() as tx:
+        history = await sql.memberships(tx, user.id)
+    assert [(team, left is None) for team, _, left in history] == [("team-1", False),
+                                                                  ("team-2", True)]  # fmt: skip
+    assert [t.members for t in await list_teams(db)] == [0, 1, 0]
+
+
+@pytest.mark.parametrize(("new", "error"), [
+    (make_user(team=None), InvalidInput),
+    (make_user(team="team-9"), NotFound),
+])  # fmt: skip
+async def test_bad_accounts_are_refused(db, new, error) -> None:
+    with pytest.raises(error):
+        await create_user(db, new, actor="cli")
+
+
+async def test_taken_login_is_refused(db) -> None:
+    await create_user(db, make_user(), actor="cli")
+    with pytest.raises(VersionConflict):
+        await create_user(db, make_user(login="Aigerim", role="admin", team=None), actor="cli")
+
+
+async def test_audit_log_records_and_refuses_changes(db, db_path) -> None:
+    await create_user(db, make_user(), actor="cli")
+    async with db.read() as tx:
+        (entry,) = await sql.audit_entries(tx)
+    assert (entry.actor, entry.action, entry.outcome) == ("cli", "user.create", "ok")
+    with closing(sqlite3.connect(db_path)) as conn:
+        for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(statement)
