@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import swagger_ui_bundle  # type: ignore[import-untyped]
 from litestar import Litestar, Router, get
@@ -15,6 +16,8 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
 from outreach import __version__
+from outreach.api.accounts import AccountsController
+from outreach.api.auth import SessionController, authorize
 from outreach.api.deps import provide_db, provide_geo
 from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
@@ -26,6 +29,7 @@ from outreach.config import Settings
 from outreach.db.database import Database
 from outreach.services.gazetteer_import import load_packaged_if_empty
 from outreach.services.grouping import GeoCache
+from outreach.services.sessions import SessionLimits
 
 log = logging.getLogger("outreach")
 
@@ -78,6 +82,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 log.info("loaded the Kyzylorda gazetteer: %d settlements", summary.rows)
             app.state.db = db
             app.state.geo = GeoCache(settings)
+            app.state.settings = settings
+            app.state.session_limits = SessionLimits(
+                idle=timedelta(minutes=settings.session_idle_minutes),
+                absolute=timedelta(hours=settings.session_max_hours),
+            )
             yield
         finally:
             await db.close()
@@ -91,6 +100,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             root,
             HealthController,
+            SessionController,
+            AccountsController,
             GazetteerController,
             GroupingController,
             PlanController,
@@ -109,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_body_media_type,
+        guards=[authorize],
         middleware=[request_id_middleware],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(),

@@ -44,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_import_bytes: Annotated[int, Meta(ge=1024)] = 16_777_216
     log_level: LogLevel = "info"
     static_dir: str = ""
+    secure_cookies: bool = True
+    session_idle_minutes: Annotated[int, Meta(ge=1, le=1440)] = 30
+    session_max_hours: Annotated[int, Meta(ge=1, le=168)] = 12
     detour_factor: Annotated[float, Meta(ge=1, le=5)] = 1.3
     speed_kmh: Annotated[float, Meta(gt=0, le=200)] = 60.0
     district_travel: str = ""

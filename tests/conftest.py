@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
 from outreach.app import create_app
@@ -27,15 +30,53 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "outreach.db"
 
 
+PASSWORD = "a test password, long enough"
+PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
+
+
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{db_path}")
+    # the test client speaks plain HTTP, which would never carry a Secure cookie
+    return Settings(database_url=f"sqlite:///{db_path}", secure_cookies=False)
+
+
+def add_user(db_path: Path, login: str, role: str, team: str | None = None) -> None:
+    """An account straight into the database (the API's own user creation is tested apart)."""
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        cursor = conn.execute(
+            "INSERT INTO users (login, display_name, role, password_hash, created_at)"
+            " VALUES (?, ?, ?, ?, '2027-01-01T00:00:00Z')",
+            (login, login, role, PASSWORD_HASH),
+        )
+        if team:
+            conn.execute(
+                "INSERT INTO team_memberships (user_id, team_id, joined_at)"
+                " SELECT ?, id, '2027-01-01T00:00:00Z' FROM teams WHERE name = ?",
+                (cursor.lastrowid, team),
+            )
+
+
+async def sign_in(http, db_path: Path, role: str) -> dict:
+    """Create an account of the role, sign the client in, send the CSRF token from now on."""
+    login = f"{role}-user"
+    add_user(db_path, login, role, "team-1" if role == "field" else None)
+    response = await http.post("/api/v1/session", json={"login": login, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    http.headers["x-csrf-token"] = response.json()["csrf_token"]
+    return response.json()
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+async def anonymous(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     async with AsyncTestClient(app=create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+async def client(anonymous, db_path: Path) -> AsyncTestClient:  # type: ignore[type-arg]
+    """A client signed in as a coordinator."""
+    await sign_in(anonymous, db_path, "coordinator")
+    return anonymous
 
 
 def free_port() -> int:
@@ -56,7 +97,7 @@ class LiveServer:
 
     def start(self) -> None:
         env = {**os.environ, "OUTREACH_DATABASE_URL": f"sqlite:///{self.db_path}",
-               "OUTREACH_PORT": str(self.port)}  # fmt: skip
+               "OUTREACH_PORT": str(self.port), "OUTREACH_SECURE_COOKIES": "false"}  # fmt: skip
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "outreach", "serve"], env=env, stdout=log, stderr=log

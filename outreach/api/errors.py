@@ -10,7 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from outreach.domain.errors import DomainError, InvalidInput, NotFound, VersionConflict
+from outreach.domain.errors import DomainError
 
 log = logging.getLogger("outreach.api")
 
@@ -26,7 +26,6 @@ class ErrorBody(msgspec.Struct, frozen=True, kw_only=True):
     request_id: str | None = None
 
 
-_DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, VersionConflict: 409}
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -55,9 +54,9 @@ def _response(
 
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[ErrorBody]:
     """A rule of the domain refused the request."""
-    status = _DOMAIN_STATUS.get(type(exc), 422 if isinstance(exc, InvalidInput) else 400)
     return _response(
-        request, ErrorBody(code=exc.code, message=exc.message, status=status, details=exc.details)
+        request,
+        ErrorBody(code=exc.code, message=exc.message, status=exc.status, details=exc.details),
     )
 
 

@@ -10,7 +10,6 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from outreach.api.deps import DB, Geo
-from outreach.api.guards import coordinator_only
 from outreach.domain import geojson
 from outreach.domain.plan_exports import Lang, day_sheet_html, itinerary_csv, routes_geojson
 from outreach.domain.planning import CampaignSpec, PlanDiff, PlanEdits, PlanSummary
@@ -26,7 +25,7 @@ class PlanController(Controller):
     path = "/api/v1/plans"
     tags = ["plans"]
 
-    @post("/", guards=[coordinator_only], status_code=HTTP_201_CREATED,
+    @post("/", status_code=HTTP_201_CREATED,
           opt={"body_media_type": "application/json"})  # fmt: skip
     async def create(self, db: DB, geo: Geo, data: JSONBody[CampaignSpec]) -> service.StoredPlan:
         """Plan a campaign (coordinators) and keep it as a draft: settlements are grouped into
@@ -49,13 +48,13 @@ class PlanController(Controller):
         """One plan version with its whole document."""
         return await service.get_plan(db, plan_id)
 
-    @post("/{plan_id:int}/publish", guards=[coordinator_only], status_code=HTTP_200_OK)
+    @post("/{plan_id:int}/publish", status_code=HTTP_200_OK)
     async def publish(self, db: DB, plan_id: PlanId) -> PlanSummary:
         """Publish a draft (coordinators): it becomes what field phones receive, and the
         campaign's previously published plan becomes superseded."""
         return await service.publish(db, plan_id)
 
-    @post("/{plan_id:int}/replan", guards=[coordinator_only], status_code=HTTP_201_CREATED,
+    @post("/{plan_id:int}/replan", status_code=HTTP_201_CREATED,
           opt={"body_media_type": "application/json"})  # fmt: skip
     async def replan(self, db: DB, geo: Geo, plan_id: PlanId, data: JSONBody[PlanEdits]
                      ) -> service.StoredPlan:  # fmt: skip

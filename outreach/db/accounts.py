@@ -43,6 +43,11 @@ async def user_by_id(tx: Tx, user_id: int) -> User | None:
     return None if row is None else _user(row)
 
 
+async def list_users(tx: Tx) -> list[User]:
+    """Every user, by login."""
+    return [_user(row) for row in await tx.fetch_all(_USER + " ORDER BY u.login")]
+
+
 async def password_hash(tx: Tx, login: str) -> tuple[int, str | None, bool] | None:
     """(user id, password hash, disabled) of a login, for signing in."""
     row = await tx.fetch_one(

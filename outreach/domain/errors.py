@@ -9,6 +9,7 @@ class DomainError(Exception):
     """Base of the errors a client can cause; `code` is stable, `message` is for people."""
 
     code = "invalid_request"
+    status = 400
 
     def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -20,21 +21,45 @@ class NotFound(DomainError):
     """The named object does not exist (or is not visible to the caller)."""
 
     code = "not_found"
+    status = 404
 
 
 class InvalidInput(DomainError):
     """The request is well-formed but its content breaks a rule."""
 
     code = "invalid_input"
+    status = 422
 
 
 class VersionConflict(DomainError):
     """The object changed since the caller read it."""
 
     code = "version_conflict"
+    status = 409
 
 
 class InvalidGazetteerFile(DomainError):
     """An import file has bad rows or columns; `details` names each (line, column, problem)."""
 
     code = "invalid_gazetteer_file"
+
+
+class SignInRequired(DomainError):
+    """The operation needs a signed-in user (or the session has expired or ended)."""
+
+    code = "sign_in_required"
+    status = 401
+
+
+class Forbidden(DomainError):
+    """The signed-in user's role may not do this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class CsrfFailed(DomainError):
+    """A cookie-authenticated write without the session's X-CSRF-Token header."""
+
+    code = "csrf_failed"
+    status = 403

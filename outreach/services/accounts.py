@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from outreach.db import accounts as sql
 from outreach.db.database import Database
-from outreach.domain.accounts import NewUser, Team, User
+from outreach.domain.accounts import AuditEntry, NewUser, Team, User
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.clock import now_iso
 
@@ -90,3 +90,15 @@ async def list_teams(db: Database) -> list[Team]:
     """Every team."""
     async with db.read() as tx:
         return await sql.list_teams(tx)
+
+
+async def list_users(db: Database) -> list[User]:
+    """Every account."""
+    async with db.read() as tx:
+        return await sql.list_users(tx)
+
+
+async def audit_log(db: Database, limit: int) -> list[AuditEntry]:
+    """The newest audit lines."""
+    async with db.read() as tx:
+        return await sql.audit_entries(tx, limit)

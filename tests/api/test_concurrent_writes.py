@@ -10,6 +10,7 @@ from contextlib import closing
 
 import httpx
 
+from tests.conftest import sign_in
 from tests.synthetic import make_rows, to_csv
 
 CSV = {"content-type": "text/csv"}
@@ -32,6 +33,7 @@ def import_jobs() -> list[tuple[str, list[dict[str, str]], bool]]:
 async def test_concurrent_writes_keep_exactly_the_acknowledged_ones(live_server) -> None:
     jobs = import_jobs()
     async with httpx.AsyncClient(base_url=live_server.url, timeout=60) as http:
+        await sign_in(http, live_server.db_path, "coordinator")
         page = (await http.get("/api/v1/villages", params={"district": "433200000"})).json()
         villages = [v["kato"] for v in page["items"][:24]]
         original = {v["kato"]: v["population"] for v in page["items"]}

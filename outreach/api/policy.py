@@ -1,0 +1,59 @@
+"""Who may call what: one table of role x operation, used by the guard and by a test that
+walks every operation of the OpenAPI schema.
+
+`public` operations need no sign-in (the gazetteer is open data); every other operation lists
+the roles that may call it. An API operation missing from the table is refused (fail closed).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PUBLIC: Final = "public"
+Roles = frozenset[str]
+
+_OPEN: Roles = frozenset({PUBLIC})
+_COORDINATOR: Roles = frozenset({"coordinator"})
+_PLANNERS: Roles = frozenset({"coordinator", "leadership"})
+_ADMIN: Roles = frozenset({"admin"})
+_STAFF: Roles = frozenset({"coordinator", "leadership", "admin"})
+
+POLICY: dict[tuple[str, str], Roles] = {
+    ("GET", "/health"): _OPEN,
+    ("POST", "/api/v1/session"): _OPEN,
+    ("GET", "/api/v1/session"): _STAFF,
+    ("DELETE", "/api/v1/session"): _STAFF,
+    ("GET", "/api/v1/regions"): _OPEN,
+    ("GET", "/api/v1/districts"): _OPEN,
+    ("GET", "/api/v1/districts.geojson"): _OPEN,
+    ("GET", "/api/v1/districts/{kato}"): _OPEN,
+    ("GET", "/api/v1/okrugs"): _OPEN,
+    ("GET", "/api/v1/okrugs.geojson"): _OPEN,
+    ("GET", "/api/v1/okrugs/{kato}"): _OPEN,
+    ("GET", "/api/v1/villages"): _OPEN,
+    ("GET", "/api/v1/villages.geojson"): _OPEN,
+    ("GET", "/api/v1/villages/{kato}"): _OPEN,
+    ("GET", "/api/v1/travel"): _OPEN,
+    ("PATCH", "/api/v1/villages/{kato}"): _COORDINATOR,
+    ("POST", "/api/v1/gazetteer/imports"): _COORDINATOR,
+    ("POST", "/api/v1/grouping/preview"): _PLANNERS,
+    ("POST", "/api/v1/grouping/preview.geojson"): _PLANNERS,
+    ("POST", "/api/v1/plans"): _COORDINATOR,
+    ("GET", "/api/v1/plans"): _PLANNERS,
+    ("GET", "/api/v1/plans/{plan_id}"): _PLANNERS,
+    ("POST", "/api/v1/plans/{plan_id}/publish"): _COORDINATOR,
+    ("POST", "/api/v1/plans/{plan_id}/replan"): _COORDINATOR,
+    ("GET", "/api/v1/plans/{plan_id}/diff"): _PLANNERS,
+    ("GET", "/api/v1/plans/{plan_id}/routes.geojson"): _PLANNERS,
+    ("GET", "/api/v1/plans/{plan_id}/itinerary.csv"): _PLANNERS,
+    ("GET", "/api/v1/plans/{plan_id}/day-sheet"): _PLANNERS,
+    ("GET", "/api/v1/teams"): frozenset({"coordinator", "admin"}),
+    ("GET", "/api/v1/users"): _ADMIN,
+    ("POST", "/api/v1/users"): _ADMIN,
+    ("GET", "/api/v1/audit"): _ADMIN,
+}
+
+
+def allowed(method: str, path_template: str) -> Roles | None:
+    """The roles (or `public`) that may call an operation; None if it is not in the table."""
+    return POLICY.get((method.upper(), path_template))

@@ -1,0 +1,171 @@
+"""Accounts and access: the role x operation table over every OpenAPI operation, sign-in,
+sessions, CSRF and throttling."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from outreach.api.policy import POLICY, PUBLIC
+from outreach.app import create_app
+from outreach.db.database import Database
+from outreach.services import sessions
+from tests.conftest import PASSWORD, add_user, sign_in
+
+ROLES = ("coordinator", "leadership", "admin")
+SAMPLE = {"kato": "431010000", "plan_id": "1"}
+
+
+def concrete(template: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: SAMPLE[m.group(1)], template)
+
+
+async def test_every_openapi_operation_is_in_the_policy_and_back(anonymous) -> None:
+    spec = (await anonymous.get("/schema/openapi.json")).json()
+    operations = {(method.upper(), path) for path, item in spec["paths"].items()
+                  for method in item}  # fmt: skip
+    assert operations == set(POLICY)
+
+
+@pytest.mark.parametrize("role", [PUBLIC, *ROLES])
+async def test_each_cell_of_the_policy_holds(settings, db_path, role: str) -> None:
+    async with AsyncTestClient(app=create_app(settings)) as http:
+        if role != PUBLIC:
+            await sign_in(http, db_path, role)
+        for (method, template), roles in sorted(POLICY.items()):
+            if (method, template) == ("DELETE", "/api/v1/session"):
+                continue  # signing out would end this walk's session
+            response = await http.request(method, concrete(template), json={})
+            denied = response.status_code in (401, 403)
+            may = PUBLIC in roles or role in roles
+            assert denied is not may, (role, method, template, response.status_code, response.text)
+
+
+async def test_anonymous_write_is_401_and_wrong_role_is_403(anonymous, db_path) -> None:
+    response = await anonymous.patch("/api/v1/villages/431010000", json={"population": 1})
+    assert (response.status_code, response.json()["code"]) == (401, "sign_in_required")
+    await sign_in(anonymous, db_path, "leadership")
+    response = await anonymous.patch("/api/v1/villages/431010000", json={"population": 1})
+    assert (response.status_code, response.json()["code"]) == (403, "forbidden")
+
+
+async def test_wrong_password_and_unknown_login_look_the_same(anonymous, db_path) -> None:
+    add_user(db_path, "aigerim", "coordinator")
+    wrong = await anonymous.post("/api/v1/session", json={"login": "aigerim", "password": "x" * 20})
+    unknown = await anonymous.post(
+        "/api/v1/session", json={"login": "nobody", "password": "x" * 20}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    strip = lambda r: {k: v for k, v in r.json().items() if k != "request_id"}  # noqa: E731
+    assert strip(wrong) == strip(unknown)
+
+
+async def test_session_cookie_is_httponly_strict_and_secure(db_path) -> None:
+    from outreach.config import Settings
+
+    app = create_app(Settings(database_url=f"sqlite:///{db_path}"))
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as http:
+        add_user(db_path, "aigerim", "coordinator")
+        response = await http.post("/api/v1/session",
+                                   json={"login": "aigerim", "password": PASSWORD})  # fmt: skip
+        cookie = response.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie
+        assert (await http.get("/api/v1/session")).status_code == 200
+
+
+async def test_writes_need_the_csrf_token(client) -> None:
+    token = client.headers.pop("x-csrf-token")
+    response = await client.patch("/api/v1/villages/431010000", json={"population": 1})
+    assert (response.status_code, response.json()["code"]) == (403, "csrf_failed")
+    client.headers["x-csrf-token"] = token + "x"
+    assert (await client.patch("/api/v1/villages/431010000", json={})).status_code == 403
+    client.headers["x-csrf-token"] = token
+    assert (await client.patch("/api/v1/villages/431010000", json={})).status_code == 200
+
+
+@pytest.mark.parametrize("column", ["last_seen_at", "created_at"])
+async def test_expired_session_is_refused(client, db_path, column: str) -> None:
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute(f"UPDATE sessions SET {column} = '2020-01-01T00:00:00.000+00:00'")
+    response = await client.get("/api/v1/session")
+    assert (response.status_code, response.json()["code"]) == (401, "sign_in_required")
+
+
+async def test_signed_out_disabled_or_tampered_sessions_are_refused(client, db_path) -> None:
+    cookie = client.cookies.get("outreach_session")
+    client.cookies.set("outreach_session", cookie[:-2] + "xx")
+    assert (await client.get("/api/v1/session")).status_code == 401
+    client.cookies.set("outreach_session", cookie)
+    assert (await client.get("/api/v1/session")).status_code == 200
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE users SET disabled_at = 'now'")
+    assert (await client.get("/api/v1/session")).status_code == 401
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE users SET disabled_at = NULL")
+    assert (await client.delete("/api/v1/session")).status_code == 204
+    client.cookies.set("outreach_session", cookie)
+    assert (await client.get("/api/v1/session")).status_code == 401
+
+
+async def test_field_users_are_sent_to_device_enrolment(anonymous, db_path) -> None:
+    add_user(db_path, "aidos", "field", "team-2")
+    response = await anonymous.post(
+        "/api/v1/session", json={"login": "aidos", "password": PASSWORD}
+    )
+    assert (response.status_code, response.json()["code"]) == (403, "device_required")
+
+
+async def test_failed_sign_ins_are_throttled_per_login_and_client(db_path) -> None:
+    db = Database(db_path)
+    await db.open()
+    try:
+        add_user(db_path, "aigerim", "coordinator")
+        for _ in range(sessions.MAX_FAILURES_PER_LOGIN_AND_CLIENT):
+            with pytest.raises(sessions.SignInRefused):
+                await sessions.sign_in(db, "aigerim", "wrong password!!", "10.0.0.1")
+        with pytest.raises(sessions.TooManyAttempts):  # even with the right password
+            await sessions.sign_in(db, "aigerim", PASSWORD, "10.0.0.1")
+        # the attacker's address is throttled; the user signing in from elsewhere is not
+        token, _ = await sessions.sign_in(db, "aigerim", PASSWORD, "10.0.0.2")
+        assert token
+        for n in range(sessions.MAX_FAILURES_PER_CLIENT):
+            with pytest.raises((sessions.SignInRefused, sessions.TooManyAttempts)):
+                await sessions.sign_in(db, f"guess{n}", "wrong password!!", "10.0.0.3")
+        with pytest.raises(sessions.TooManyAttempts):
+            await sessions.sign_in(db, "aigerim", PASSWORD, "10.0.0.3")
+    finally:
+        await db.close()
+
+
+async def test_sign_ins_are_audited_without_secrets(anonymous, db_path) -> None:
+    add_user(db_path, "aigerim", "coordinator")
+    await anonymous.post("/api/v1/session", json={"login": "aigerim", "password": "wrong!" * 3})
+    await anonymous.post("/api/v1/session", json={"login": "aigerim", "password": PASSWORD})
+    with closing(sqlite3.connect(db_path)) as conn:
+        rows = conn.execute("SELECT actor, action, outcome, client FROM audit_log").fetchall()
+        everything = repr(conn.execute("SELECT * FROM audit_log").fetchall())
+    assert [r[:3] for r in rows] == [("anonymous", "session.sign_in", "refused"),
+                                    ("aigerim", "session.sign_in", "ok")]  # fmt: skip
+    assert all(r[3] for r in rows)
+    assert PASSWORD not in everything and "wrong!" not in everything
+
+
+async def test_admin_creates_users_coordinator_may_not(anonymous, db_path) -> None:
+    body = {"login": "dana", "display_name": "Dana", "role": "field", "password": PASSWORD,
+            "team": "team-3"}  # fmt: skip
+    await sign_in(anonymous, db_path, "admin")
+    created = await anonymous.post("/api/v1/users", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["team"] == "team-3"
+    assert "password" not in created.text
+    users = (await anonymous.get("/api/v1/users")).json()
+    assert {"dana", "admin-user"} <= {u["login"] for u in users}
+    await anonymous.delete("/api/v1/session")
+    await sign_in(anonymous, db_path, "coordinator")
+    assert (
+        await anonymous.post("/api/v1/users", json={**body, "login": "erlan"})
+    ).status_code == 403
