@@ -19,6 +19,7 @@ from outreach import __version__
 from outreach.api.accounts import AccountsController
 from outreach.api.auth import SessionController, authorize
 from outreach.api.deps import provide_db, provide_geo
+from outreach.api.devices import DeviceController, FieldController
 from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
 from outreach.api.grouping import GroupingController
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             SessionController,
             AccountsController,
+            DeviceController,
+            FieldController,
             GazetteerController,
             GroupingController,
             PlanController,

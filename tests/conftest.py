@@ -73,6 +73,13 @@ async def anonymous(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # ty
 
 
 @pytest.fixture
+async def anonymous_phone(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """A second client (its own app on the same database), for a phone."""
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 async def client(anonymous, db_path: Path) -> AsyncTestClient:  # type: ignore[type-arg]
     """A client signed in as a coordinator."""
     await sign_in(anonymous, db_path, "coordinator")
@@ -126,3 +133,16 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+async def enrol_device(coordinator, phone, db_path: Path, login: str, team: str) -> str:
+    """A field user of the team, a code issued by the signed-in coordinator, the phone
+    enrolled with it and sending its device token from now on; returns the token."""
+    add_user(db_path, login, "field", team)
+    issued = await coordinator.post("/api/v1/devices/enrolments", json={"login": login})
+    assert issued.status_code == 201, issued.text
+    enrolled = await phone.post("/api/v1/devices/enrol", json={"code": issued.json()["code"]})
+    assert enrolled.status_code == 201, enrolled.text
+    token = enrolled.json()["device_token"]
+    phone.headers["authorization"] = f"Bearer {token}"
+    return token

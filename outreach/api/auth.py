@@ -19,7 +19,7 @@ from outreach.api.deps import DB
 from outreach.config import Settings
 from outreach.domain.accounts import User
 from outreach.domain.errors import CsrfFailed, Forbidden, SignInRequired
-from outreach.services import sessions
+from outreach.services import devices, sessions
 
 COOKIE = "outreach_session"
 CSRF_HEADER = "x-csrf-token"
@@ -67,15 +67,25 @@ async def authorize(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRoute
         raise SignInRequired("sign in first (your session may have expired)")
     if session.user.role not in roles:
         raise Forbidden(f"a {session.user.role} may not do this")
-    if method not in SAFE_METHODS and connection.headers.get(CSRF_HEADER) != session.csrf_token:
+    cookie_write = session.device_id is None and method not in SAFE_METHODS
+    if cookie_write and connection.headers.get(CSRF_HEADER) != session.csrf_token:
         raise CsrfFailed("send the session's CSRF token in the X-CSRF-Token header")
 
 
 async def _session(connection: ASGIConnection[Any, Any, Any, Any]) -> sessions.Session | None:
+    """The caller: a device by its bearer token (only ever read from the Authorization
+    header, never from the URL), else a web session by its cookie."""
+    state = connection.app.state
+    scheme, _, bearer = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and bearer:
+        found = await devices.resolve(state.db, bearer.strip()[:200])
+        if found is None:
+            raise SignInRequired("unknown device token: enrol this device")
+        device, user = found
+        return sessions.Session(user=user, device_id=device.id)
     token = connection.cookies.get(COOKIE)
     if not token or len(token) > 200:
         return None
-    state = connection.app.state
     return await sessions.resolve(state.db, token, state.session_limits)
 
 

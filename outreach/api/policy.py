@@ -51,6 +51,11 @@ POLICY: dict[tuple[str, str], Roles] = {
     ("GET", "/api/v1/users"): _ADMIN,
     ("POST", "/api/v1/users"): _ADMIN,
     ("GET", "/api/v1/audit"): _ADMIN,
+    ("POST", "/api/v1/devices/enrolments"): _COORDINATOR,
+    ("POST", "/api/v1/devices/enrol"): _OPEN,
+    ("GET", "/api/v1/devices"): _COORDINATOR,
+    ("POST", "/api/v1/devices/{device_id}/revoke"): _COORDINATOR,
+    ("GET", "/api/v1/field/plan"): frozenset({"field"}),
 }
 
 

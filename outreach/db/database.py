@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -62,6 +63,8 @@ class Database:
 
     async def open(self) -> None:
         """Open the writer, apply pending migrations, then open the readers."""
+        # aiosqlite's debug lines carry every query's parameters: names, phones, tokens
+        logging.getLogger("aiosqlite").setLevel(logging.WARNING)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._writer = await self._connect(writer=True)

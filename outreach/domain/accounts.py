@@ -54,3 +54,46 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     object: str | None
     client: str | None
     outcome: str
+
+
+class Device(msgspec.Struct, frozen=True, kw_only=True):
+    """An enrolled phone of a field user. Its token is never shown again after enrolment."""
+
+    id: int
+    user_id: int
+    login: str
+    label: str
+    created_at: str
+    last_seen_at: str
+    expires_at: str
+    revoked: bool
+
+
+class EnrolmentRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Which field user a new phone will belong to."""
+
+    login: Login
+
+
+class Enrolment(msgspec.Struct, frozen=True, kw_only=True):
+    """A one-time enrolment code, to type or to scan (`qr_svg`), valid until `expires_at`."""
+
+    code: str
+    expires_at: str
+    qr_svg: str
+
+
+class EnrolRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A phone exchanging its enrolment code for a device token."""
+
+    code: Annotated[str, Meta(min_length=8, max_length=40)]
+    label: Annotated[str, Meta(min_length=1, max_length=100)] = "phone"
+
+
+class EnrolledDevice(msgspec.Struct, frozen=True, kw_only=True):
+    """The device token (send it as `Authorization: Bearer ...`; it is shown only now), the
+    device and its user."""
+
+    device_token: str
+    device: Device
+    user: User

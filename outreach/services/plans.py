@@ -12,9 +12,11 @@ from outreach.db.database import Database
 from outreach.domain.errors import InvalidInput, NotFound
 from outreach.domain.planning import (
     CampaignSpec,
+    PlanDay,
     PlanDiff,
     PlanDocument,
     PlanEdits,
+    PlannedMeeting,
     PlanSummary,
     plan_diff,
 )
@@ -99,3 +101,29 @@ async def replan(db: Database, geo: GeoCache, plan_id: int, edits: PlanEdits) ->
     """A new draft from a plan version and a coordinator's edits."""
     base = await get_plan(db, plan_id)
     return await create_draft(db, geo, base.document.spec.with_edits(edits), based_on=base)
+
+
+class TeamPlan(msgspec.Struct, frozen=True, kw_only=True):
+    """One team's part of a published plan: its days in order and its meetings."""
+
+    plan_id: int
+    campaign: str
+    team: str
+    days: list[PlanDay]
+    meetings: list[PlannedMeeting]
+
+
+async def team_plans(db: Database, team: str | None) -> list[TeamPlan]:
+    """The published plans, cut down to one team's days and meetings."""
+    if team is None:
+        return []
+    async with db.read() as tx:
+        published = [s for s in await sql.list_summaries(tx, None) if s.status == "published"]
+        documents = [(s, await sql.get_document(tx, s.id)) for s in published]
+    return [
+        TeamPlan(plan_id=summary.id, campaign=summary.campaign, team=team,
+                 days=[d for d in document.days if d.team == team],
+                 meetings=[m for m in document.meetings if m.team == team])
+        for summary, document in documents
+        if document is not None
+    ]  # fmt: skip

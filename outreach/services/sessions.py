@@ -51,10 +51,12 @@ class SessionLimits(msgspec.Struct, frozen=True):
 
 
 class Session(msgspec.Struct, frozen=True, kw_only=True):
-    """A signed-in user and the CSRF token their cookie-authenticated writes must carry."""
+    """A signed-in user: by session cookie (whose writes must carry `csrf_token`) or by an
+    enrolled device's bearer token (`device_id`)."""
 
     user: User
-    csrf_token: str
+    csrf_token: str = ""
+    device_id: int | None = None
 
 
 def token_digest(token: str) -> str:

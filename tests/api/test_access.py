@@ -14,10 +14,10 @@ from outreach.api.policy import POLICY, PUBLIC
 from outreach.app import create_app
 from outreach.db.database import Database
 from outreach.services import sessions
-from tests.conftest import PASSWORD, add_user, sign_in
+from tests.conftest import PASSWORD, add_user, enrol_device, sign_in
 
-ROLES = ("coordinator", "leadership", "admin")
-SAMPLE = {"kato": "431010000", "plan_id": "1"}
+ROLES = ("coordinator", "leadership", "admin", "field")
+SAMPLE = {"kato": "431010000", "plan_id": "1", "device_id": "999"}
 
 
 def concrete(template: str) -> str:
@@ -33,8 +33,14 @@ async def test_every_openapi_operation_is_in_the_policy_and_back(anonymous) -> N
 
 @pytest.mark.parametrize("role", [PUBLIC, *ROLES])
 async def test_each_cell_of_the_policy_holds(settings, db_path, role: str) -> None:
-    async with AsyncTestClient(app=create_app(settings)) as http:
-        if role != PUBLIC:
+    async with (
+        AsyncTestClient(app=create_app(settings)) as http,
+        AsyncTestClient(app=create_app(settings)) as helper,
+    ):
+        if role == "field":  # field users work from an enrolled phone
+            await sign_in(helper, db_path, "coordinator")
+            await enrol_device(helper, http, db_path, "walker", "team-1")
+        elif role != PUBLIC:
             await sign_in(http, db_path, role)
         for (method, template), roles in sorted(POLICY.items()):
             if (method, template) == ("DELETE", "/api/v1/session"):
