@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from outreach.api.auth import current_session
 from outreach.api.deps import DB, Geo
 from outreach.domain import geojson
 from outreach.domain.plan_exports import Lang, day_sheet_html, itinerary_csv, routes_geojson
@@ -17,6 +18,10 @@ from outreach.services import plans as service
 
 PlanId = Annotated[int, PathParameter(ge=1, description="plan version id")]
 TeamQuery = Annotated[str | None, QueryParameter(max_length=100, description="only this team")]
+
+
+def _actor(request: Request[Any, Any, Any]) -> str:
+    return current_session(request).user.login
 
 
 class PlanController(Controller):
@@ -49,10 +54,11 @@ class PlanController(Controller):
         return await service.get_plan(db, plan_id)
 
     @post("/{plan_id:int}/publish", status_code=HTTP_200_OK)
-    async def publish(self, db: DB, plan_id: PlanId) -> PlanSummary:
+    async def publish(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId
+                      ) -> PlanSummary:  # fmt: skip
         """Publish a draft (coordinators): it becomes what field phones receive, and the
         campaign's previously published plan becomes superseded."""
-        return await service.publish(db, plan_id)
+        return await service.publish(db, plan_id, current_session(request).user.login)
 
     @post("/{plan_id:int}/replan", status_code=HTTP_201_CREATED,
           opt={"body_media_type": "application/json"})  # fmt: skip
@@ -74,26 +80,29 @@ class PlanController(Controller):
         return await service.diff(db, against, plan_id)
 
     @get("/{plan_id:int}/routes.geojson", media_type=geojson.GEOJSON_MEDIA_TYPE)
-    async def routes(self, db: DB, plan_id: PlanId) -> geojson.FeatureCollection:
+    async def routes(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId
+                     ) -> geojson.FeatureCollection:  # fmt: skip
         """The plan as GeoJSON: each meeting's hub as a point, each team-day's route as a line
         from where the team wakes, through its meetings, to where it sleeps ([lon, lat])."""
-        return routes_geojson((await service.get_plan(db, plan_id)).document)
+        return routes_geojson(await service.export(db, plan_id, "geojson", _actor(request)))
 
     @get("/{plan_id:int}/itinerary.csv", media_type="text/csv; charset=utf-8")
-    async def itinerary(self, db: DB, plan_id: PlanId, team: TeamQuery = None) -> Response[str]:
+    async def itinerary(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
+                        team: TeamQuery = None) -> Response[str]:  # fmt: skip
         """The itinerary as CSV, one row per meeting in team, date and route order."""
-        document = (await service.get_plan(db, plan_id)).document
+        document = await service.export(db, plan_id, "csv", _actor(request))
         disposition = f'attachment; filename="plan-{plan_id}-{team or "all"}.csv"'
         return Response(itinerary_csv(document, team), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": disposition})  # fmt: skip
 
     @get("/{plan_id:int}/day-sheet", media_type=MediaType.HTML)
     async def day_sheet(
-        self, db: DB, plan_id: PlanId,
+        self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
         team: Annotated[str, QueryParameter(max_length=100, description="the team")],
         day: Annotated[date, QueryParameter(name="date", description="the working day")],
         lang: Annotated[Lang, QueryParameter(description="kk (default), ru or en")] = "kk",
     ) -> str:  # fmt: skip
         """A printable page for one team's day: where it leaves from, each meeting with its
         times and villages, where it spends the night."""
-        return day_sheet_html((await service.get_plan(db, plan_id)).document, team, day, lang)
+        document = await service.export(db, plan_id, "day_sheet", _actor(request))
+        return day_sheet_html(document, team, day, lang)

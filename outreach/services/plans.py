@@ -8,6 +8,7 @@ import msgspec
 
 from outreach.db import gazetteer as gazetteer_sql
 from outreach.db import plans as sql
+from outreach.db.accounts import audit
 from outreach.db.database import Database
 from outreach.domain.errors import InvalidInput, NotFound
 from outreach.domain.planning import (
@@ -72,7 +73,16 @@ async def get_plan(db: Database, plan_id: int) -> StoredPlan:
     return StoredPlan(summary=summary, document=document)
 
 
-async def publish(db: Database, plan_id: int) -> PlanSummary:
+async def export(db: Database, plan_id: int, kind: str, actor: str) -> PlanDocument:
+    """A plan's document for an export; the export is audited."""
+    found = await get_plan(db, plan_id)
+    async with db.write() as tx:
+        await audit(tx, at=now_iso(), actor=actor, action=f"plan.export.{kind}",
+                    object_id=f"plan:{plan_id}")  # fmt: skip
+    return found.document
+
+
+async def publish(db: Database, plan_id: int, actor: str = "system") -> PlanSummary:
     """Publish a draft: the campaign's published plan, if any, becomes superseded."""
     async with db.write() as tx:
         summary = await sql.get_summary(tx, plan_id)
@@ -86,6 +96,7 @@ async def publish(db: Database, plan_id: int) -> PlanSummary:
         if current is not None:
             await sql.set_status(tx, current, "superseded", now)
         await sql.set_status(tx, plan_id, "published", now)
+        await audit(tx, at=now, actor=actor, action="plan.publish", object_id=f"plan:{plan_id}")
         published = await sql.get_summary(tx, plan_id)
     assert published is not None
     return published

@@ -175,3 +175,9 @@ async def test_admin_creates_users_coordinator_may_not(anonymous, db_path) -> No
     assert (
         await anonymous.post("/api/v1/users", json={**body, "login": "erlan"})
     ).status_code == 403
+
+
+@pytest.mark.parametrize("field", ["version", "updated_at", "team", "author", "role"])
+async def test_server_owned_fields_cannot_be_set(client, field: str) -> None:
+    response = await client.patch("/api/v1/villages/431010000", json={field: "x"})
+    assert (response.status_code, response.json()["code"]) == (400, "validation_failed")
