@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 .PHONY: run test lint typecheck pytest bench clean
 
 run: $(VENV)/.installed
-	$(BIN)/outreach serve
+	$(BIN)/outreach serve --demo
 
 test: $(VENV)/.installed-dev lint typecheck pytest
 

@@ -83,8 +83,18 @@ def main() -> None:
     default=None,
     help="Do not load the shipped Kyzylorda gazetteer into an empty database.",
 )
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Create demo accounts, one per role (once; their passwords are kept in a file beside "
+    "the database, readable by you only), and print how to sign in. Not for real data.",
+)
 def serve(
-    database_url: str | None, host: str | None, port: int | None, no_gazetteer: bool | None
+    database_url: str | None,
+    host: str | None,
+    port: int | None,
+    no_gazetteer: bool | None,
+    demo: bool,
 ) -> None:
     """Run the HTTP API and the field app.
 
@@ -102,6 +112,8 @@ def serve(
         load_gazetteer=False if no_gazetteer else None,
     )
     configure_logging(settings.log_level)
+    if demo:
+        click.echo(_demo(settings), err=True)
     app = create_app(settings)
     click.echo(
         f"outreach {__version__}: http://{settings.host}:{settings.port}/ "
@@ -116,6 +128,19 @@ def serve(
         access_log=False,
         server_header=False,
     )
+
+
+def _demo(settings: Settings) -> str:
+    """Demo accounts' sign-in text; their passwords live in a file only the owner can read."""
+    from outreach.services.demo import demo_accounts
+
+    secrets_file = settings.database_path.with_suffix(".demo-accounts.txt")
+    known = secrets_file.read_text(encoding="utf-8") if secrets_file.exists() else None
+    accounts, message = _with_db(settings, lambda db: demo_accounts(db, known))
+    if known is None:
+        secrets_file.touch(mode=0o600)
+        secrets_file.write_text(accounts, encoding="utf-8")
+    return message
 
 
 @main.command()

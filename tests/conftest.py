@@ -95,7 +95,8 @@ def free_port() -> int:
 class LiveServer:
     """`outreach serve` in its own process, on a loopback port."""
 
-    def __init__(self, db_path: Path, log_path: Path) -> None:
+    def __init__(self, db_path: Path, log_path: Path, args: list[str] | None = None) -> None:
+        self.args = args or []
         self.db_path = db_path
         self.log_path = log_path
         self.port = free_port()
@@ -107,7 +108,10 @@ class LiveServer:
                "OUTREACH_PORT": str(self.port), "OUTREACH_SECURE_COOKIES": "false"}  # fmt: skip
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "outreach", "serve"], env=env, stdout=log, stderr=log
+                [sys.executable, "-m", "outreach", "serve", *self.args],
+                env=env,
+                stdout=log,
+                stderr=log,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

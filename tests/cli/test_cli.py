@@ -134,3 +134,28 @@ def test_users_create_refuses_a_short_password(db_path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "password" in result.stderr
+
+
+def test_serve_demo_creates_accounts_once_and_they_sign_in(tmp_path) -> None:
+    from tests.conftest import LiveServer
+
+    server = LiveServer(tmp_path / "demo.db", tmp_path / "server.log", args=["--demo"])
+    server.start()
+    try:
+        printed = (tmp_path / "server.log").read_text()
+        assert "DEMO ACCOUNTS" in printed and "enrolment code" in printed
+        secrets_file = tmp_path / "demo.demo-accounts.txt"
+        assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+        line = next(line for line in secrets_file.read_text().splitlines() if "coordinator" in line)
+        password = line.split()[-1]
+        import httpx
+
+        response = httpx.post(f"{server.url}/api/v1/session",
+                              json={"login": "demo-coordinator", "password": password})  # fmt: skip
+        assert response.status_code == 200
+    finally:
+        server.stop()
+    again = LiveServer(tmp_path / "demo.db", tmp_path / "server2.log", args=["--demo"])
+    again.start()
+    again.stop()
+    assert scalar(tmp_path / "demo.db", "SELECT count(*) FROM users") == 4
