@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
-from litestar.params import JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED
+from litestar import Controller, Request, get, patch, post
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from outreach.api.auth import current_session
 from outreach.api.deps import DB
-from outreach.domain.accounts import AuditEntry, NewUser, Team, User
+from outreach.domain.accounts import (
+    AuditEntry,
+    NewTeam,
+    NewUser,
+    Team,
+    TeamChange,
+    User,
+    UserChange,
+)
 from outreach.services import accounts as service
+
+LoginPath = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9._-]{3,64}$")]
+
+
+def _actor(request: Request[Any, Any, Any]) -> str:
+    return current_session(request).user.login
 
 
 class AccountsController(Controller):
@@ -29,7 +43,7 @@ class AccountsController(Controller):
     async def create_user(self, db: DB, request: Request[Any, Any, Any],
                           data: JSONBody[NewUser]) -> User:  # fmt: skip
         """Create an account (admins); audited. Field users belong to a team."""
-        actor = current_session(request).user.login
+        actor = _actor(request)
         client = request.client.host if request.client else None
         return await service.create_user(db, data, actor=actor, client=client)
 
@@ -37,6 +51,27 @@ class AccountsController(Controller):
     async def list_teams(self, db: DB) -> list[Team]:
         """Every field team and its current number of members."""
         return await service.list_teams(db)
+
+    @post("/teams", status_code=HTTP_201_CREATED, opt={"body_media_type": "application/json"})
+    async def create_team(self, db: DB, request: Request[Any, Any, Any],
+                          data: JSONBody[NewTeam]) -> Team:  # fmt: skip
+        """Add a field team (coordinators, admins); any number of teams is allowed."""
+        return await service.create_team(db, data.name, actor=_actor(request))
+
+    @patch("/users/{login:str}", opt={"body_media_type": "application/json"})
+    async def change_user(self, db: DB, request: Request[Any, Any, Any], login: LoginPath,
+                          data: JSONBody[UserChange]) -> User:  # fmt: skip
+        """Change an account's role, or disable / enable it (admins; audited). A disabled
+        user's sessions and devices are refused from the next request on."""
+        return await service.change_user(db, login, data, actor=_actor(request))
+
+    @post("/users/{login:str}/team", status_code=HTTP_200_OK,
+          opt={"body_media_type": "application/json"})  # fmt: skip
+    async def move_user(self, db: DB, request: Request[Any, Any, Any], login: LoginPath,
+                        data: JSONBody[TeamChange]) -> User:  # fmt: skip
+        """Move a user to another team (coordinators, admins); the old membership is kept
+        as history."""
+        return await service.move_to_team(db, login, data.team, actor=_actor(request))
 
     @get("/audit")
     async def audit(self, db: DB,

@@ -112,3 +112,18 @@ async def audit_entries(tx: Tx, limit: int = 100) -> list[AuditEntry]:
     return [AuditEntry(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
                        object=r["object"], client=r["client"], outcome=r["outcome"])
             for r in rows]  # fmt: skip
+
+
+async def insert_team(tx: Tx, name: str, now: str) -> int:
+    """Add a team; return its id."""
+    await tx.execute("INSERT INTO teams (name, created_at) VALUES (?, ?)", (name, now))
+    return int(await tx.fetch_value("SELECT last_insert_rowid()"))
+
+
+async def update_user(tx: Tx, user_id: int, role: str | None, disabled_at: str | None,
+                      change_disabled: bool) -> None:  # fmt: skip
+    """Change a user's role and/or disabled state."""
+    if role is not None:
+        await tx.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+    if change_disabled:
+        await tx.execute("UPDATE users SET disabled_at = ? WHERE id = ?", (disabled_at, user_id))

@@ -97,3 +97,22 @@ class EnrolledDevice(msgspec.Struct, frozen=True, kw_only=True):
     device_token: str
     device: Device
     user: User
+
+
+class NewTeam(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A team to add; any number of teams is allowed."""
+
+    name: Annotated[str, Meta(pattern=r"^[A-Za-z0-9._ -]{1,100}$")]
+
+
+class UserChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An admin's change to an account: role, or enabled / disabled. Omitted fields stay."""
+
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    disabled: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class TeamChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Move a user to another team (null: to none); the old membership is kept as history."""
+
+    team: Annotated[str, Meta(min_length=1, max_length=100)] | None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from outreach.db import accounts as sql
 from outreach.db.database import Database
-from outreach.domain.accounts import AuditEntry, NewUser, Team, User
+from outreach.domain.accounts import AuditEntry, NewUser, Team, User, UserChange
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.clock import now_iso
 
@@ -102,3 +103,36 @@ async def audit_log(db: Database, limit: int) -> list[AuditEntry]:
     """The newest audit lines."""
     async with db.read() as tx:
         return await sql.audit_entries(tx, limit)
+
+
+async def create_team(db: Database, name: str, *, actor: str) -> Team:
+    """Add a team (audited)."""
+    now = now_iso()
+    async with db.write() as tx:
+        if await sql.team_id(tx, name) is not None:
+            raise VersionConflict(f"there is already a team {name!r}")
+        team_id = await sql.insert_team(tx, name, now)
+        await sql.audit(tx, at=now, actor=actor, action="team.create", object_id=f"team:{team_id}")
+    return Team(id=team_id, name=name, members=0)
+
+
+async def change_user(db: Database, login: str, change: UserChange, *, actor: str) -> User:
+    """Change an account's role or disabled state (audited: `user.role`, `user.disable`,
+    `user.enable`). A disabled user's sessions and devices stop working at once."""
+    now = now_iso()
+    async with db.write() as tx:
+        user = await sql.user_by_login(tx, login)
+        if user is None:
+            raise NotFound(f"no user {login}")
+        role = None if change.role is msgspec.UNSET else change.role
+        disabled = None if change.disabled is msgspec.UNSET else change.disabled
+        await sql.update_user(tx, user.id, role, now if disabled else None, disabled is not None)
+        target = f"user:{user.id}"
+        if role is not None and role != user.role:
+            await sql.audit(tx, at=now, actor=actor, action="user.role", object_id=target)
+        if disabled is not None and disabled != user.disabled:
+            action = "user.disable" if disabled else "user.enable"
+            await sql.audit(tx, at=now, actor=actor, action=action, object_id=target)
+        changed = await sql.user_by_id(tx, user.id)
+    assert changed is not None
+    return changed

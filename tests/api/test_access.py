@@ -17,7 +17,7 @@ from outreach.services import sessions
 from tests.conftest import PASSWORD, add_user, enrol_device, sign_in
 
 ROLES = ("coordinator", "leadership", "admin", "field")
-SAMPLE = {"kato": "431010000", "plan_id": "1", "device_id": "999"}
+SAMPLE = {"kato": "431010000", "plan_id": "1", "device_id": "999", "login": "nobody-here"}
 
 
 def concrete(template: str) -> str:
@@ -181,3 +181,35 @@ async def test_admin_creates_users_coordinator_may_not(anonymous, db_path) -> No
 async def test_server_owned_fields_cannot_be_set(client, field: str) -> None:
     response = await client.patch("/api/v1/villages/431010000", json={field: "x"})
     assert (response.status_code, response.json()["code"]) == (400, "validation_failed")
+
+
+async def test_teams_any_number_and_membership_history(anonymous, db_path) -> None:
+    await sign_in(anonymous, db_path, "admin")
+    created = await anonymous.post("/api/v1/teams", json={"name": "team-4"})
+    assert created.status_code == 201
+    assert (await anonymous.post("/api/v1/teams", json={"name": "team-4"})).status_code == 409
+    add_user(db_path, "aidos", "field", "team-1")
+    moved = await anonymous.post("/api/v1/users/aidos/team", json={"team": "team-4"})
+    assert moved.json()["team"] == "team-4"
+    with closing(sqlite3.connect(db_path)) as conn:
+        history = conn.execute("SELECT t.name, m.left_at IS NULL FROM team_memberships m "
+                               "JOIN teams t ON t.id = m.team_id ORDER BY m.id").fetchall()  # fmt: skip
+    assert history == [("team-1", 0), ("team-4", 1)]
+    teams = {t["name"]: t["members"] for t in (await anonymous.get("/api/v1/teams")).json()}
+    assert teams["team-4"] == 1 and teams["team-1"] == 0
+
+
+async def test_admin_changes_roles_and_disables_audited(anonymous, db_path) -> None:
+    await sign_in(anonymous, db_path, "admin")
+    add_user(db_path, "dana", "leadership")
+    changed = await anonymous.patch("/api/v1/users/dana", json={"role": "coordinator"})
+    assert changed.json()["role"] == "coordinator"
+    disabled = await anonymous.patch("/api/v1/users/dana", json={"disabled": True})
+    assert disabled.json()["disabled"] is True
+    assert (await anonymous.post("/api/v1/session",
+                                 json={"login": "dana", "password": PASSWORD})).status_code == 401  # fmt: skip
+    actions = [e["action"] for e in (await anonymous.get("/api/v1/audit")).json()]
+    assert {"user.role", "user.disable"} <= set(actions)
+    assert (
+        await anonymous.patch("/api/v1/users/nobody", json={"disabled": True})
+    ).status_code == 404
