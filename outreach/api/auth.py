@@ -18,7 +18,7 @@ from outreach.api import policy
 from outreach.api.deps import DB
 from outreach.config import Settings
 from outreach.domain.accounts import User
-from outreach.domain.errors import CsrfFailed, Forbidden, SignInRequired
+from outreach.domain.errors import CsrfFailed, Forbidden, NotFound, SignInRequired
 from outreach.services import devices, sessions
 
 COOKIE = "outreach_session"
@@ -66,10 +66,19 @@ async def authorize(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRoute
     if session is None:
         raise SignInRequired("sign in first (your session may have expired)")
     if session.user.role not in roles:
+        if session.device_id is not None and _private_object(template):
+            # other teams' objects are invisible to phones, not merely forbidden
+            raise NotFound("no such object")
         raise Forbidden(f"a {session.user.role} may not do this")
     cookie_write = session.device_id is None and method not in SAFE_METHODS
     if cookie_write and connection.headers.get(CSRF_HEADER) != session.csrf_token:
         raise CsrfFailed("send the session's CSRF token in the X-CSRF-Token header")
+
+
+def _private_object(template: str) -> bool:
+    """An object endpoint whose objects are not public (reading them needs a role)."""
+    read = policy.allowed("GET", template)
+    return "{" in template and not (read and policy.PUBLIC in read)
 
 
 async def _session(connection: ASGIConnection[Any, Any, Any, Any]) -> sessions.Session | None:

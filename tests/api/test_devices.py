@@ -113,8 +113,10 @@ async def test_each_team_sees_only_its_own_plan(phones, db_path) -> None:
     assert {m["team"] for m in mine[0]["meetings"]} == {"team-1"}
     ids_one = {m["id"] for m in mine[0]["meetings"]}
     assert not ids_one & {m["id"] for m in theirs[0]["meetings"]}
-    # the whole plan stays out of reach of phones
-    assert (await one.get(f"/api/v1/plans/{plan['summary']['id']}")).status_code == 403
+    # the whole plan, with the other team's part, is invisible to phones: 404, not 403
+    for path in ("", "/itinerary.csv", "/routes.geojson"):
+        response = await one.get(f"/api/v1/plans/{plan['summary']['id']}{path}")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 
 async def test_device_writes_need_no_csrf_token_but_stay_in_their_role(phones, db_path) -> None:
