@@ -406,7 +406,7 @@ def users_create(
     """Create an account; asks for its password (12 characters at least) twice."""
     import msgspec
 
-    from outreach.domain.accounts import NewUser
+    from outreach.domain.accounts import Actor, NewUser
     from outreach.services.accounts import create_user
 
     if password_stdin:
@@ -428,7 +428,7 @@ def users_create(
     except msgspec.ValidationError as exc:
         raise click.UsageError(str(exc).replace("$.", "")) from exc
     try:
-        user = _with_db(settings, lambda db: create_user(db, new, actor="cli"))
+        user = _with_db(settings, lambda db: create_user(db, new, actor=Actor("cli")))
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created {user.role} {user.login}" + (f" in {user.team}" if user.team else ""))

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from outreach.api.auth import current_session
+from outreach.api.auth import current_actor
 from outreach.api.deps import DB
 from outreach.domain.accounts import (
     AuditEntry,
@@ -22,10 +22,6 @@ from outreach.domain.accounts import (
 from outreach.services import accounts as service
 
 LoginPath = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9._-]{3,64}$")]
-
-
-def _actor(request: Request[Any, Any, Any]) -> str:
-    return current_session(request).user.login
 
 
 class AccountsController(Controller):
@@ -43,9 +39,7 @@ class AccountsController(Controller):
     async def create_user(self, db: DB, request: Request[Any, Any, Any],
                           data: JSONBody[NewUser]) -> User:  # fmt: skip
         """Create an account (admins); audited. Field users belong to a team."""
-        actor = _actor(request)
-        client = request.client.host if request.client else None
-        return await service.create_user(db, data, actor=actor, client=client)
+        return await service.create_user(db, data, actor=current_actor(request))
 
     @get("/teams")
     async def list_teams(self, db: DB) -> list[Team]:
@@ -56,14 +50,14 @@ class AccountsController(Controller):
     async def create_team(self, db: DB, request: Request[Any, Any, Any],
                           data: JSONBody[NewTeam]) -> Team:  # fmt: skip
         """Add a field team (coordinators, admins); any number of teams is allowed."""
-        return await service.create_team(db, data.name, actor=_actor(request))
+        return await service.create_team(db, data.name, actor=current_actor(request))
 
     @patch("/users/{login:str}", opt={"body_media_type": "application/json"})
     async def change_user(self, db: DB, request: Request[Any, Any, Any], login: LoginPath,
                           data: JSONBody[UserChange]) -> User:  # fmt: skip
         """Change an account's role, or disable / enable it (admins; audited). A disabled
         user's sessions and devices are refused from the next request on."""
-        return await service.change_user(db, login, data, actor=_actor(request))
+        return await service.change_user(db, login, data, actor=current_actor(request))
 
     @post("/users/{login:str}/team", status_code=HTTP_200_OK,
           opt={"body_media_type": "application/json"})  # fmt: skip
@@ -71,7 +65,7 @@ class AccountsController(Controller):
                         data: JSONBody[TeamChange]) -> User:  # fmt: skip
         """Move a user to another team (coordinators, admins); the old membership is kept
         as history."""
-        return await service.move_to_team(db, login, data.team, actor=_actor(request))
+        return await service.move_to_team(db, login, data.team, actor=current_actor(request))
 
     @get("/audit")
     async def audit(self, db: DB,

@@ -17,7 +17,7 @@ from msgspec import Meta
 from outreach.api import policy
 from outreach.api.deps import DB
 from outreach.config import Settings
-from outreach.domain.accounts import User
+from outreach.domain.accounts import Actor, User
 from outreach.domain.errors import CsrfFailed, Forbidden, NotFound, SignInRequired
 from outreach.services import devices, sessions
 
@@ -96,6 +96,12 @@ async def _session(connection: ASGIConnection[Any, Any, Any, Any]) -> sessions.S
     if not token or len(token) > 200:
         return None
     return await sessions.resolve(state.db, token, state.session_limits)
+
+
+def current_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The signed-in user as the audit log names them, with the client's address."""
+    user = current_session(request).user
+    return Actor(user.login, user.id, _client(request))
 
 
 def current_session(request: Request[Any, Any, Any]) -> sessions.Session:

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from outreach.api.auth import current_session
+from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
 from outreach.domain.accounts import (
     Device,
@@ -35,7 +35,7 @@ class DeviceController(Controller):
                     data: JSONBody[EnrolmentRequest]) -> Enrolment:  # fmt: skip
         """A one-time enrolment code for a field user's phone (coordinators), valid for 15
         minutes, as text to type and as a QR code (SVG) to scan."""
-        return await service.issue_enrolment(db, data.login, current_session(request).user)
+        return await service.issue_enrolment(db, data.login, current_actor(request))
 
     @post("/enrol", status_code=HTTP_201_CREATED, opt={"body_media_type": "application/json"})
     async def enrol(self, db: DB, request: Request[Any, Any, Any],
@@ -57,7 +57,7 @@ class DeviceController(Controller):
     async def revoke(self, db: DB, request: Request[Any, Any, Any], device_id: DeviceId
                      ) -> Device:  # fmt: skip
         """Revoke a device (coordinators): its very next request is refused."""
-        return await service.revoke(db, device_id, current_session(request).user)
+        return await service.revoke(db, device_id, current_actor(request))
 
 
 class FieldController(Controller):

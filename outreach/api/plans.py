@@ -9,7 +9,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from outreach.api.auth import current_session
+from outreach.api.auth import current_actor
 from outreach.api.deps import DB, Geo
 from outreach.domain import geojson
 from outreach.domain.plan_exports import Lang, day_sheet_html, itinerary_csv, routes_geojson
@@ -18,10 +18,6 @@ from outreach.services import plans as service
 
 PlanId = Annotated[int, PathParameter(ge=1, description="plan version id")]
 TeamQuery = Annotated[str | None, QueryParameter(max_length=100, description="only this team")]
-
-
-def _actor(request: Request[Any, Any, Any]) -> str:
-    return current_session(request).user.login
 
 
 class PlanController(Controller):
@@ -58,7 +54,7 @@ class PlanController(Controller):
                       ) -> PlanSummary:  # fmt: skip
         """Publish a draft (coordinators): it becomes what field phones receive, and the
         campaign's previously published plan becomes superseded."""
-        return await service.publish(db, plan_id, current_session(request).user.login)
+        return await service.publish(db, plan_id, current_actor(request))
 
     @post("/{plan_id:int}/replan", status_code=HTTP_201_CREATED,
           opt={"body_media_type": "application/json"})  # fmt: skip
@@ -84,13 +80,13 @@ class PlanController(Controller):
                      ) -> geojson.FeatureCollection:  # fmt: skip
         """The plan as GeoJSON: each meeting's hub as a point, each team-day's route as a line
         from where the team wakes, through its meetings, to where it sleeps ([lon, lat])."""
-        return routes_geojson(await service.export(db, plan_id, "geojson", _actor(request)))
+        return routes_geojson(await service.export(db, plan_id, "geojson", current_actor(request)))
 
     @get("/{plan_id:int}/itinerary.csv", media_type="text/csv; charset=utf-8")
     async def itinerary(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
                         team: TeamQuery = None) -> Response[str]:  # fmt: skip
         """The itinerary as CSV, one row per meeting in team, date and route order."""
-        document = await service.export(db, plan_id, "csv", _actor(request))
+        document = await service.export(db, plan_id, "csv", current_actor(request))
         disposition = f'attachment; filename="plan-{plan_id}-{team or "all"}.csv"'
         return Response(itinerary_csv(document, team), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": disposition})  # fmt: skip
@@ -104,5 +100,5 @@ class PlanController(Controller):
     ) -> str:  # fmt: skip
         """A printable page for one team's day: where it leaves from, each meeting with its
         times and villages, where it spends the night."""
-        document = await service.export(db, plan_id, "day_sheet", _actor(request))
+        document = await service.export(db, plan_id, "day_sheet", current_actor(request))
         return day_sheet_html(document, team, day, lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from outreach.db.database import Tx
-from outreach.domain.accounts import AuditEntry, Team, User
+from outreach.domain.accounts import Actor, AuditEntry, Team, User
 
 _USER = """SELECT u.id, u.login, u.display_name, u.role, u.disabled_at, u.created_at,
                   t.name AS team
@@ -96,13 +96,13 @@ async def memberships(tx: Tx, user_id: int) -> list[tuple[str, str, str | None]]
     return [(row[0], row[1], row[2]) for row in rows]
 
 
-async def audit(tx: Tx, *, at: str, actor: str, action: str, object_id: str | None = None,
-                client: str | None = None, outcome: str = "ok") -> None:  # fmt: skip
+async def audit(tx: Tx, *, at: str, actor: Actor, action: str, object_id: str | None = None,
+                outcome: str = "ok") -> None:  # fmt: skip
     """Append a line to the audit log."""
     await tx.execute(
         "INSERT INTO audit_log (at, actor, action, object, client, outcome)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (at, actor, action, object_id, client, outcome),
+        (at, actor.login, action, object_id, actor.client, outcome),
     )
 
 

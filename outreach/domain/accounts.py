@@ -24,6 +24,15 @@ class NewUser(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     team: Annotated[str, Meta(min_length=1, max_length=100)] | None = None
 
 
+class Actor(msgspec.Struct, frozen=True):
+    """Who does something, for the audit log: a login (or `cli`, `demo`, `anonymous`), the
+    user's id when there is one, and the client address when it came over the network."""
+
+    login: str
+    user_id: int | None = None
+    client: str | None = None
+
+
 class User(msgspec.Struct, frozen=True, kw_only=True):
     """An account as others see it: never its password hash."""
 

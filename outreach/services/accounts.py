@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from outreach.db import accounts as sql
 from outreach.db.database import Database
-from outreach.domain.accounts import AuditEntry, NewUser, Team, User, UserChange
+from outreach.domain.accounts import Actor, AuditEntry, NewUser, Team, User, UserChange
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.clock import now_iso
 
@@ -31,8 +31,7 @@ def _matches(password_hash: str, password: str) -> bool:
         return False
 
 
-async def create_user(db: Database, new: NewUser, *, actor: str, client: str | None = None
-                      ) -> User:  # fmt: skip
+async def create_user(db: Database, new: NewUser, *, actor: Actor) -> User:
     """Create an account (and its team membership); audited, the password never stored."""
     if new.role == "field" and new.team is None:
         details = [{"field": "team", "message": "required for field users"}]
@@ -50,8 +49,7 @@ async def create_user(db: Database, new: NewUser, *, actor: str, client: str | N
             tx, new.login, new.display_name, new.role, password_hash, now
         )
         await sql.set_team(tx, user_id, team, now)
-        await sql.audit(tx, at=now, actor=actor, action="user.create", object_id=f"user:{user_id}",
-                        client=client)  # fmt: skip
+        await sql.audit(tx, at=now, actor=actor, action="user.create", object_id=f"user:{user_id}")
         user = await sql.user_by_id(tx, user_id)
     assert user is not None
     return user
@@ -70,7 +68,7 @@ async def check_password(db: Database, login: str, password: str) -> User | None
         return await sql.user_by_id(tx, found[0])
 
 
-async def move_to_team(db: Database, login: str, team: str | None, *, actor: str) -> User:
+async def move_to_team(db: Database, login: str, team: str | None, *, actor: Actor) -> User:
     """Move a user to another team (or none); the previous membership is kept as history."""
     now = now_iso()
     async with db.write() as tx:
@@ -105,7 +103,7 @@ async def audit_log(db: Database, limit: int) -> list[AuditEntry]:
         return await sql.audit_entries(tx, limit)
 
 
-async def create_team(db: Database, name: str, *, actor: str) -> Team:
+async def create_team(db: Database, name: str, *, actor: Actor) -> Team:
     """Add a team (audited)."""
     now = now_iso()
     async with db.write() as tx:
@@ -116,7 +114,7 @@ async def create_team(db: Database, name: str, *, actor: str) -> Team:
     return Team(id=team_id, name=name, members=0)
 
 
-async def change_user(db: Database, login: str, change: UserChange, *, actor: str) -> User:
+async def change_user(db: Database, login: str, change: UserChange, *, actor: Actor) -> User:
     """Change an account's role or disabled state (audited: `user.role`, `user.disable`,
     `user.enable`). A disabled user's sessions and devices stop working at once."""
     now = now_iso()

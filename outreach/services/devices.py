@@ -12,7 +12,7 @@ import segno
 from outreach.db import accounts as accounts_sql
 from outreach.db import devices as sql
 from outreach.db.database import Database
-from outreach.domain.accounts import Device, EnrolledDevice, Enrolment, User
+from outreach.domain.accounts import Actor, Device, EnrolledDevice, Enrolment, User
 from outreach.domain.errors import DomainError, InvalidInput, NotFound
 from outreach.services.clock import now_iso
 from outreach.services.sessions import token_digest
@@ -59,7 +59,7 @@ def normalise(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-async def issue_enrolment(db: Database, login: str, issuer: User) -> Enrolment:
+async def issue_enrolment(db: Database, login: str, issuer: Actor) -> Enrolment:
     """A one-time code for a field user's new phone, as text and as a QR code (SVG)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
@@ -71,8 +71,11 @@ async def issue_enrolment(db: Database, login: str, issuer: User) -> Enrolment:
         if user.role != "field" or user.disabled or user.team is None:
             raise InvalidInput("devices are for enabled field users with a team",
                                details=[{"field": "login", "value": login}])  # fmt: skip
-        await sql.insert_code(tx, token_digest(normalise(code)), user.id, issuer.id, now, expires)
-        await accounts_sql.audit(tx, at=now, actor=issuer.login, action="device.code_issued",
+        if issuer.user_id is None:
+            raise InvalidInput("an enrolment code is issued by a signed-in coordinator")
+        await sql.insert_code(tx, token_digest(normalise(code)), user.id, issuer.user_id, now,
+                              expires)  # fmt: skip
+        await accounts_sql.audit(tx, at=now, actor=issuer, action="device.code_issued",
                                  object_id=f"user:{user.id}")  # fmt: skip
     svg = io.BytesIO()
     segno.make(code, error="m").save(svg, kind="svg", scale=6, xmldecl=False)
@@ -87,13 +90,14 @@ async def enrol(db: Database, code: str, label: str, client: str) -> EnrolledDev
         user_id = await sql.take_code(tx, token_digest(normalise(code)), now)
         user = await accounts_sql.user_by_id(tx, user_id) if user_id is not None else None
         if user is None or user.disabled:
-            await accounts_sql.audit(tx, at=now, actor="anonymous", action="device.enrol",
-                                     client=client, outcome="refused")  # fmt: skip
+            await accounts_sql.audit(tx, at=now, actor=Actor("anonymous", client=client),
+                                     action="device.enrol", outcome="refused")  # fmt: skip
             raise InvalidEnrolmentCode("this code is unknown, used or expired")
         device_id = await sql.insert_device(tx, token_digest(token), user.id, label, now,
                                             _later(DEVICE_LIFETIME))  # fmt: skip
-        await accounts_sql.audit(tx, at=now, actor=user.login, action="device.enrol",
-                                 object_id=f"device:{device_id}", client=client)  # fmt: skip
+        phone = Actor(user.login, user.id, client)
+        await accounts_sql.audit(tx, at=now, actor=phone, action="device.enrol",
+                                 object_id=f"device:{device_id}")  # fmt: skip
         device = await sql.by_id(tx, device_id)
     assert device is not None
     return EnrolledDevice(device_token=token, device=device, user=user)
@@ -126,14 +130,14 @@ async def list_devices(db: Database) -> list[Device]:
         return await sql.list_devices(tx)
 
 
-async def revoke(db: Database, device_id: int, actor: User) -> Device:
+async def revoke(db: Database, device_id: int, actor: Actor) -> Device:
     """Revoke a device: its next request is refused with `device_revoked`."""
     now = now_iso()
     async with db.write() as tx:
         if await sql.by_id(tx, device_id) is None:
             raise NotFound(f"no device {device_id}")
         await sql.revoke(tx, device_id, now)
-        await accounts_sql.audit(tx, at=now, actor=actor.login, action="device.revoke",
+        await accounts_sql.audit(tx, at=now, actor=actor, action="device.revoke",
                                  object_id=f"device:{device_id}")  # fmt: skip
         device = await sql.by_id(tx, device_id)
     assert device is not None

@@ -10,6 +10,7 @@ from outreach.db import gazetteer as gazetteer_sql
 from outreach.db import plans as sql
 from outreach.db.accounts import audit
 from outreach.db.database import Database
+from outreach.domain.accounts import Actor
 from outreach.domain.errors import InvalidInput, NotFound
 from outreach.domain.planning import (
     CampaignSpec,
@@ -73,7 +74,7 @@ async def get_plan(db: Database, plan_id: int) -> StoredPlan:
     return StoredPlan(summary=summary, document=document)
 
 
-async def export(db: Database, plan_id: int, kind: str, actor: str) -> PlanDocument:
+async def export(db: Database, plan_id: int, kind: str, actor: Actor) -> PlanDocument:
     """A plan's document for an export; the export is audited."""
     found = await get_plan(db, plan_id)
     async with db.write() as tx:
@@ -82,7 +83,7 @@ async def export(db: Database, plan_id: int, kind: str, actor: str) -> PlanDocum
     return found.document
 
 
-async def publish(db: Database, plan_id: int, actor: str = "system") -> PlanSummary:
+async def publish(db: Database, plan_id: int, actor: Actor) -> PlanSummary:
     """Publish a draft: the campaign's published plan, if any, becomes superseded."""
     async with db.write() as tx:
         summary = await sql.get_summary(tx, plan_id)

@@ -12,7 +12,7 @@ import msgspec
 from outreach.db import accounts as accounts_sql
 from outreach.db import sessions as sql
 from outreach.db.database import Database
-from outreach.domain.accounts import User
+from outreach.domain.accounts import Actor, User
 from outreach.domain.errors import DomainError
 from outreach.services.accounts import check_password
 from outreach.services.clock import now_iso
@@ -78,16 +78,16 @@ async def sign_in(db: Database, login: str, password: str, client: str
     if user is None:
         async with db.write() as tx:
             await sql.add_failure(tx, login[:64], client, now)
-            await accounts_sql.audit(tx, at=now, actor="anonymous", action="session.sign_in",
-                                     client=client, outcome="refused")  # fmt: skip
+            await accounts_sql.audit(tx, at=now, actor=Actor("anonymous", client=client),
+                                     action="session.sign_in", outcome="refused")  # fmt: skip
         raise SignInRefused("wrong login or password")
     if user.role == "field":
         raise DeviceRequired("field users sign in on an enrolled phone")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     async with db.write() as tx:
         await sql.insert(tx, token_digest(token), csrf, user.id, now)
-        await accounts_sql.audit(tx, at=now, actor=user.login, action="session.sign_in",
-                                 object_id=f"user:{user.id}", client=client)  # fmt: skip
+        await accounts_sql.audit(tx, at=now, actor=Actor(user.login, user.id, client),
+                                 action="session.sign_in", object_id=f"user:{user.id}")  # fmt: skip
     return token, Session(user=user, csrf_token=csrf)
 
 

@@ -217,3 +217,12 @@ async def test_admin_changes_roles_and_disables_audited(anonymous, db_path) -> N
     assert (
         await anonymous.patch("/api/v1/users/nobody", json={"disabled": True})
     ).status_code == 404
+
+
+async def test_audit_lines_say_from_where(client, db_path) -> None:
+    await client.post("/api/v1/teams", json={"name": "team-5"})
+    with closing(sqlite3.connect(db_path)) as conn:
+        (actor, client_address) = conn.execute(
+            "SELECT actor, client FROM audit_log WHERE action = 'team.create'").fetchone()  # fmt: skip
+    assert actor == "coordinator-user"
+    assert client_address

@@ -9,11 +9,12 @@ import pytest
 
 from outreach.db import accounts as sql
 from outreach.db.database import Database
-from outreach.domain.accounts import NewUser
+from outreach.domain.accounts import Actor, NewUser
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.accounts import check_password, create_user, list_teams, move_to_team
 
 PASSWORD = "correct horse battery"
+CLI = Actor("cli")
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ async def test_default_three_teams_exist(db) -> None:
 
 
 async def test_password_is_stored_only_as_argon2id(db, db_path) -> None:
-    await create_user(db, make_user(), actor="cli")
+    await create_user(db, make_user(), actor=CLI)
     with closing(sqlite3.connect(db_path)) as conn:
         (stored,) = conn.execute("SELECT password_hash FROM users").fetchone()
     assert stored.startswith("$argon2id$")
@@ -41,7 +42,7 @@ async def test_password_is_stored_only_as_argon2id(db, db_path) -> None:
 
 
 async def test_check_password_accepts_only_the_right_one(db) -> None:
-    created = await create_user(db, make_user(), actor="cli")
+    created = await create_user(db, make_user(), actor=CLI)
     assert await check_password(db, "aigerim", PASSWORD) == created
     assert await check_password(db, "AIGERIM", PASSWORD) == created  # logins ignore case
     assert await check_password(db, "aigerim", PASSWORD + "x") is None
@@ -49,15 +50,15 @@ async def test_check_password_accepts_only_the_right_one(db) -> None:
 
 
 async def test_disabled_user_cannot_sign_in(db, db_path) -> None:
-    await create_user(db, make_user(), actor="cli")
+    await create_user(db, make_user(), actor=CLI)
     with closing(sqlite3.connect(db_path)) as conn, conn:
         conn.execute("UPDATE users SET disabled_at = 'now'")
     assert await check_password(db, "aigerim", PASSWORD) is None
 
 
 async def test_team_change_keeps_membership_history(db) -> None:
-    user = await create_user(db, make_user(), actor="cli")
-    moved = await move_to_team(db, "aigerim", "team-2", actor="admin")
+    user = await create_user(db, make_user(), actor=CLI)
+    moved = await move_to_team(db, "aigerim", "team-2", actor=Actor("admin"))
     assert moved.team == "team-2"
     async with db.read() as tx:
         history = await sql.memberships(tx, user.id)
@@ -72,17 +73,17 @@ async def test_team_change_keeps_membership_history(db) -> None:
 ])  # fmt: skip
 async def test_bad_accounts_are_refused(db, new, error) -> None:
     with pytest.raises(error):
-        await create_user(db, new, actor="cli")
+        await create_user(db, new, actor=CLI)
 
 
 async def test_taken_login_is_refused(db) -> None:
-    await create_user(db, make_user(), actor="cli")
+    await create_user(db, make_user(), actor=CLI)
     with pytest.raises(VersionConflict):
-        await create_user(db, make_user(login="Aigerim", role="admin", team=None), actor="cli")
+        await create_user(db, make_user(login="Aigerim", role="admin", team=None), actor=CLI)
 
 
 async def test_audit_log_records_and_refuses_changes(db, db_path) -> None:
-    await create_user(db, make_user(), actor="cli")
+    await create_user(db, make_user(), actor=CLI)
     async with db.read() as tx:
         (entry,) = await sql.audit_entries(tx)
     assert (entry.actor, entry.action, entry.outcome) == ("cli", "user.create", "ok")
