@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import swagger_ui_bundle  # type: ignore[import-untyped]
 from litestar import Litestar, Router, get
+from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -26,6 +27,7 @@ from outreach.api.grouping import GroupingController
 from outreach.api.health import HealthController
 from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
+from outreach.api.sync import ReviewController, SyncController
 from outreach.config import Settings
 from outreach.db.database import Database
 from outreach.services.gazetteer_import import load_packaged_if_empty
@@ -94,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     imports = Router(
         path="/",
-        route_handlers=[GazetteerImportController],
+        route_handlers=[GazetteerImportController, SyncController],
         request_max_body_size=settings.max_import_bytes,
     )
     return Litestar(
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GazetteerController,
             GroupingController,
             PlanController,
+            ReviewController,
             imports,
             create_static_files_router(
                 path="/app", directories=[settings.static_path], html_mode=True, name="pwa"
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[request_id_middleware],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         logging_config=None,  # `outreach serve` configures plain logging; see configure_logging
         debug=False,
     )

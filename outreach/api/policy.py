@@ -17,6 +17,7 @@ _COORDINATOR: Roles = frozenset({"coordinator"})
 _PLANNERS: Roles = frozenset({"coordinator", "leadership"})
 _ADMIN: Roles = frozenset({"admin"})
 _STAFF: Roles = frozenset({"coordinator", "leadership", "admin"})
+_FIELD: Roles = frozenset({"field"})
 
 POLICY: dict[tuple[str, str], Roles] = {
     ("GET", "/health"): _OPEN,
@@ -58,7 +59,12 @@ POLICY: dict[tuple[str, str], Roles] = {
     ("POST", "/api/v1/devices/enrol"): _OPEN,
     ("GET", "/api/v1/devices"): _COORDINATOR,
     ("POST", "/api/v1/devices/{device_id}/revoke"): _COORDINATOR,
-    ("GET", "/api/v1/field/plan"): frozenset({"field"}),
+    ("GET", "/api/v1/field/plan"): _FIELD,
+    ("POST", "/api/v1/sync/push"): _FIELD,
+    ("POST", "/api/v1/sync/pull"): _FIELD,
+    ("GET", "/api/v1/sync/review"): _COORDINATOR,
+    ("POST", "/api/v1/sync/review/overwrites/{item_id}/resolve"): _COORDINATOR,
+    ("POST", "/api/v1/sync/review/parked/{item_id}/resolve"): _COORDINATOR,
 }
 
 

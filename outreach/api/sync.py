@@ -1,0 +1,135 @@
+"""Sync over HTTP: phones push batches of mutations and pull their team's changes; coordinators
+review overwritten values and parked mutations."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from outreach.api.auth import current_actor, current_session
+from outreach.api.deps import DB
+from outreach.domain.errors import DomainError
+from outreach.domain.review import Resolved, ReviewQueue
+from outreach.domain.sync import (
+    MAX_BATCH_MUTATIONS,
+    PullPage,
+    PullRequest,
+    PushRequest,
+    PushResponse,
+)
+from outreach.services import review
+from outreach.services import sync as service
+
+
+class BodyUnreadable(DomainError):
+    """The body is not what the operation takes (bad JSON, bad gzip)."""
+
+    code = "bad_request"
+    status = 400
+
+
+class BatchTooLarge(DomainError):
+    """More mutations or bytes than one push may carry."""
+
+    code = "batch_too_large"
+    status = 413
+
+
+def _device_id(request: Request[Any, Any, Any]) -> int:
+    session = current_session(request)
+    if session.device_id is None:
+        raise DomainError("sync is for enrolled devices: send the device token")
+    return session.device_id
+
+
+async def _json_body(request: Request[Any, Any, Any]) -> bytes:
+    """The body, gunzipped when sent with `Content-Encoding: gzip` (bounded, so a small
+    compressed body cannot unpack into an unbounded one)."""
+    body = await request.body()
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding == "identity":
+        return body
+    if encoding != "gzip":
+        raise BodyUnreadable(f"unsupported Content-Encoding {encoding!r}: send gzip or nothing")
+    limit = request.app.state.settings.max_import_bytes
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        plain = inflater.decompress(body, limit + 1)
+    except zlib.error as error:
+        raise BodyUnreadable(f"the gzip body is damaged: {error}") from None
+    if len(plain) > limit or inflater.unconsumed_tail:
+        raise BatchTooLarge(f"the body unpacks to more than {limit} bytes")
+    return plain
+
+
+_push_decoder = msgspec.json.Decoder(PushRequest)
+
+
+class SyncController(Controller):
+    """The sync protocol (docs/sync.md) for field teams' phones."""
+
+    path = "/api/v1/sync"
+    tags = ["sync"]
+
+    @post("/push", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"})
+    async def push(self, db: DB, request: Request[Any, Any, Any]) -> PushResponse:
+        """Apply a batch of at most 500 mutations (JSON, optionally gzipped with
+        `Content-Encoding: gzip`). The answer comes only after the batch is stored durably;
+        each mutation has its own result, in order: `applied`, `duplicate` (with the first
+        result), `conflict` (stored, with the server's record) or `rejected` (with a reason;
+        parked for a coordinator and not to be retried)."""
+        body = await _json_body(request)
+        try:
+            batch = _push_decoder.decode(body)
+        except msgspec.ValidationError as error:
+            if "mutations" in str(error) and "length" in str(error):
+                raise BatchTooLarge(f"at most {MAX_BATCH_MUTATIONS} mutations a push") from None
+            raise BodyUnreadable(f"not a push: {error}") from None
+        except msgspec.DecodeError as error:
+            raise BodyUnreadable(f"not JSON: {error}") from None
+        session = current_session(request)
+        return await service.push(db, _device_id(request), session.user, batch)
+
+    @post("/pull", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"})
+    async def pull(self, db: DB, request: Request[Any, Any, Any],
+                   data: JSONBody[PullRequest]) -> PullPage:  # fmt: skip
+        """A page of the team's changes after `cursor`, in server order, from one snapshot;
+        the team's plan and the reference data when their etags differ from the ones sent."""
+        session = current_session(request)
+        return await service.pull(db, _device_id(request), session.user, data)
+
+
+ItemId = Annotated[int, PathParameter(ge=1, description="review item id")]
+Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="items of each list")]
+
+
+class ReviewController(Controller):
+    """What sync could not settle alone, for coordinators."""
+
+    path = "/api/v1/sync/review"
+    tags = ["sync"]
+
+    @get("/")
+    async def queue(self, db: DB, request: Request[Any, Any, Any], limit: Limit = 200
+                    ) -> ReviewQueue:  # fmt: skip
+        """Values overwritten by a later writer although their own change was newer than
+        what that writer had seen, and mutations parked as rejected; oldest first. Contains
+        residents' personal data: every read is audited."""
+        return await review.queue(db, limit, current_actor(request))
+
+    @post("/overwrites/{item_id:int}/resolve", status_code=HTTP_200_OK)
+    async def resolve_overwrite(self, db: DB, request: Request[Any, Any, Any],
+                                item_id: ItemId) -> Resolved:  # fmt: skip
+        """Mark an overwritten value as reviewed."""
+        return await review.resolve(db, "overwrites", item_id, current_actor(request))
+
+    @post("/parked/{item_id:int}/resolve", status_code=HTTP_200_OK)
+    async def resolve_parked(self, db: DB, request: Request[Any, Any, Any],
+                             item_id: ItemId) -> Resolved:  # fmt: skip
+        """Mark a parked mutation as dealt with."""
+        return await review.resolve(db, "parked", item_id, current_actor(request))

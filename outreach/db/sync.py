@@ -1,0 +1,214 @@
+"""SQL of sync: the sequence counter, records, stored mutations, the review queue, and
+devices' reports. Batches are read and written with one statement per table."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import msgspec
+
+from outreach.db.database import Tx
+from outreach.domain.merge import Overwrite, RecordState
+from outreach.domain.review import OverwriteItem, ParkedItem
+from outreach.domain.sync import RecordOut
+
+_CHUNK = 500
+
+
+class SyncState(msgspec.Struct, frozen=True):
+    """This server's identity, the last sequence number, and below which tombstones are gone."""
+
+    server_id: str
+    last_seq: int
+    purged_seq: int
+
+
+class StoredMutation(msgspec.Struct, frozen=True):
+    """A mutation seen before: the hash of its content and the result it got."""
+
+    content_sha256: str
+    result: bytes
+
+
+async def state(tx: Tx) -> SyncState:
+    """The one row of sync_state."""
+    row = await tx.fetch_one("SELECT server_id, last_seq, purged_seq FROM sync_state")
+    assert row is not None, "migration 0006 inserts the row"
+    return SyncState(row[0], int(row[1]), int(row[2]))
+
+
+async def set_last_seq(tx: Tx, last_seq: int) -> None:
+    """Move the sequence counter on (inside the write that used the numbers)."""
+    await tx.execute("UPDATE sync_state SET last_seq = ? WHERE id = 1", (last_seq,))
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+async def stored_mutations(tx: Tx, ids: Sequence[str]) -> dict[str, StoredMutation]:
+    """The mutations among `ids` the server has already taken."""
+    found: dict[str, StoredMutation] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetch_all(
+            "SELECT mutation_id, content_sha256, result FROM sync_mutations"
+            f" WHERE mutation_id IN ({marks})",
+            chunk,
+        )
+        for row in rows:
+            found[row[0]] = StoredMutation(row[1], row[2].encode())
+    return found
+
+
+_json = msgspec.json.Decoder()
+_writers = msgspec.json.Decoder(dict[str, tuple[int, str]])
+
+
+def _state(row: sqlite3.Row) -> RecordState:
+    return RecordState(id=row["id"], kind=row["kind"], team_id=row["team_id"],
+                       version=row["version"], seq=row["seq"], deleted=bool(row["deleted"]),
+                       doc=_json.decode(row["doc"]), writers=_writers.decode(row["writers"]))  # fmt: skip
+
+
+async def records(tx: Tx, ids: Sequence[str]) -> dict[str, RecordState]:
+    """The records among `ids` that exist (of any team: the caller checks the team)."""
+    found: dict[str, RecordState] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for row in await tx.fetch_all(f"SELECT * FROM sync_records WHERE id IN ({marks})", chunk):
+            found[row["id"]] = _state(row)
+    return found
+
+
+async def known_villages(tx: Tx, katos: Sequence[str]) -> set[str]:
+    """Which of these codes are villages of the gazetteer."""
+    found: set[str] = set()
+    for chunk in _chunks(katos):
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetch_all(f"SELECT kato FROM villages WHERE kato IN ({marks})", chunk)
+        found.update(row[0] for row in rows)
+    return found
+
+
+_encode = msgspec.json.encode
+
+
+async def save_records(tx: Tx, states: Iterable[RecordState], now: str) -> None:
+    """Insert or update records (their seq already assigned)."""
+    await tx.execute_many(
+        "INSERT INTO sync_records (id, kind, team_id, version, seq, deleted, doc, writers,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq,"
+        " deleted = excluded.deleted, doc = excluded.doc, writers = excluded.writers,"
+        " updated_at = excluded.updated_at",
+        [(s.id, s.kind, s.team_id, s.version, s.seq, int(s.deleted), _encode(s.doc).decode(),
+          _encode(s.writers).decode(), now, now) for s in states],
+    )  # fmt: skip
+
+
+async def save_mutations(tx: Tx, rows: Iterable[tuple[str, int, str, str, bytes]],
+                         now: str) -> None:  # fmt: skip
+    """Keep (mutation id, device, record id, content hash, result) for replays."""
+    await tx.execute_many(
+        "INSERT INTO sync_mutations (mutation_id, device_id, record_id, content_sha256, result,"
+        " received_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [(m, d, r, h, result.decode(), now) for m, d, r, h, result in rows],
+    )
+
+
+async def save_overwrites(tx: Tx, rows: Iterable[tuple[str, str, str, Overwrite]],
+                          now: str) -> None:  # fmt: skip
+    """Keep overwritten values: (record id, mutation id, by whom, what was overwritten)."""
+    await tx.execute_many(
+        "INSERT INTO sync_overwrites (record_id, field, value, writer, version, mutation_id,"
+        " by_writer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r, o.field, _encode(o.value).decode(), o.writer, o.version, m, by, now)
+         for r, m, by, o in rows],
+    )  # fmt: skip
+
+
+async def park(tx: Tx, rows: Iterable[tuple[str | None, int, str, str, bytes]], now: str) -> None:
+    """Park rejected mutations: (mutation id, device, reason, message, content)."""
+    await tx.execute_many(
+        "INSERT INTO sync_parked (mutation_id, device_id, reason, message, content, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(m, d, reason, message, bytes(content).decode(errors="replace"), now)
+         for m, d, reason, message, content in rows],
+    )  # fmt: skip
+
+
+async def team_id(tx: Tx, team: str) -> int | None:
+    """A team's id by name."""
+    value = await tx.fetch_value("SELECT id FROM teams WHERE name = ?", (team,))
+    return None if value is None else int(value)
+
+
+async def changes(tx: Tx, team: int, after_seq: int, limit: int) -> list[RecordOut]:
+    """A team's records changed after a sequence number, in sequence order."""
+    rows = await tx.fetch_all(
+        "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
+        " WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        (team, after_seq, limit),
+    )
+    return [
+        RecordOut(id=row[0], kind=row[1], version=row[2], seq=row[3], deleted=bool(row[4]),
+                  data=None if row[4] else msgspec.Raw(row[5].encode()))
+        for row in rows
+    ]  # fmt: skip
+
+
+async def report(tx: Tx, device_id: int, now: str, pending: int | None, app_version: str | None,
+                 clock_offset_s: float | None) -> None:  # fmt: skip
+    """Keep what a device said about itself on this sync."""
+    await tx.execute(
+        "UPDATE devices SET last_sync_at = ?, pending_count = ?,"
+        " app_version = coalesce(?, app_version), clock_offset_s = coalesce(?, clock_offset_s)"
+        " WHERE id = ?",
+        (now, pending, app_version, clock_offset_s, device_id),
+    )
+
+
+def _decoded(row: sqlite3.Row) -> dict[str, Any]:
+    item = dict(row)
+    for key in ("value", "content"):
+        if key in item:
+            try:
+                item[key] = _json.decode(item[key])
+            except msgspec.DecodeError:
+                pass  # a malformed mutation is kept as the text it was
+    return item
+
+
+async def open_overwrites(tx: Tx, limit: int) -> list[OverwriteItem]:
+    """Overwritten values nobody has reviewed yet, oldest first."""
+    rows = await tx.fetch_all(
+        "SELECT id, record_id, field, value, writer, version, mutation_id, by_writer, at"
+        " FROM sync_overwrites WHERE resolved_at IS NULL ORDER BY id LIMIT ?",
+        (limit,),
+    )
+    return [msgspec.convert(_decoded(row), OverwriteItem) for row in rows]
+
+
+async def open_parked(tx: Tx, limit: int) -> list[ParkedItem]:
+    """Rejected mutations nobody has reviewed yet, oldest first."""
+    rows = await tx.fetch_all(
+        "SELECT p.id, p.mutation_id, d.label AS device, u.login, p.reason, p.message, p.content,"
+        " p.at FROM sync_parked AS p JOIN devices AS d ON d.id = p.device_id"
+        " JOIN users AS u ON u.id = d.user_id WHERE p.resolved_at IS NULL ORDER BY p.id LIMIT ?",
+        (limit,),
+    )
+    return [msgspec.convert(_decoded(row), ParkedItem) for row in rows]
+
+
+async def resolve(tx: Tx, table: str, item_id: int, by: str, now: str) -> bool:
+    """Mark a review item done; False if there is no such open item."""
+    assert table in ("sync_overwrites", "sync_parked")
+    changed = await tx.execute(
+        f"UPDATE {table} SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL",
+        (now, by, item_id),
+    )
+    return changed == 1

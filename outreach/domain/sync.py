@@ -1,0 +1,227 @@
+"""The sync protocol's messages: pushed mutations and their results, pulled pages, cursors, and
+what a device reports about itself. docs/sync.md describes them for client writers."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+from outreach.domain.records import SPECS, Kind, item_key, normalise_phone
+
+MAX_BATCH_MUTATIONS = 500
+MAX_PULL_LIMIT = 5000
+Uuid = Annotated[
+    str,
+    Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+         description="a UUID, lowercase, made by the client"),
+]  # fmt: skip
+Status = Literal["applied", "duplicate", "conflict", "rejected"]
+
+
+class Mutation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One change a phone made to one record: only the changed single fields (`set`), items
+    added to or removed from list fields, or a delete. `base_version` is the record's version
+    the phone last saw (0 for a record it creates); `made_at` is the phone's clock, kept as
+    reported and never used for ordering."""
+
+    mutation_id: Uuid
+    record_id: Uuid
+    kind: Kind
+    op: Literal["put", "delete"] = "put"
+    base_version: Annotated[int, Meta(ge=0)] = 0
+    set: dict[str, Any] = {}
+    add: dict[str, list[Any]] = {}
+    remove: dict[str, list[str]] = {}
+    made_at: Annotated[str, Meta(max_length=40)] | None = None
+
+
+class DeviceReport(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What a phone says about itself on every sync: records waiting in its outbox, its app
+    version and its clock (ISO 8601), from which the server works out the clock's offset."""
+
+    pending: Annotated[int, Meta(ge=0, le=10_000_000)] = 0
+    app_version: Annotated[str, Meta(max_length=40)] | None = None
+    clock: Annotated[str, Meta(max_length=40)] | None = None
+
+
+class PushRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A batch of at most 500 mutations, applied in order, each on its own merits."""
+
+    mutations: Annotated[list[msgspec.Raw], Meta(max_length=MAX_BATCH_MUTATIONS)]
+    device: DeviceReport | None = None
+
+
+class MutationResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What became of one mutation. `applied` and `conflict` both stored it (a conflict
+    overwrote another writer's newer values, which wait in the review queue) and carry the
+    record's new `version` and `seq`; `conflict` also carries the server's `record`.
+    `duplicate` means the mutation id was seen before: `original` is the first result,
+    unchanged. `rejected` carries a `reason` code and a `message` and is not retried."""
+
+    mutation_id: str | None
+    status: Status
+    record_id: str | None = None
+    version: int | None = None
+    seq: int | None = None
+    reason: str | None = None
+    message: str | None = None
+    overwritten: list[str] | None = None
+    record: msgspec.Raw | None = None
+    original: msgspec.Raw | None = None
+
+
+class PushResponse(msgspec.Struct, frozen=True, kw_only=True):
+    """One result per mutation, in the order the mutations were sent."""
+
+    results: list[MutationResult]
+    server_time: str
+
+
+class PullRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Changes after `cursor` (null for everything), at most `limit` records a page; the etags
+    of the plan and reference data the phone holds, so they come only when they changed."""
+
+    cursor: Annotated[str, Meta(max_length=200)] | None = None
+    limit: Annotated[int, Meta(ge=1, le=MAX_PULL_LIMIT)] = 1000
+    plan_etag: Annotated[str, Meta(max_length=100)] | None = None
+    reference_etag: Annotated[str, Meta(max_length=100)] | None = None
+    device: DeviceReport | None = None
+
+
+class RecordOut(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A record as the server holds it: `data` is its document; a tombstone has
+    `deleted: true` and no data."""
+
+    id: str
+    kind: str
+    version: int
+    seq: int
+    deleted: bool = False
+    data: msgspec.Raw | None = None
+
+
+class Document(msgspec.Struct, frozen=True, kw_only=True):
+    """The team's plan or the reference data, whole, with the etag to send back next time."""
+
+    etag: str
+    body: msgspec.Raw
+
+
+class PullPage(msgspec.Struct, frozen=True, kw_only=True):
+    """A page of changes in server order. Keep `cursor` for the next pull; `more` says another
+    page is waiting. `reset: true` means the phone's cursor is not from this server (or this
+    team, or is older than the kept tombstones): drop the synced copy, keep the outbox, and
+    apply this page as the start of a full pull."""
+
+    server_id: str
+    cursor: str
+    more: bool
+    reset: bool
+    records: list[RecordOut]
+    plan: Document | None = None
+    reference: Document | None = None
+
+
+class Cursor(msgspec.Struct, frozen=True):
+    """Where a phone is in the change stream: server identity, team, last sequence number."""
+
+    server_id: str
+    team_id: int
+    seq: int
+
+    def encode(self) -> str:
+        """The opaque string a phone keeps."""
+        return f"{self.server_id}.{self.team_id}.{self.seq}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        """A cursor from its string; None when absent or malformed (a full pull follows)."""
+        if not text:
+            return None
+        parts = text.split(".")
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            return None
+        return cls(parts[0], int(parts[1]), int(parts[2]))
+
+
+class Rejection(Exception):
+    """A mutation that can never be applied: `reason` is the stable code. `checked` is the
+    mutation when at least its envelope decoded (so the refusal can be kept under its id)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.checked: CheckedMutation | None = None
+
+
+class CheckedMutation(msgspec.Struct, frozen=True, kw_only=True):
+    """A decoded mutation whose fields and items passed their types, as plain JSON values,
+    with the SHA-256 of its canonical form (to tell a replay from a reused id)."""
+
+    mutation: Mutation
+    fields: dict[str, Any]
+    adds: dict[str, list[Any]]
+    removes: dict[str, list[str]]
+    content_sha256: str
+
+
+def check(raw: msgspec.Raw | bytes) -> CheckedMutation:
+    """Decode one mutation and type-check its fields and list items; Rejection if it cannot
+    ever be applied."""
+    try:
+        mutation = msgspec.json.decode(raw, type=Mutation)
+    except msgspec.DecodeError as error:
+        raise Rejection("malformed", str(error)) from None
+    canonical = msgspec.json.encode(mutation, order="sorted")
+    envelope = CheckedMutation(mutation=mutation, fields={}, adds={}, removes={},
+                               content_sha256=hashlib.sha256(canonical).hexdigest())  # fmt: skip
+    try:
+        return _typed(envelope)
+    except Rejection as rejection:
+        rejection.checked = envelope
+        raise
+
+
+def _typed(envelope: CheckedMutation) -> CheckedMutation:
+    mutation = envelope.mutation
+    spec = SPECS[mutation.kind]
+    try:
+        typed = msgspec.convert(mutation.set, spec.fields)
+    except msgspec.ValidationError as error:
+        raise Rejection("invalid_field", str(error)) from None
+    fields = {k: v for k, v in msgspec.to_builtins(typed).items() if k in mutation.set}
+    adds = {name: _items(spec.lists, name, items) for name, items in mutation.add.items()}
+    for name, keys in mutation.remove.items():
+        if name not in spec.lists:
+            raise Rejection("invalid_field", f"{mutation.kind} has no list field {name!r}")
+        if len(keys) > 1000:
+            raise Rejection("invalid_field", f"too many removes in {name!r}")
+    return msgspec.structs.replace(envelope, fields=fields, adds=adds,
+                                   removes=dict(mutation.remove))  # fmt: skip
+
+
+def _items(lists: dict[str, Any], name: str, items: list[Any]) -> list[Any]:
+    if name not in lists:
+        raise Rejection("invalid_field", f"no list field {name!r}")
+    if len(items) > 1000:
+        raise Rejection("invalid_field", f"too many items added to {name!r}")
+    try:
+        typed = msgspec.convert(items, list[lists[name]])
+    except msgspec.ValidationError as error:
+        raise Rejection("invalid_field", f"{name}: {error}") from None
+    plain: list[Any] = msgspec.to_builtins(typed)
+    if name == "interested":
+        for item in plain:
+            if item.get("phone"):
+                phone = normalise_phone(item["phone"])
+                if phone is None:
+                    raise Rejection("invalid_phone", f"{name}: not a Kazakhstan phone number")
+                item["phone"] = phone
+    keys = [item_key(item) for item in plain]
+    if len(set(keys)) != len(keys):
+        raise Rejection("invalid_field", f"{name}: the same item twice")
+    return plain
