@@ -25,6 +25,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/bench_grouping.py
 	$(BIN)/python bench/bench_planner.py
+	$(BIN)/python bench/bench_sync.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

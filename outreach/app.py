@@ -25,6 +25,7 @@ from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
 from outreach.api.grouping import GroupingController
 from outreach.api.health import HealthController
+from outreach.api.photos import PhotoController, PhotoUploadController
 from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
 from outreach.api.sync import ReviewController, SyncController
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     imports = Router(
         path="/",
-        route_handlers=[GazetteerImportController, SyncController],
+        route_handlers=[GazetteerImportController, SyncController, PhotoUploadController],
         request_max_body_size=settings.max_import_bytes,
     )
     return Litestar(
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GroupingController,
             PlanController,
             ReviewController,
+            PhotoController,
             imports,
             create_static_files_router(
                 path="/app", directories=[settings.static_path], html_mode=True, name="pwa"

@@ -40,7 +40,7 @@ class BatchTooLarge(DomainError):
     status = 413
 
 
-def _device_id(request: Request[Any, Any, Any]) -> int:
+def device_id(request: Request[Any, Any, Any]) -> int:
     session = current_session(request)
     if session.device_id is None:
         raise DomainError("sync is for enrolled devices: send the device token")
@@ -93,15 +93,16 @@ class SyncController(Controller):
         except msgspec.DecodeError as error:
             raise BodyUnreadable(f"not JSON: {error}") from None
         session = current_session(request)
-        return await service.push(db, _device_id(request), session.user, batch)
+        return await service.push(db, device_id(request), session.user, batch)
 
     @post("/pull", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"})
-    async def pull(self, db: DB, request: Request[Any, Any, Any],
-                   data: JSONBody[PullRequest]) -> PullPage:  # fmt: skip
+    async def pull(
+        self, db: DB, request: Request[Any, Any, Any], data: JSONBody[PullRequest]
+    ) -> PullPage:
         """A page of the team's changes after `cursor`, in server order, from one snapshot;
         the team's plan and the reference data when their etags differ from the ones sent."""
         session = current_session(request)
-        return await service.pull(db, _device_id(request), session.user, data)
+        return await service.pull(db, device_id(request), session.user, data)
 
 
 ItemId = Annotated[int, PathParameter(ge=1, description="review item id")]
@@ -115,21 +116,24 @@ class ReviewController(Controller):
     tags = ["sync"]
 
     @get("/")
-    async def queue(self, db: DB, request: Request[Any, Any, Any], limit: Limit = 200
-                    ) -> ReviewQueue:  # fmt: skip
+    async def queue(
+        self, db: DB, request: Request[Any, Any, Any], limit: Limit = 200
+    ) -> ReviewQueue:
         """Values overwritten by a later writer although their own change was newer than
         what that writer had seen, and mutations parked as rejected; oldest first. Contains
         residents' personal data: every read is audited."""
         return await review.queue(db, limit, current_actor(request))
 
     @post("/overwrites/{item_id:int}/resolve", status_code=HTTP_200_OK)
-    async def resolve_overwrite(self, db: DB, request: Request[Any, Any, Any],
-                                item_id: ItemId) -> Resolved:  # fmt: skip
+    async def resolve_overwrite(
+        self, db: DB, request: Request[Any, Any, Any], item_id: ItemId
+    ) -> Resolved:
         """Mark an overwritten value as reviewed."""
         return await review.resolve(db, "overwrites", item_id, current_actor(request))
 
     @post("/parked/{item_id:int}/resolve", status_code=HTTP_200_OK)
-    async def resolve_parked(self, db: DB, request: Request[Any, Any, Any],
-                             item_id: ItemId) -> Resolved:  # fmt: skip
+    async def resolve_parked(
+        self, db: DB, request: Request[Any, Any, Any], item_id: ItemId
+    ) -> Resolved:
         """Mark a parked mutation as dealt with."""
         return await review.resolve(db, "parked", item_id, current_actor(request))

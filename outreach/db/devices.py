@@ -11,7 +11,9 @@ from outreach.domain.accounts import Device
 def _device(row: sqlite3.Row) -> Device:
     return Device(id=row["id"], user_id=row["user_id"], login=row["login"], label=row["label"],
                   created_at=row["created_at"], last_seen_at=row["last_seen_at"],
-                  expires_at=row["expires_at"], revoked=row["revoked_at"] is not None)  # fmt: skip
+                  expires_at=row["expires_at"], revoked=row["revoked_at"] is not None,
+                  last_sync_at=row["last_sync_at"], pending=row["pending_count"],
+                  app_version=row["app_version"], clock_offset_s=row["clock_offset_s"])  # fmt: skip
 
 
 _DEVICE = """SELECT d.*, u.login FROM devices AS d JOIN users AS u ON u.id = d.user_id"""

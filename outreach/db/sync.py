@@ -3,6 +3,7 @@ devices' reports. Batches are read and written with one statement per table."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -69,9 +70,16 @@ _writers = msgspec.json.Decoder(dict[str, tuple[int, str]])
 
 
 def _state(row: sqlite3.Row) -> RecordState:
-    return RecordState(id=row["id"], kind=row["kind"], team_id=row["team_id"],
-                       version=row["version"], seq=row["seq"], deleted=bool(row["deleted"]),
-                       doc=_json.decode(row["doc"]), writers=_writers.decode(row["writers"]))  # fmt: skip
+    return RecordState(
+        id=row["id"],
+        kind=row["kind"],
+        team_id=row["team_id"],
+        version=row["version"],
+        seq=row["seq"],
+        deleted=bool(row["deleted"]),
+        doc=_json.decode(row["doc"]),
+        writers=_writers.decode(row["writers"]),
+    )
 
 
 async def records(tx: Tx, ids: Sequence[str]) -> dict[str, RecordState]:
@@ -105,13 +113,27 @@ async def save_records(tx: Tx, states: Iterable[RecordState], now: str) -> None:
         " ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq,"
         " deleted = excluded.deleted, doc = excluded.doc, writers = excluded.writers,"
         " updated_at = excluded.updated_at",
-        [(s.id, s.kind, s.team_id, s.version, s.seq, int(s.deleted), _encode(s.doc).decode(),
-          _encode(s.writers).decode(), now, now) for s in states],
-    )  # fmt: skip
+        [
+            (
+                s.id,
+                s.kind,
+                s.team_id,
+                s.version,
+                s.seq,
+                int(s.deleted),
+                _encode(s.doc).decode(),
+                _encode(s.writers).decode(),
+                now,
+                now,
+            )
+            for s in states
+        ],
+    )
 
 
-async def save_mutations(tx: Tx, rows: Iterable[tuple[str, int, str, str, bytes]],
-                         now: str) -> None:  # fmt: skip
+async def save_mutations(
+    tx: Tx, rows: Iterable[tuple[str, int, str, str, bytes]], now: str
+) -> None:
     """Keep (mutation id, device, record id, content hash, result) for replays."""
     await tx.execute_many(
         "INSERT INTO sync_mutations (mutation_id, device_id, record_id, content_sha256, result,"
@@ -120,15 +142,18 @@ async def save_mutations(tx: Tx, rows: Iterable[tuple[str, int, str, str, bytes]
     )
 
 
-async def save_overwrites(tx: Tx, rows: Iterable[tuple[str, str, str, Overwrite]],
-                          now: str) -> None:  # fmt: skip
+async def save_overwrites(
+    tx: Tx, rows: Iterable[tuple[str, str, str, Overwrite]], now: str
+) -> None:
     """Keep overwritten values: (record id, mutation id, by whom, what was overwritten)."""
     await tx.execute_many(
         "INSERT INTO sync_overwrites (record_id, field, value, writer, version, mutation_id,"
         " by_writer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(r, o.field, _encode(o.value).decode(), o.writer, o.version, m, by, now)
-         for r, m, by, o in rows],
-    )  # fmt: skip
+        [
+            (r, o.field, _encode(o.value).decode(), o.writer, o.version, m, by, now)
+            for r, m, by, o in rows
+        ],
+    )
 
 
 async def park(tx: Tx, rows: Iterable[tuple[str | None, int, str, str, bytes]], now: str) -> None:
@@ -136,9 +161,11 @@ async def park(tx: Tx, rows: Iterable[tuple[str | None, int, str, str, bytes]], 
     await tx.execute_many(
         "INSERT INTO sync_parked (mutation_id, device_id, reason, message, content, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        [(m, d, reason, message, bytes(content).decode(errors="replace"), now)
-         for m, d, reason, message, content in rows],
-    )  # fmt: skip
+        [
+            (m, d, reason, message, bytes(content).decode(errors="replace"), now)
+            for m, d, reason, message, content in rows
+        ],
+    )
 
 
 async def team_id(tx: Tx, team: str) -> int | None:
@@ -155,14 +182,26 @@ async def changes(tx: Tx, team: int, after_seq: int, limit: int) -> list[RecordO
         (team, after_seq, limit),
     )
     return [
-        RecordOut(id=row[0], kind=row[1], version=row[2], seq=row[3], deleted=bool(row[4]),
-                  data=None if row[4] else msgspec.Raw(row[5].encode()))
+        RecordOut(
+            id=row[0],
+            kind=row[1],
+            version=row[2],
+            seq=row[3],
+            deleted=bool(row[4]),
+            data=None if row[4] else msgspec.Raw(row[5].encode()),
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
-async def report(tx: Tx, device_id: int, now: str, pending: int | None, app_version: str | None,
-                 clock_offset_s: float | None) -> None:  # fmt: skip
+async def report(
+    tx: Tx,
+    device_id: int,
+    now: str,
+    pending: int | None,
+    app_version: str | None,
+    clock_offset_s: float | None,
+) -> None:
     """Keep what a device said about itself on this sync."""
     await tx.execute(
         "UPDATE devices SET last_sync_at = ?, pending_count = ?,"
@@ -176,10 +215,9 @@ def _decoded(row: sqlite3.Row) -> dict[str, Any]:
     item = dict(row)
     for key in ("value", "content"):
         if key in item:
-            try:
+            # a malformed mutation is kept as the text it was
+            with contextlib.suppress(msgspec.DecodeError):
                 item[key] = _json.decode(item[key])
-            except msgspec.DecodeError:
-                pass  # a malformed mutation is kept as the text it was
     return item
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 import msgspec
@@ -66,7 +67,9 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Device(msgspec.Struct, frozen=True, kw_only=True):
-    """An enrolled phone of a field user. Its token is never shown again after enrolment."""
+    """An enrolled phone of a field user. Its token is never shown again after enrolment.
+    What it said on its last sync (records waiting, app version, clock offset in seconds,
+    positive when ahead) lets coordinators see a phone at risk: `at_risk` says why."""
 
     id: int
     user_id: int
@@ -76,6 +79,30 @@ class Device(msgspec.Struct, frozen=True, kw_only=True):
     last_seen_at: str
     expires_at: str
     revoked: bool
+    last_sync_at: str | None = None
+    pending: int | None = None
+    app_version: str | None = None
+    clock_offset_s: float | None = None
+    at_risk: list[str] = []
+
+
+STALE_SYNC = timedelta(days=2)
+CLOCK_TOLERANCE_S = 600.0
+
+
+def risks(device: Device, now: datetime) -> list[str]:
+    """Why a device's records may be at risk: records waiting and no sync for two days, a
+    clock more than ten minutes off, or revoked while records wait."""
+    found = []
+    waiting = (device.pending or 0) > 0
+    last = datetime.fromisoformat(device.last_sync_at) if device.last_sync_at else None
+    if waiting and (last is None or now - last > STALE_SYNC):
+        found.append("records_waiting_without_sync")
+    if device.clock_offset_s is not None and abs(device.clock_offset_s) > CLOCK_TOLERANCE_S:
+        found.append("clock_off")
+    if device.revoked and waiting:
+        found.append("revoked_with_records_waiting")
+    return found
 
 
 class EnrolmentRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

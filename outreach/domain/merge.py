@@ -45,32 +45,49 @@ class Merge(msgspec.Struct, frozen=True, kw_only=True):
     status: Literal["applied", "conflict"]
 
 
-def merge(current: RecordState | None, checked: CheckedMutation, writer: str,
-          team_id: int) -> Merge:  # fmt: skip
+def merge(
+    current: RecordState | None, checked: CheckedMutation, writer: str, team_id: int
+) -> Merge:
     """Apply one checked mutation to a record (None if the server has none yet)."""
-    mutation = checked.mutation
+    mutation = checked
     if current is not None and current.kind != mutation.kind:
         raise Rejection("kind_mismatch", f"record {mutation.record_id} is a {current.kind}")
     if mutation.op == "delete":
-        return _delete(current, mutation.record_id, mutation.kind, mutation.base_version,
-                       writer, team_id)  # fmt: skip
+        return _delete(current, mutation, writer, team_id)
     if current is not None and current.deleted:
-        lost = msgspec.to_builtins(mutation)
-        return Merge(state=None, status="conflict",
-                     overwrites=[Overwrite(field="*", value=lost, writer=writer, version=0)])  # fmt: skip
+        lost = {"set": checked.fields, "add": checked.adds, "remove": checked.removes}
+        return Merge(
+            state=None,
+            status="conflict",
+            overwrites=[Overwrite(field="*", value=lost, writer=writer, version=0)],
+        )
     if current is None:
         if mutation.base_version != 0:
             raise Rejection("unknown_record", f"no record {mutation.record_id} to change")
-        current = RecordState(id=mutation.record_id, kind=mutation.kind, team_id=team_id,
-                              version=0, seq=0, deleted=False, doc={}, writers={})  # fmt: skip
-    state = RecordState(id=current.id, kind=current.kind, team_id=current.team_id,
-                        version=current.version + 1, seq=current.seq, deleted=False,
-                        doc=dict(current.doc), writers=dict(current.writers))  # fmt: skip
+        current = RecordState(
+            id=mutation.record_id,
+            kind=mutation.kind,
+            team_id=team_id,
+            version=0,
+            seq=0,
+            deleted=False,
+            doc={},
+            writers={},
+        )
+    state = RecordState(
+        id=current.id,
+        kind=current.kind,
+        team_id=current.team_id,
+        version=current.version + 1,
+        seq=current.seq,
+        deleted=False,
+        doc=dict(current.doc),
+        writers=dict(current.writers),
+    )
     overwrites = _set_fields(state, checked, writer, mutation.base_version)
     overwrites += _merge_lists(state, checked, writer, mutation.base_version)
     _check_whole(state)
-    return Merge(state=state, overwrites=overwrites,
-                 status="conflict" if overwrites else "applied")  # fmt: skip
+    return Merge(state=state, overwrites=overwrites, status="conflict" if overwrites else "applied")
 
 
 def _newer_elsewhere(state: RecordState, key: str, writer: str, base_version: int) -> bool:
@@ -78,8 +95,9 @@ def _newer_elsewhere(state: RecordState, key: str, writer: str, base_version: in
     return last is not None and last[0] > base_version and last[1] != writer
 
 
-def _set_fields(state: RecordState, checked: CheckedMutation, writer: str,
-                base_version: int) -> list[Overwrite]:  # fmt: skip
+def _set_fields(
+    state: RecordState, checked: CheckedMutation, writer: str, base_version: int
+) -> list[Overwrite]:
     overwrites = []
     for field, value in checked.fields.items():
         old = state.doc.get(field)
@@ -91,13 +109,12 @@ def _set_fields(state: RecordState, checked: CheckedMutation, writer: str,
     return overwrites
 
 
-def _merge_lists(state: RecordState, checked: CheckedMutation, writer: str,
-                 base_version: int) -> list[Overwrite]:  # fmt: skip
+def _merge_lists(
+    state: RecordState, checked: CheckedMutation, writer: str, base_version: int
+) -> list[Overwrite]:
     overwrites = []
-    for name in SPECS[state.kind].lists:
+    for name in {*checked.adds, *checked.removes}:
         adds, removes = checked.adds.get(name, []), set(checked.removes.get(name, []))
-        if not adds and not removes:
-            continue
         items = {item_key(item): item for item in state.doc.get(name, [])}
         for key in removes:
             items.pop(key, None)
@@ -105,11 +122,13 @@ def _merge_lists(state: RecordState, checked: CheckedMutation, writer: str,
         for item in adds:
             key, slot = item_key(item), f"{name}/{item_key(item)}"
             old = items.get(key)
-            if old is not None and old != item and _newer_elsewhere(state, slot, writer,
-                                                                    base_version):  # fmt: skip
+            if (
+                old is not None
+                and old != item
+                and _newer_elsewhere(state, slot, writer, base_version)
+            ):
                 last = state.writers[slot]
-                overwrites.append(Overwrite(field=slot, value=old, writer=last[1],
-                                            version=last[0]))  # fmt: skip
+                overwrites.append(Overwrite(field=slot, value=old, writer=last[1], version=last[0]))
             items[key] = item
             state.writers[slot] = (state.version, writer)
         state.doc[name] = list(items.values())
@@ -125,19 +144,27 @@ def _check_whole(state: RecordState) -> None:
         raise Rejection("rule_broken", "; ".join(problems))
 
 
-def _delete(current: RecordState | None, record_id: str, kind: str, base_version: int,
-            writer: str, team_id: int) -> Merge:  # fmt: skip
+def _delete(
+    current: RecordState | None, mutation: CheckedMutation, writer: str, team_id: int
+) -> Merge:
     if current is not None and current.deleted:
         return Merge(state=None, overwrites=[], status="applied")
     overwrites = []
     if current is not None and any(
-        last[0] > base_version and last[1] != writer for last in current.writers.values()
+        last[0] > mutation.base_version and last[1] != writer for last in current.writers.values()
     ):
-        overwrites.append(Overwrite(field="*", value=current.doc, writer="(record)",
-                                    version=current.version))  # fmt: skip
+        overwrites.append(
+            Overwrite(field="*", value=current.doc, writer="(record)", version=current.version)
+        )
     version = 1 if current is None else current.version + 1
-    state = RecordState(id=record_id, kind=kind, version=version, deleted=True, doc={},
-                        writers={}, seq=0,
-                        team_id=team_id if current is None else current.team_id)  # fmt: skip
-    return Merge(state=state, overwrites=overwrites,
-                 status="conflict" if overwrites else "applied")  # fmt: skip
+    state = RecordState(
+        id=mutation.record_id,
+        kind=mutation.kind,
+        version=version,
+        deleted=True,
+        doc={},
+        writers={},
+        seq=0,
+        team_id=team_id if current is None else current.team_id,
+    )
+    return Merge(state=state, overwrites=overwrites, status="conflict" if overwrites else "applied")

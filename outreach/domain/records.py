@@ -21,24 +21,40 @@ Count = Annotated[int, Meta(ge=0, le=100_000)]
 Clock = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
 
 Programme = Literal[
-    "bastau_business", "microcredit", "land_plots", "utility_connections", "business_adviser",
-    "entrepreneurs_house", "other",
-]  # fmt: skip
+    "bastau_business",
+    "microcredit",
+    "land_plots",
+    "utility_connections",
+    "business_adviser",
+    "entrepreneurs_house",
+    "other",
+]
 PROGRAMMES: dict[str, dict[str, str]] = {
     "bastau_business": {"kk": "Бастау Бизнес", "ru": "Бастау Бизнес", "en": "Bastau Business"},
     "microcredit": {"kk": "Микронесие", "ru": "Микрокредит", "en": "Microcredit"},
     "land_plots": {"kk": "Жер телімдері", "ru": "Земельные участки", "en": "Land plots"},
-    "utility_connections": {"kk": "Инженерлік желілерге қосылу",
-                            "ru": "Подключение к сетям", "en": "Utility connections"},
-    "business_adviser": {"kk": "Бизнес-кеңесші", "ru": "Бизнес-советник",
-                         "en": "Business Adviser"},
-    "entrepreneurs_house": {"kk": "Кәсіпкерлер үйі", "ru": "Дом предпринимателей",
-                            "en": "Entrepreneurs' House"},
+    "utility_connections": {
+        "kk": "Инженерлік желілерге қосылу",
+        "ru": "Подключение к сетям",
+        "en": "Utility connections",
+    },
+    "business_adviser": {"kk": "Бизнес-кеңесші", "ru": "Бизнес-советник", "en": "Business Adviser"},
+    "entrepreneurs_house": {
+        "kk": "Кәсіпкерлер үйі",
+        "ru": "Дом предпринимателей",
+        "en": "Entrepreneurs' House",
+    },
     "other": {"kk": "Басқа", "ru": "Другое", "en": "Other"},
-}  # fmt: skip
+}
 FollowupStatus = Literal[
-    "new", "contacted", "referred", "trained", "defended", "financed", "dropped",
-]  # fmt: skip
+    "new",
+    "contacted",
+    "referred",
+    "trained",
+    "defended",
+    "financed",
+    "dropped",
+]
 
 
 class Attendance(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -61,16 +77,16 @@ class Position(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 class MeetingFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A meeting's single-valued fields; each is last-writer-wins on its own."""
 
-    plan_id: Annotated[int, Meta(ge=1)] | None | UnsetType = UNSET
-    plan_meeting: Annotated[str, Meta(max_length=64)] | None | UnsetType = UNSET
+    plan_id: Annotated[int, Meta(ge=1)] | UnsetType | None = UNSET
+    plan_meeting: Annotated[str, Meta(max_length=64)] | UnsetType | None = UNSET
     status: Literal["held", "cancelled", "postponed"] | UnsetType = UNSET
-    reason: Annotated[str, Meta(max_length=500)] | None | UnsetType = UNSET
+    reason: Annotated[str, Meta(max_length=500)] | UnsetType | None = UNSET
     date: date | UnsetType = UNSET
-    start: Clock | None | UnsetType = UNSET
+    start: Clock | UnsetType | None = UNSET
     hub: Kato | UnsetType = UNSET
-    attendance: Attendance | None | UnsetType = UNSET
-    notes: Text | None | UnsetType = UNSET
-    position: Position | None | UnsetType = UNSET
+    attendance: Attendance | UnsetType | None = UNSET
+    notes: Text | UnsetType | None = UNSET
+    position: Position | UnsetType | None = UNSET
 
 
 class Question(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -106,8 +122,8 @@ class FollowupFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     meeting_id: Annotated[str, Meta(min_length=1, max_length=64)] | UnsetType = UNSET
     status: FollowupStatus | UnsetType = UNSET
     on: date | UnsetType = UNSET
-    programme: Programme | None | UnsetType = UNSET
-    note: Annotated[str, Meta(max_length=2000)] | None | UnsetType = UNSET
+    programme: Programme | UnsetType | None = UNSET
+    note: Annotated[str, Meta(max_length=2000)] | UnsetType | None = UNSET
 
 
 class VillagePositionFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -116,30 +132,70 @@ class VillagePositionFields(msgspec.Struct, frozen=True, kw_only=True, forbid_un
     village: Kato | UnsetType = UNSET
     lat: Annotated[float, Meta(ge=-90, le=90)] | UnsetType = UNSET
     lon: Annotated[float, Meta(ge=-180, le=180)] | UnsetType = UNSET
-    accuracy_m: Annotated[float, Meta(ge=0, le=1_000_000)] | None | UnsetType = UNSET
-    note: Annotated[str, Meta(max_length=500)] | None | UnsetType = UNSET
+    accuracy_m: Annotated[float, Meta(ge=0, le=1000000)] | UnsetType | None = UNSET
+    note: Annotated[str, Meta(max_length=500)] | UnsetType | None = UNSET
+
+
+Many = Meta(max_length=1000)
+
+
+class MeetingLists(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
+    """Items added to a meeting's list fields."""
+
+    villages: Annotated[list[Kato], Many] = []
+    topics: Annotated[list[ShortText], Many] = []
+    questions: Annotated[list[Question], Many] = []
+    referrals: Annotated[list[Referral], Many] = []
+    interested: Annotated[list[Interested], Many] = []
+    photos: Annotated[list[Sha256], Many] = []
+
+
+ItemKey = Annotated[str, Meta(min_length=1, max_length=64)]
+
+
+class MeetingRemovals(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
+    """Keys of items removed from a meeting's list fields (an item's id, or the string)."""
+
+    villages: Annotated[list[ItemKey], Many] = []
+    topics: Annotated[list[Annotated[str, Meta(max_length=500)]], Many] = []
+    questions: Annotated[list[ItemKey], Many] = []
+    referrals: Annotated[list[ItemKey], Many] = []
+    interested: Annotated[list[ItemKey], Many] = []
+    photos: Annotated[list[ItemKey], Many] = []
+
+
+class NoLists(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A kind with no list fields."""
 
 
 class KindSpec(msgspec.Struct, frozen=True):
-    """What a kind of record is made of: its single fields, its list fields (the type of an
-    item, keyed by `id` for objects or by the value itself for strings), and which fields a
-    new record must have."""
+    """What a kind of record is made of: its single fields, its list fields (objects keyed
+    by `id`, strings by themselves), and which fields a new record must have."""
 
     fields: type[msgspec.Struct]
-    lists: dict[str, Any]
+    adds: type[msgspec.Struct]
+    removals: type[msgspec.Struct]
+    lists: tuple[str, ...]
     required: tuple[str, ...]
 
 
 SPECS: dict[str, KindSpec] = {
     "meeting": KindSpec(
         MeetingFields,
-        {"villages": Kato, "topics": ShortText, "questions": Question, "referrals": Referral,
-         "interested": Interested, "photos": Sha256},
+        MeetingLists,
+        MeetingRemovals,
+        ("villages", "topics", "questions", "referrals", "interested", "photos"),
         ("status", "date", "hub"),
     ),
-    "followup": KindSpec(FollowupFields, {}, ("meeting_id", "status")),
-    "village_position": KindSpec(VillagePositionFields, {}, ("village", "lat", "lon")),
-}  # fmt: skip
+    "followup": KindSpec(FollowupFields, NoLists, NoLists, (), ("meeting_id", "status")),
+    "village_position": KindSpec(
+        VillagePositionFields, NoLists, NoLists, (), ("village", "lat", "lon")
+    ),
+}
 
 _PHONE_DIGITS = re.compile(r"[\s()\-.]")
 

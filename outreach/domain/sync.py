@@ -9,33 +9,76 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from outreach.domain.records import SPECS, Kind, item_key, normalise_phone
+from outreach.domain.records import (
+    FollowupFields,
+    MeetingFields,
+    MeetingLists,
+    MeetingRemovals,
+    NoLists,
+    VillagePositionFields,
+    item_key,
+    normalise_phone,
+)
 
 MAX_BATCH_MUTATIONS = 500
 MAX_PULL_LIMIT = 5000
 Uuid = Annotated[
     str,
-    Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-         description="a UUID, lowercase, made by the client"),
-]  # fmt: skip
+    Meta(
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="a UUID, lowercase, made by the client",
+    ),
+]
 Status = Literal["applied", "duplicate", "conflict", "rejected"]
 
 
-class Mutation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class _MutationBase(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, tag_field="kind"
+):
+    mutation_id: Uuid
+    record_id: Uuid
+    op: Literal["put", "delete"] = "put"
+    base_version: Annotated[int, Meta(ge=0)] = 0
+    made_at: Annotated[str, Meta(max_length=40)] | None = None
+
+
+class MeetingMutation(_MutationBase, frozen=True, tag="meeting"):
     """One change a phone made to one record: only the changed single fields (`set`), items
     added to or removed from list fields, or a delete. `base_version` is the record's version
     the phone last saw (0 for a record it creates); `made_at` is the phone's clock, kept as
     reported and never used for ordering."""
 
+    set: MeetingFields = msgspec.field(default_factory=MeetingFields)
+    add: MeetingLists = msgspec.field(default_factory=MeetingLists)
+    remove: MeetingRemovals = msgspec.field(default_factory=MeetingRemovals)
+
+
+class FollowupMutation(_MutationBase, frozen=True, tag="followup"):
+    """A change to a follow-up (see MeetingMutation)."""
+
+    set: FollowupFields = msgspec.field(default_factory=FollowupFields)
+    add: NoLists = msgspec.field(default_factory=NoLists)
+    remove: NoLists = msgspec.field(default_factory=NoLists)
+
+
+class VillagePositionMutation(_MutationBase, frozen=True, tag="village_position"):
+    """A change to a suggested village position (see MeetingMutation)."""
+
+    set: VillagePositionFields = msgspec.field(default_factory=VillagePositionFields)
+    add: NoLists = msgspec.field(default_factory=NoLists)
+    remove: NoLists = msgspec.field(default_factory=NoLists)
+
+
+Mutation = MeetingMutation | FollowupMutation | VillagePositionMutation
+
+
+class _Envelope(msgspec.Struct, frozen=True):
+    """What identifies a mutation, read from one that failed its types."""
+
     mutation_id: Uuid
     record_id: Uuid
-    kind: Kind
-    op: Literal["put", "delete"] = "put"
-    base_version: Annotated[int, Meta(ge=0)] = 0
-    set: dict[str, Any] = {}
-    add: dict[str, list[Any]] = {}
-    remove: dict[str, list[str]] = {}
-    made_at: Annotated[str, Meta(max_length=40)] | None = None
+    kind: str = ""
+    op: str = "put"
 
 
 class DeviceReport(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -147,6 +190,21 @@ class Cursor(msgspec.Struct, frozen=True):
         return cls(parts[0], int(parts[1]), int(parts[2]))
 
 
+class CheckedMutation(msgspec.Struct, frozen=True, kw_only=True):
+    """A decoded mutation whose fields and items passed their types, as plain JSON values,
+    with the SHA-256 of its canonical form (to tell a replay from a reused id)."""
+
+    mutation_id: str
+    record_id: str
+    kind: str
+    op: str
+    base_version: int
+    fields: dict[str, Any]
+    adds: dict[str, list[Any]]
+    removes: dict[str, list[str]]
+    content_sha256: str
+
+
 class Rejection(Exception):
     """A mutation that can never be applied: `reason` is the stable code. `checked` is the
     mutation when at least its envelope decoded (so the refusal can be kept under its id)."""
@@ -158,70 +216,63 @@ class Rejection(Exception):
         self.checked: CheckedMutation | None = None
 
 
-class CheckedMutation(msgspec.Struct, frozen=True, kw_only=True):
-    """A decoded mutation whose fields and items passed their types, as plain JSON values,
-    with the SHA-256 of its canonical form (to tell a replay from a reused id)."""
-
-    mutation: Mutation
-    fields: dict[str, Any]
-    adds: dict[str, list[Any]]
-    removes: dict[str, list[str]]
-    content_sha256: str
+_decoder = msgspec.json.Decoder(Mutation)
+_loose = msgspec.json.Decoder(_Envelope)
+_any = msgspec.json.Decoder()
+_LIST_PARTS = ("`$.set", "`$.add", "`$.remove")
 
 
 def check(raw: msgspec.Raw | bytes) -> CheckedMutation:
-    """Decode one mutation and type-check its fields and list items; Rejection if it cannot
-    ever be applied."""
+    """Decode one mutation and type-check its fields and list items in one pass; Rejection
+    if it can never be applied (with the mutation's identity when that much decoded)."""
     try:
-        mutation = msgspec.json.decode(raw, type=Mutation)
+        typed = _decoder.decode(raw)
     except msgspec.DecodeError as error:
-        raise Rejection("malformed", str(error)) from None
-    canonical = msgspec.json.encode(mutation, order="sorted")
-    envelope = CheckedMutation(mutation=mutation, fields={}, adds={}, removes={},
-                               content_sha256=hashlib.sha256(canonical).hexdigest())  # fmt: skip
+        rejection = Rejection("malformed", str(error))
+        if isinstance(error, msgspec.ValidationError):
+            if any(part in str(error) for part in _LIST_PARTS):
+                rejection.reason = "invalid_field"
+            rejection.checked = _envelope(raw)
+        raise rejection from None
+    checked = CheckedMutation(
+        mutation_id=typed.mutation_id, record_id=typed.record_id,
+        kind=SPEC_KIND[type(typed)], op=typed.op, base_version=typed.base_version,
+        fields=msgspec.to_builtins(typed.set), adds=msgspec.to_builtins(typed.add),
+        removes=msgspec.to_builtins(typed.remove),
+        content_sha256=hashlib.sha256(msgspec.json.encode(typed)).hexdigest(),
+    )  # fmt: skip
     try:
-        return _typed(envelope)
+        _check_items(checked.adds)
     except Rejection as rejection:
-        rejection.checked = envelope
+        rejection.checked = checked
         raise
+    return checked
 
 
-def _typed(envelope: CheckedMutation) -> CheckedMutation:
-    mutation = envelope.mutation
-    spec = SPECS[mutation.kind]
+SPEC_KIND: dict[type, str] = {MeetingMutation: "meeting", FollowupMutation: "followup",
+                              VillagePositionMutation: "village_position"}  # fmt: skip
+
+
+def _envelope(raw: msgspec.Raw | bytes) -> CheckedMutation | None:
     try:
-        typed = msgspec.convert(mutation.set, spec.fields)
-    except msgspec.ValidationError as error:
-        raise Rejection("invalid_field", str(error)) from None
-    fields = {k: v for k, v in msgspec.to_builtins(typed).items() if k in mutation.set}
-    adds = {name: _items(spec.lists, name, items) for name, items in mutation.add.items()}
-    for name, keys in mutation.remove.items():
-        if name not in spec.lists:
-            raise Rejection("invalid_field", f"{mutation.kind} has no list field {name!r}")
-        if len(keys) > 1000:
-            raise Rejection("invalid_field", f"too many removes in {name!r}")
-    return msgspec.structs.replace(envelope, fields=fields, adds=adds,
-                                   removes=dict(mutation.remove))  # fmt: skip
+        envelope = _loose.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    canonical = msgspec.json.encode(_any.decode(raw), order="sorted")
+    return CheckedMutation(mutation_id=envelope.mutation_id, record_id=envelope.record_id,
+                           kind=envelope.kind, op=envelope.op, base_version=0, fields={},
+                           adds={}, removes={},
+                           content_sha256=hashlib.sha256(canonical).hexdigest())  # fmt: skip
 
 
-def _items(lists: dict[str, Any], name: str, items: list[Any]) -> list[Any]:
-    if name not in lists:
-        raise Rejection("invalid_field", f"no list field {name!r}")
-    if len(items) > 1000:
-        raise Rejection("invalid_field", f"too many items added to {name!r}")
-    try:
-        typed = msgspec.convert(items, list[lists[name]])
-    except msgspec.ValidationError as error:
-        raise Rejection("invalid_field", f"{name}: {error}") from None
-    plain: list[Any] = msgspec.to_builtins(typed)
-    if name == "interested":
-        for item in plain:
-            if item.get("phone"):
-                phone = normalise_phone(item["phone"])
-                if phone is None:
-                    raise Rejection("invalid_phone", f"{name}: not a Kazakhstan phone number")
-                item["phone"] = phone
-    keys = [item_key(item) for item in plain]
-    if len(set(keys)) != len(keys):
-        raise Rejection("invalid_field", f"{name}: the same item twice")
-    return plain
+def _check_items(adds: dict[str, list[Any]]) -> None:
+    for item in adds.get("interested", ()):
+        if item.get("phone"):
+            phone = normalise_phone(item["phone"])
+            if phone is None:
+                raise Rejection("invalid_phone", "interested: not a Kazakhstan phone number")
+            item["phone"] = phone
+    for name, items in adds.items():
+        keys = [item_key(item) for item in items]
+        if len(set(keys)) != len(keys):
+            raise Rejection("invalid_field", f"{name}: the same item twice")

@@ -7,12 +7,13 @@ import io
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import segno
 
 from outreach.db import accounts as accounts_sql
 from outreach.db import devices as sql
 from outreach.db.database import Database
-from outreach.domain.accounts import Actor, Device, EnrolledDevice, Enrolment, User
+from outreach.domain.accounts import Actor, Device, EnrolledDevice, Enrolment, User, risks
 from outreach.domain.errors import DomainError, InvalidInput, NotFound
 from outreach.services.clock import now_iso
 from outreach.services.sessions import token_digest
@@ -125,9 +126,11 @@ async def resolve(db: Database, token: str) -> tuple[Device, User] | None:
 
 
 async def list_devices(db: Database) -> list[Device]:
-    """Every device."""
+    """Every device, with the reasons it may be at risk."""
     async with db.read() as tx:
-        return await sql.list_devices(tx)
+        found = await sql.list_devices(tx)
+    now = datetime.now(UTC)
+    return [msgspec.structs.replace(d, at_risk=risks(d, now)) for d in found]
 
 
 async def revoke(db: Database, device_id: int, actor: Actor) -> Device:

@@ -17,8 +17,9 @@ _TABLES: dict[ReviewList, str] = {"overwrites": "sync_overwrites", "parked": "sy
 async def queue(db: Database, limit: int, actor: Actor) -> ReviewQueue:
     """Open overwrites and parked mutations, oldest first; the read is audited."""
     async with db.write() as tx:
-        found = ReviewQueue(overwrites=await sql.open_overwrites(tx, limit),
-                            parked=await sql.open_parked(tx, limit))  # fmt: skip
+        found = ReviewQueue(
+            overwrites=await sql.open_overwrites(tx, limit), parked=await sql.open_parked(tx, limit)
+        )
         await accounts_sql.audit(tx, at=now_iso(), actor=actor, action="sync.review_read")
     return found
 
@@ -29,6 +30,7 @@ async def resolve(db: Database, which: ReviewList, item_id: int, actor: Actor) -
         now = now_iso()
         if not await sql.resolve(tx, _TABLES[which], item_id, actor.login, now):
             raise NotFound(f"no open {which} item {item_id}")
-        await accounts_sql.audit(tx, at=now, actor=actor, action=f"sync.{which}_resolved",
-                                 object_id=str(item_id))  # fmt: skip
+        await accounts_sql.audit(
+            tx, at=now, actor=actor, action=f"sync.{which}_resolved", object_id=str(item_id)
+        )
     return Resolved(list=which, id=item_id, resolved_by=actor.login)

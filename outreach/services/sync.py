@@ -12,6 +12,7 @@ from outreach.db import sync as sql
 from outreach.db.database import Database, Tx
 from outreach.domain.accounts import User
 from outreach.domain.errors import DomainError
+from outreach.domain.gazetteer import District, Page, Village, VillageFilter
 from outreach.domain.merge import Merge, Overwrite, RecordState, merge
 from outreach.domain.records import PROGRAMMES, katos_in
 from outreach.domain.sync import (
@@ -28,7 +29,6 @@ from outreach.domain.sync import (
     Rejection,
     check,
 )
-from outreach.domain.gazetteer import District, Page, Village, VillageFilter
 from outreach.services import gazetteer, plans
 
 _encode = msgspec.json.encode
@@ -63,8 +63,14 @@ def clock_offset_s(clock: str | None, now: datetime) -> float | None:
 
 async def _report(tx: Tx, device_id: int, report: DeviceReport | None, now: datetime) -> None:
     report = report or DeviceReport()
-    await sql.report(tx, device_id, now.isoformat(timespec="milliseconds"), report.pending,
-                     report.app_version, clock_offset_s(report.clock, now))  # fmt: skip
+    await sql.report(
+        tx,
+        device_id,
+        now.isoformat(timespec="milliseconds"),
+        report.pending,
+        report.app_version,
+        clock_offset_s(report.clock, now),
+    )
 
 
 class _Batch:
@@ -84,17 +90,21 @@ class _Batch:
         self.overwrites: list[tuple[str, str, str, Overwrite]] = []
         self.parked: list[tuple[str | None, int, str, str, bytes]] = []
 
-    def take(self, index: int, raw: msgspec.Raw, checked: CheckedMutation | Rejection
-             ) -> MutationResult:  # fmt: skip
-        """The result of one mutation, with its effects queued for writing."""
-        if isinstance(checked, Rejection) and checked.checked is None:
-            self.parked.append((None, self.device_id, checked.reason, checked.message, bytes(raw)))
-            return MutationResult(mutation_id=None, status="rejected", reason=checked.reason,
-                                  message=f"mutation {index}: {checked.message}")  # fmt: skip
+    def take(
+        self, index: int, raw: msgspec.Raw, checked: CheckedMutation | Rejection
+    ) -> MutationResult:
+        """The result of one mutation, with its effects queued for writing. A mutation whose
+        identity could not be read is parked and answered by position only; every other is
+        kept under its id with its result, so that a replay gets the same answer."""
         envelope = checked.checked if isinstance(checked, Rejection) else checked
-        assert envelope is not None
-        mutation = envelope.mutation
-        stored = self.seen.get(mutation.mutation_id)
+        if envelope is None:
+            assert isinstance(checked, Rejection)
+            self.parked.append((None, self.device_id, checked.reason, checked.message, bytes(raw)))
+            message = f"mutation {index}: {checked.message}"
+            return MutationResult(
+                mutation_id=None, status="rejected", reason=checked.reason, message=message
+            )
+        stored = self.seen.get(envelope.mutation_id)
         if stored is not None:
             return _replay(envelope, stored)
         try:
@@ -102,45 +112,53 @@ class _Batch:
                 raise checked
             result = self._apply(checked)
         except Rejection as rejection:
-            result = MutationResult(mutation_id=mutation.mutation_id, status="rejected",
-                                    record_id=mutation.record_id, reason=rejection.reason,
-                                    message=rejection.message)  # fmt: skip
-            self.parked.append((mutation.mutation_id, self.device_id, rejection.reason,
-                                rejection.message, bytes(raw)))  # fmt: skip
+            result = MutationResult(
+                mutation_id=envelope.mutation_id,
+                status="rejected",
+                record_id=envelope.record_id,
+                reason=rejection.reason,
+                message=rejection.message,
+            )
+            parked = (envelope.mutation_id, self.device_id, rejection.reason, rejection.message)
+            self.parked.append((*parked, bytes(raw)))
         encoded = _encode(result)
-        self.seen[mutation.mutation_id] = sql.StoredMutation(envelope.content_sha256, encoded)
-        self.mutation_rows.append((mutation.mutation_id, self.device_id, mutation.record_id,
-                                   envelope.content_sha256, encoded))  # fmt: skip
+        digest = envelope.content_sha256
+        self.seen[envelope.mutation_id] = sql.StoredMutation(digest, encoded)
+        kept = (envelope.mutation_id, self.device_id, envelope.record_id, digest, encoded)
+        self.mutation_rows.append(kept)
         return result
 
-    def _apply(self, checked: CheckedMutation) -> MutationResult:
-        mutation = checked.mutation
+    def _apply(self, mutation: CheckedMutation) -> MutationResult:
         current = self.records.get(mutation.record_id)
         if current is not None and current.team_id != self.team_id:
             # another team's record is, to this phone, no record at all
             raise Rejection("unknown_record", f"no record {mutation.record_id}")
-        self._check_references(checked)
-        outcome: Merge = merge(current, checked, self.writer, self.team_id)
+        self._check_references(mutation)
+        outcome: Merge = merge(current, mutation, self.writer, self.team_id)
         state = outcome.state if outcome.state is not None else current
         if outcome.state is not None:
             self.seq += 1
             outcome.state.seq = self.seq
             self.records[outcome.state.id] = outcome.state
             self.changed[outcome.state.id] = outcome.state
-        self.overwrites += [(mutation.record_id, mutation.mutation_id, self.writer, o)
-                            for o in outcome.overwrites]  # fmt: skip
+        self.overwrites += [
+            (mutation.record_id, mutation.mutation_id, self.writer, o) for o in outcome.overwrites
+        ]
         record = None
         if outcome.status == "conflict" and state is not None:
             record = msgspec.Raw(_encode(record_out(state)))
         return MutationResult(
-            mutation_id=mutation.mutation_id, record_id=mutation.record_id,
-            status=outcome.status, version=state.version if state else None,
-            seq=state.seq if state else None, record=record,
+            mutation_id=mutation.mutation_id,
+            record_id=mutation.record_id,
+            status=outcome.status,
+            version=state.version if state else None,
+            seq=state.seq if state else None,
+            record=record,
             overwritten=[o.field for o in outcome.overwrites] or None,
-        )  # fmt: skip
+        )
 
     def _check_references(self, checked: CheckedMutation) -> None:
-        named = katos_in(checked.mutation.kind, {**checked.fields, **checked.adds})
+        named = katos_in(checked.kind, {**checked.fields, **checked.adds})
         unknown = sorted(named - self.villages)
         if unknown:
             raise Rejection("unknown_village", f"no village {', '.join(unknown)}")
@@ -153,28 +171,43 @@ class _Batch:
         if plan_meeting is not None:
             key = (checked.fields.get("plan_id") or 0, plan_meeting)
             if key not in self.plan_meetings:
-                raise Rejection("unknown_plan_meeting",
-                                f"no meeting {plan_meeting} in this team's published plans")  # fmt: skip
+                raise Rejection(
+                    "unknown_plan_meeting",
+                    f"no meeting {plan_meeting} in this team's published plans",
+                )
 
 
-def _replay(envelope: CheckedMutation, stored: sql.StoredMutation) -> MutationResult:
+def _replay(mutation: CheckedMutation, stored: sql.StoredMutation) -> MutationResult:
     """A mutation id seen before: its first result, or a refusal if the content differs."""
-    mutation = envelope.mutation
-    if stored.content_sha256 != envelope.content_sha256:
-        return MutationResult(mutation_id=mutation.mutation_id, record_id=mutation.record_id,
-                              status="rejected", reason="mutation_id_reused",
-                              message="this mutation id was used before for other content")  # fmt: skip
-    return MutationResult(mutation_id=mutation.mutation_id, status="duplicate",
-                          record_id=mutation.record_id, original=msgspec.Raw(stored.result))  # fmt: skip
+    if stored.content_sha256 != mutation.content_sha256:
+        return MutationResult(
+            mutation_id=mutation.mutation_id,
+            record_id=mutation.record_id,
+            status="rejected",
+            reason="mutation_id_reused",
+            message="this mutation id was used before for other content",
+        )
+    return MutationResult(
+        mutation_id=mutation.mutation_id,
+        status="duplicate",
+        record_id=mutation.record_id,
+        original=msgspec.Raw(stored.result),
+    )
 
 
 def record_out(state: RecordState) -> RecordOut:
     """A record as phones receive it."""
     if state.deleted:
-        return RecordOut(id=state.id, kind=state.kind, version=state.version, seq=state.seq,
-                         deleted=True)  # fmt: skip
-    return RecordOut(id=state.id, kind=state.kind, version=state.version, seq=state.seq,
-                     data=msgspec.Raw(_encode(state.doc)))  # fmt: skip
+        return RecordOut(
+            id=state.id, kind=state.kind, version=state.version, seq=state.seq, deleted=True
+        )
+    return RecordOut(
+        id=state.id,
+        kind=state.kind,
+        version=state.version,
+        seq=state.seq,
+        data=msgspec.Raw(_encode(state.doc)),
+    )
 
 
 async def push(db: Database, device_id: int, user: User, request: PushRequest) -> PushResponse:
@@ -189,14 +222,16 @@ async def push(db: Database, device_id: int, user: User, request: PushRequest) -
         state = await sql.state(tx)
         batch = _Batch(device_id, team, state.last_seq)
         batch.plan_meetings = plan_meetings
-        batch.seen = await sql.stored_mutations(tx, [c.mutation.mutation_id for c in known])
-        wanted = {c.mutation.record_id for c in good}
+        batch.seen = await sql.stored_mutations(tx, [c.mutation_id for c in known])
+        wanted = {c.record_id for c in good}
         wanted |= {c.fields["meeting_id"] for c in good if "meeting_id" in c.fields}
         batch.records = await sql.records(tx, sorted(wanted))
-        named = set().union(*(katos_in(c.mutation.kind, {**c.fields, **c.adds}) for c in good))
+        named = set().union(*(katos_in(c.kind, {**c.fields, **c.adds}) for c in good))
         batch.villages = await sql.known_villages(tx, sorted(named))
-        results = [batch.take(i, raw, c) for i, (raw, c) in
-                   enumerate(zip(request.mutations, checked, strict=True))]  # fmt: skip
+        results = [
+            batch.take(i, raw, c)
+            for i, (raw, c) in enumerate(zip(request.mutations, checked, strict=True))
+        ]
         now = datetime.now(UTC)
         stamp = now.isoformat(timespec="milliseconds")
         await sql.save_records(tx, batch.changed.values(), stamp)
@@ -236,23 +271,33 @@ async def pull(db: Database, device_id: int, user: User, request: PullRequest) -
     more = len(found) > request.limit
     records = found[: request.limit]
     last = records[-1].seq if more else max(state.last_seq, after)
-    plan = await _document(await _plan_body(db, user), request.plan_etag)
-    reference = await _document(await _reference_body(db), request.reference_etag)
+    plan = _document(await _plan_body(db, user), request.plan_etag)
+    reference = _document(await _reference_body(db), request.reference_etag)
     async with db.write() as tx:
         await _report(tx, device_id, request.device, datetime.now(UTC))
-    return PullPage(server_id=state.server_id, cursor=Cursor(state.server_id, team, last).encode(),
-                    more=more, reset=reset, records=records, plan=plan,
-                    reference=reference)  # fmt: skip
+    return PullPage(
+        server_id=state.server_id,
+        cursor=Cursor(state.server_id, team, last).encode(),
+        more=more,
+        reset=reset,
+        records=records,
+        plan=plan,
+        reference=reference,
+    )
 
 
 def _continues(cursor: Cursor | None, state: sql.SyncState, team: int) -> bool:
     """Whether a phone's cursor can go on from here: this server, this team, a number this
     server handed out, and no tombstone purged after it."""
-    return (cursor is not None and cursor.server_id == state.server_id and cursor.team_id == team
-            and state.purged_seq <= cursor.seq <= state.last_seq)  # fmt: skip
+    return (
+        cursor is not None
+        and cursor.server_id == state.server_id
+        and cursor.team_id == team
+        and state.purged_seq <= cursor.seq <= state.last_seq
+    )
 
 
-async def _document(body: bytes, etag: str | None) -> Document | None:
+def _document(body: bytes, etag: str | None) -> Document | None:
     tag = hashlib.sha256(body).hexdigest()[:20]
     return None if tag == etag else Document(etag=tag, body=msgspec.Raw(body))
 
@@ -278,6 +323,8 @@ async def _reference_body(db: Database) -> bytes:
         if found.next_offset is None:
             break
         page = Page(limit=1000, offset=found.next_offset)
-    return _encode(Reference(districts=await gazetteer.list_districts(db), villages=villages,
-                             programmes=PROGRAMMES))  # fmt: skip
-
+    return _encode(
+        Reference(
+            districts=await gazetteer.list_districts(db), villages=villages, programmes=PROGRAMMES
+        )
+    )

@@ -18,11 +18,89 @@ def new_id(rng: random.Random | None = None) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+FIRST_NAMES = (
+    "Айгүл",
+    "Арман",
+    "Дана",
+    "Ерлан",
+    "Гүлнар",
+    "Нұрлан",
+    "Сәуле",
+    "Бауыржан",
+    "Жанар",
+    "Қайрат",
+    "Әсел",
+    "Ержан",
+    "Мадина",
+    "Асқар",
+    "Динара",
+    "Серік",
+)
+SURNAMES = (
+    "Серікова",
+    "Ахметов",
+    "Жұмабаева",
+    "Омаров",
+    "Сейітқызы",
+    "Қасымов",
+    "Әбдірова",
+    "Тұрсынов",
+    "Есенова",
+    "Мұратов",
+    "Бекова",
+    "Нұрпейісов",
+)
+INTERESTS = (
+    "bakery",
+    "greenhouse",
+    "sewing workshop",
+    "cattle",
+    "fish farming",
+    "shop",
+    "car repair",
+    "melon growing",
+    "guest house",
+    "hairdresser",
+)
+QUESTIONS = (
+    "Қай жерден несие алуға болады?",
+    "Как получить земельный участок?",
+    "Бастау Бизнес курсы қашан басталады?",
+    "Нужен ли залог для микрокредита?",
+    "Газ қашан тартылады?",
+    "Кто поможет составить бизнес-план?",
+)
+NOTES = (
+    "Questions about land plots and microcredit.",
+    "Hall of the akimat; the heating works.",
+    "Many young people; interest in training.",
+    "The akim opened the meeting.",
+    "Short of time: the bus to the next village was waiting.",
+    "",
+)
+PROGRAMMES = (
+    "bastau_business",
+    "microcredit",
+    "land_plots",
+    "utility_connections",
+    "business_adviser",
+)
+
+
+def make_person(rng: random.Random) -> dict[str, Any]:
+    """An interested resident with a name, a mobile number and an interest."""
+    return {"id": new_id(rng), "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+            "phone": f"+7 70{rng.randint(0, 8)} {rng.randint(100, 999)} {rng.randint(10, 99)}"
+                     f" {rng.randint(10, 99)}",
+            "village": rng.choice(VILLAGES), "interest": rng.choice(INTERESTS)}  # fmt: skip
+
+
 def make_meeting(rng: random.Random | None = None, **fields: Any) -> dict[str, Any]:
-    """A mutation creating a held meeting with attendance, villages, a referral and an
-    interested resident."""
+    """A mutation creating a held meeting with attendance, villages, a referral, residents'
+    questions and interested residents, varied as real ones are."""
     rng = rng or random.Random()
     total = rng.randint(5, 60)
+    notes = rng.choice(NOTES)
     return {
         "mutation_id": new_id(rng),
         "record_id": new_id(rng),
@@ -31,28 +109,35 @@ def make_meeting(rng: random.Random | None = None, **fields: Any) -> dict[str, A
         "set": {
             "status": "held",
             "date": f"2027-05-{rng.randint(1, 28):02d}",
-            "start": "10:30",
+            "start": f"{rng.randint(9, 17):02d}:{rng.choice(('00', '30'))}",
             "hub": HUB,
-            "attendance": {"total": total, "women": total // 2, "youth": total // 4},
-            "notes": "Questions about land plots and microcredit.",
+            "attendance": {"total": total, "women": rng.randint(0, total),
+                           "youth": rng.randint(0, total // 2)},
+            **({"notes": notes} if notes else {}),
             **fields,
         },
         "add": {
             "villages": list(VILLAGES[: rng.randint(1, 3)]),
-            "topics": ["bastau_business", "microcredit"],
-            "referrals": [{"id": new_id(rng), "programme": "bastau_business", "count": 3}],
-            "interested": [{"id": new_id(rng), "name": "Айгүл Серікова",
-                            "phone": "+7 701 234 56 78", "village": HUB,
-                            "interest": "bakery"}],
+            "topics": rng.sample(PROGRAMMES, rng.randint(1, 3)),
+            "referrals": [{"id": new_id(rng), "programme": rng.choice(PROGRAMMES),
+                           "count": rng.randint(1, 5)}],
+            "questions": [{"id": new_id(rng), "text": text}
+                          for text in rng.sample(QUESTIONS, rng.randint(0, 2))],
+            "interested": [make_person(rng) for _ in range(rng.randint(1, 3))],
         },
-        "made_at": "2027-05-02T09:00:00+05:00",
+        "made_at": f"2027-05-02T{rng.randint(9, 18):02d}:{rng.randint(0, 59):02d}:00+05:00",
     }  # fmt: skip
 
 
 def edit(record_id: str, base_version: int, **fields: Any) -> dict[str, Any]:
     """A mutation setting single fields of an existing meeting."""
-    return {"mutation_id": new_id(), "record_id": record_id, "kind": "meeting",
-            "base_version": base_version, "set": fields}  # fmt: skip
+    return {
+        "mutation_id": new_id(),
+        "record_id": record_id,
+        "kind": "meeting",
+        "base_version": base_version,
+        "set": fields,
+    }
 
 
 async def pull_all(http: Any, cursor: str | None = None, limit: int = 1000) -> tuple[dict, str]:

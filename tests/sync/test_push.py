@@ -29,7 +29,8 @@ async def test_push_applies_a_new_meeting_and_stores_it(phone, db_path):
     assert result["version"] == 1
     [(kind, version, doc)] = rows(db_path, "SELECT kind, version, doc FROM sync_records")
     assert (kind, version) == ("meeting", 1)
-    assert '"phone":"+77012345678"' in doc  # normalised
+    sent = mutation["add"]["interested"][0]["phone"]  # "+7 70x xxx xx xx"
+    assert f'"phone":"+7{sent.replace(" ", "")[2:]}"' in doc  # normalised
 
 
 async def test_push_same_batch_ten_times_is_stored_once(phone, db_path):
@@ -75,23 +76,44 @@ async def test_push_bad_mutations_do_not_sink_good_ones(phone, db_path):
     bad_phone["add"]["interested"][0]["phone"] = "12345"
     unknown_village = make_meeting(rng, hub="439999999")
     no_reason = make_meeting(rng, status="cancelled")
-    batch = [good[0], {"not": "a mutation"}, bad_phone, good[1], unknown_village, no_reason,
-             {**make_meeting(rng), "kind": "plan"}, good[2]]  # fmt: skip
+    batch = [
+        good[0],
+        {"not": "a mutation"},
+        bad_phone,
+        good[1],
+        unknown_village,
+        no_reason,
+        {**make_meeting(rng), "kind": "plan"},
+        good[2],
+    ]
     results = await push(phone, batch)
     assert [r["status"] for r in results] == [
-        "applied", "rejected", "rejected", "applied", "rejected", "rejected", "rejected",
         "applied",
-    ]  # fmt: skip
+        "rejected",
+        "rejected",
+        "applied",
+        "rejected",
+        "rejected",
+        "rejected",
+        "applied",
+    ]
     assert [r.get("reason") for r in results if r["status"] == "rejected"] == [
-        "malformed", "invalid_phone", "unknown_village", "rule_broken", "malformed",
-    ]  # fmt: skip
+        "malformed",
+        "invalid_phone",
+        "unknown_village",
+        "rule_broken",
+        "malformed",
+    ]
     stored = {r[0] for r in rows(db_path, "SELECT id FROM sync_records")}
     assert stored == {m["record_id"] for m in good}
     # the database says what the answer said: each applied one at its version and seq
     for mutation, result in zip(batch, results, strict=True):
         if result["status"] == "applied":
-            assert rows(db_path, "SELECT version, seq FROM sync_records WHERE id = ?",
-                        (mutation["record_id"],)) == [(result["version"], result["seq"])]  # fmt: skip
+            assert rows(
+                db_path,
+                "SELECT version, seq FROM sync_records WHERE id = ?",
+                (mutation["record_id"],),
+            ) == [(result["version"], result["seq"])]
     assert rows(db_path, "SELECT count(*) FROM sync_parked") == [(5,)]
     # a parked mutation is not retried into a different outcome
     [again] = await push(phone, [bad_phone])
@@ -109,8 +131,10 @@ async def test_push_edit_on_latest_version_is_applied(phone, db_path):
 async def test_push_same_phone_edits_offline_without_conflict(phone, db_path):
     # made and edited twice while offline: every mutation is based on version 0
     mutation = make_meeting(random.Random(7))
-    edits = [edit(mutation["record_id"], 0, notes="first"),
-             {**edit(mutation["record_id"], 0, notes="second"), "base_version": 0}]  # fmt: skip
+    edits = [
+        edit(mutation["record_id"], 0, notes="first"),
+        {**edit(mutation["record_id"], 0, notes="second"), "base_version": 0},
+    ]
     edits[0]["base_version"] = 0
     results = await push(phone, [mutation, *edits])
     assert [r["status"] for r in results] == ["applied"] * 3
@@ -128,26 +152,34 @@ async def test_push_gzip_body_is_accepted(phone, db_path):
     import json
 
     body = gzip.compress(json.dumps({"mutations": [make_meeting()]}).encode())
-    response = await phone.post("/api/v1/sync/push", content=body,
-                                headers={"content-type": "application/json",
-                                         "content-encoding": "gzip"})  # fmt: skip
+    response = await phone.post(
+        "/api/v1/sync/push",
+        content=body,
+        headers={"content-type": "application/json", "content-encoding": "gzip"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["results"][0]["status"] == "applied"
 
 
 async def test_push_damaged_gzip_is_400(phone):
-    response = await phone.post("/api/v1/sync/push", content=b"\x1f\x8bnot gzip",
-                                headers={"content-type": "application/json",
-                                         "content-encoding": "gzip"})  # fmt: skip
+    response = await phone.post(
+        "/api/v1/sync/push",
+        content=b"\x1f\x8bnot gzip",
+        headers={"content-type": "application/json", "content-encoding": "gzip"},
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
 
 
 async def test_push_records_device_report(phone, db_path):
-    await push(phone, [], device={"pending": 7, "app_version": "1.2.0",
-                                  "clock": "2000-01-01T00:00:00+00:00"})  # fmt: skip
+    await push(
+        phone,
+        [],
+        device={"pending": 7, "app_version": "1.2.0", "clock": "2000-01-01T00:00:00+00:00"},
+    )
     [(pending, version, offset)] = rows(
-        db_path, "SELECT pending_count, app_version, clock_offset_s FROM devices")
+        db_path, "SELECT pending_count, app_version, clock_offset_s FROM devices"
+    )
     assert (pending, version) == (7, "1.2.0")
     assert offset < -8e8  # the phone's clock is decades behind
 
@@ -160,3 +192,20 @@ async def test_push_is_for_devices_only(client):
 async def test_push_unknown_record_edit_is_rejected(phone):
     [result] = await push(phone, [edit(new_id(), 3, notes="x")])
     assert (result["status"], result["reason"]) == ("rejected", "unknown_record")
+
+
+async def test_push_report_shows_a_phone_at_risk_to_coordinators(phone, client):
+    await push(phone, [], device={"pending": 3, "clock": "2020-01-01T00:00:00+00:00"})
+    [device] = (await client.get("/api/v1/devices")).json()
+    assert device["pending"] == 3
+    assert device["at_risk"] == ["clock_off"]
+
+
+async def test_push_review_queue_read_is_audited(phone, client, db_path):
+    await push(phone, [{"nonsense": True}])
+    queue = (await client.get("/api/v1/sync/review")).json()
+    assert [p["reason"] for p in queue["parked"]] == ["malformed"]
+    assert queue["parked"][0]["login"] == "field-a"
+    assert rows(db_path, "SELECT actor FROM audit_log WHERE action = 'sync.review_read'") == [
+        ("coordinator-user",)
+    ]

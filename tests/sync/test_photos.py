@@ -1,0 +1,115 @@
+"""Photo uploads: whole or resumed in chunks, type and hash checked, scoped to the team."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from tests.sync.phone import make_meeting
+from tests.sync.test_push import push
+
+
+def make_jpeg(size: int, seed: int = 1) -> bytes:
+    """Bytes that start like a JPEG (the server checks the magic, not the whole image)."""
+    return b"\xff\xd8\xff\xe0" + random.Random(seed).randbytes(size - 4)
+
+
+def url(data: bytes) -> str:
+    return f"/api/v1/sync/photos/{hashlib.sha256(data).hexdigest()}"
+
+
+async def send(http, data: bytes, first: int, last: int):
+    return await http.put(
+        url(data),
+        content=data[first : last + 1],
+        headers={
+            "content-range": f"bytes {first}-{last}/{len(data)}",
+            "content-type": "image/jpeg",
+        },
+    )
+
+
+async def test_photo_whole_upload_is_stored_and_served_to_its_team(phone, client, db_path):
+    photo = make_jpeg(50_000)
+    response = await phone.put(url(photo), content=photo)
+    assert response.status_code == 200, response.text
+    assert response.json()["complete"] is True
+    sha = hashlib.sha256(photo).hexdigest()
+    got = await phone.get(f"/api/v1/photos/{sha}")
+    assert got.status_code == 200 and got.content == photo
+    assert got.headers["content-type"] == "image/jpeg"
+    assert (await client.get(f"/api/v1/photos/{sha}")).content == photo
+
+
+async def test_photo_resumes_after_a_broken_upload(phone, db_path: Path):
+    photo = make_jpeg(300_000, seed=2)
+    assert (await send(phone, photo, 0, 99_999)).json()["received_bytes"] == 100_000
+    # the connection broke during the second chunk: the phone asks where to go on from
+    progress = (await phone.get(url(photo))).json()
+    assert (progress["received_bytes"], progress["complete"]) == (100_000, False)
+    skipped = await send(phone, photo, 200_000, 299_999)
+    assert skipped.status_code == 409
+    assert skipped.json()["details"] == [{"received_bytes": 100_000}]
+    assert (await send(phone, photo, 100_000, 199_999)).json()["received_bytes"] == 200_000
+    done = await send(phone, photo, 200_000, 299_999)
+    assert done.json()["complete"] is True
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT size_bytes FROM photos").fetchall() == [(300_000,)]
+        assert conn.execute("SELECT count(*) FROM photo_uploads").fetchone() == (0,)
+    again = await send(phone, photo, 0, 99_999)
+    assert again.json()["complete"] is True
+
+
+async def test_photo_with_wrong_hash_is_refused_and_discarded(phone, db_path: Path):
+    photo = make_jpeg(1000, seed=3)
+    wrong = "0" * 64
+    response = await phone.put(f"/api/v1/sync/photos/{wrong}", content=photo)
+    assert response.status_code == 422
+    assert response.json()["code"] == "photo_hash_mismatch"
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM photos").fetchone() == (0,)
+
+
+async def test_photo_that_is_not_an_image_is_415(phone):
+    data = b"%PDF-1.7 not a photo at all"
+    response = await phone.put(url(data), content=data)
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_image_type"
+
+
+async def test_photo_over_the_limit_is_413(phone):
+    response = await phone.put(
+        "/api/v1/sync/photos/" + "a" * 64,
+        content=b"\xff\xd8\xff" * 10,
+        headers={"content-range": "bytes 0-29/99999999"},
+    )
+    assert response.status_code == 413
+
+
+async def test_photo_record_may_name_it_before_it_arrives(phone):
+    photo = make_jpeg(2000, seed=4)
+    sha = hashlib.sha256(photo).hexdigest()
+    meeting = make_meeting(random.Random(30))
+    meeting["add"]["photos"] = [sha]
+    [result] = await push(phone, [meeting])
+    assert result["status"] == "applied"
+    assert (await phone.get(f"/api/v1/photos/{sha}")).status_code == 404
+    assert (await phone.put(url(photo), content=photo)).json()["complete"] is True
+    assert (await phone.get(f"/api/v1/photos/{sha}")).status_code == 200
+
+
+async def test_photo_of_another_team_is_not_found(phone, client, anonymous, settings, db_path):
+    from litestar.testing import AsyncTestClient
+
+    from outreach.app import create_app
+    from tests.conftest import enrol_device
+
+    photo = make_jpeg(500, seed=5)
+    await phone.put(url(photo), content=photo)
+    async with AsyncTestClient(app=create_app(settings)) as other:
+        await enrol_device(client, other, db_path, "field-b", "team-2")
+        sha = hashlib.sha256(photo).hexdigest()
+        assert (await other.get(f"/api/v1/photos/{sha}")).status_code == 404

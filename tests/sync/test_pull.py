@@ -1,0 +1,139 @@
+"""Pulling changes: paged in server order, scoped to the team, reset on a foreign cursor."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from tests.conftest import enrol_device
+from tests.sync.phone import edit, make_meeting, pull_all
+from tests.sync.test_push import push
+
+
+async def test_pull_returns_pushed_records_paged_in_seq_order(phone):
+    rng = random.Random(10)
+    batch = [make_meeting(rng) for _ in range(25)]
+    await push(phone, batch)
+    seqs, cursor = [], None
+    while True:
+        page = (await phone.post("/api/v1/sync/pull", json={"cursor": cursor, "limit": 10})).json()
+        seqs += [r["seq"] for r in page["records"]]
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert seqs == sorted(seqs) and len(seqs) == 25
+    held, _ = await pull_all(phone)
+    assert set(held) == {m["record_id"] for m in batch}
+    one = held[batch[0]["record_id"]]
+    assert one["data"]["hub"] == batch[0]["set"]["hub"]
+    sent = batch[0]["add"]["interested"][0]["phone"]
+    assert one["data"]["interested"][0]["phone"] == "+7" + sent.replace(" ", "")[2:]
+
+
+async def test_pull_after_cursor_returns_only_later_changes(phone):
+    first = make_meeting(random.Random(11))
+    await push(phone, [first])
+    _, cursor = await pull_all(phone)
+    second = make_meeting(random.Random(12))
+    await push(phone, [second, edit(first["record_id"], 1, notes="changed")])
+    later, _ = await pull_all(phone, cursor)
+    assert set(later) == {first["record_id"], second["record_id"]}
+    assert later[first["record_id"]]["version"] == 2
+    empty, same = await pull_all(phone, _)
+    assert empty == {} and same == _
+
+
+async def test_pull_sends_plan_and_reference_only_when_changed(phone):
+    page = (await phone.post("/api/v1/sync/pull", json={})).json()
+    reference = page["reference"]
+    assert any(v["kato"] == "431033100" for v in reference["body"]["villages"])
+    assert reference["body"]["programmes"]["bastau_business"]["en"] == "Bastau Business"
+    assert page["plan"]["body"] == []
+    again = (
+        await phone.post(
+            "/api/v1/sync/pull",
+            json={"reference_etag": reference["etag"], "plan_etag": page["plan"]["etag"]},
+        )
+    ).json()
+    assert again["reference"] is None and again["plan"] is None
+
+
+async def test_pull_foreign_cursor_resets_and_keeps_nothing_stale(phone, db_path: Path):
+    await push(phone, [make_meeting(random.Random(13))])
+    _, cursor = await pull_all(phone)
+    server_id, team, seq = cursor.split(".")
+    for foreign in (
+        f"{'0' * 32}.{team}.{seq}",
+        f"{server_id}.{team}.{int(seq) + 50}",
+        f"{server_id}.999.{seq}",
+        "garbage",
+    ):
+        page = (await phone.post("/api/v1/sync/pull", json={"cursor": foreign})).json()
+        assert page["reset"] is True, foreign
+        assert len(page["records"]) == 1
+    page = (await phone.post("/api/v1/sync/pull", json={"cursor": cursor})).json()
+    assert page["reset"] is False
+
+
+async def test_pull_two_teams_each_hold_exactly_their_own(
+    client, anonymous_phone, settings, db_path: Path
+):
+    from litestar.testing import AsyncTestClient
+
+    from outreach.app import create_app
+
+    await enrol_device(client, anonymous_phone, db_path, "field-a", "team-1")
+    async with AsyncTestClient(app=create_app(settings)) as other:
+        await enrol_device(client, other, db_path, "field-b", "team-2")
+        rng = random.Random(14)
+        mine = [make_meeting(rng) for _ in range(30)]
+        theirs = [make_meeting(rng) for _ in range(20)]
+        await push(anonymous_phone, mine)
+        await push(other, theirs)
+        held_a, _ = await pull_all(anonymous_phone, limit=7)
+        held_b, _ = await pull_all(other, limit=7)
+        assert set(held_a) == {m["record_id"] for m in mine}
+        assert set(held_b) == {m["record_id"] for m in theirs}
+        # the other team's record is no record at all to this phone
+        [result] = await push(other, [edit(mine[0]["record_id"], 1, notes="not mine")])
+        assert (result["status"], result["reason"]) == ("rejected", "unknown_record")
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert (
+            conn.execute("SELECT doc FROM sync_records WHERE id = ?", (mine[0]["record_id"],))
+            .fetchone()[0]
+            .count("not mine")
+            == 0
+        )
+
+
+async def test_pull_drains_a_two_week_backlog_of_5000(phone, db_path: Path):
+    rng = random.Random(15)
+    backlog = [make_meeting(rng) for _ in range(5000)]
+    outbox = list(backlog)
+    while outbox:
+        results = await push(phone, outbox[:500])
+        assert {r["status"] for r in results} == {"applied"}
+        outbox = outbox[500:]
+    held, _ = await pull_all(phone, limit=2000)
+    assert set(held) == {m["record_id"] for m in backlog}
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM sync_records").fetchone() == (5000,)
+
+
+async def test_pull_brings_the_team_plan_and_a_meeting_reports_its_outcome(phone, client):
+    from tests.api.test_plans_api import make_plan
+
+    plan = (await make_plan(client))["summary"]["id"]
+    await client.post(f"/api/v1/plans/{plan}/publish")
+    page = (await phone.post("/api/v1/sync/pull", json={})).json()
+    [team_plan] = page["plan"]["body"]
+    assert team_plan["team"] == "team-1"
+    planned = team_plan["meetings"][0]
+    outcome = make_meeting(random.Random(16), plan_id=plan, plan_meeting=planned["id"],
+                           hub=planned["hub"]["id"].removeprefix("g-"))  # fmt: skip
+    wrong = make_meeting(random.Random(17), plan_id=plan, plan_meeting="no-such-meeting")
+    results = await push(phone, [outcome, wrong])
+    assert [r["status"] for r in results] == ["applied", "rejected"], results[0]["message"]
+    assert results[1]["reason"] == "unknown_plan_meeting"
