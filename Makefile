@@ -12,8 +12,8 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev lint typecheck pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check outreach geo tests bench
-	$(BIN)/ruff format --check outreach geo tests bench
+	$(BIN)/ruff check outreach geo tests bench scripts
+	$(BIN)/ruff format --check outreach geo tests bench scripts
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

@@ -14,6 +14,7 @@ from outreach.domain.accounts import Actor
 from outreach.domain.errors import InvalidInput, NotFound
 from outreach.domain.planning import (
     CampaignSpec,
+    Place,
     PlanDay,
     PlanDiff,
     PlanDocument,
@@ -116,13 +117,15 @@ async def replan(db: Database, geo: GeoCache, plan_id: int, edits: PlanEdits) ->
 
 
 class TeamPlan(msgspec.Struct, frozen=True, kw_only=True):
-    """One team's part of a published plan: its days in order and its meetings."""
+    """One team's part of a published plan: its days in order, its meetings, and the places
+    (base, lodgings) its days start and end at."""
 
     plan_id: int
     campaign: str
     team: str
     days: list[PlanDay]
     meetings: list[PlannedMeeting]
+    places: list[Place] = []
 
 
 async def team_plans(db: Database, team: str | None) -> list[TeamPlan]:
@@ -132,10 +135,13 @@ async def team_plans(db: Database, team: str | None) -> list[TeamPlan]:
     async with db.read() as tx:
         published = [s for s in await sql.list_summaries(tx, None) if s.status == "published"]
         documents = [(s, await sql.get_document(tx, s.id)) for s in published]
-    return [
-        TeamPlan(plan_id=summary.id, campaign=summary.campaign, team=team,
-                 days=[d for d in document.days if d.team == team],
-                 meetings=[m for m in document.meetings if m.team == team])
-        for summary, document in documents
-        if document is not None
-    ]  # fmt: skip
+    return [_team_part(summary.id, summary.campaign, team, document)
+            for summary, document in documents if document is not None]  # fmt: skip
+
+
+def _team_part(plan_id: int, campaign: str, team: str, document: PlanDocument) -> TeamPlan:
+    days = [d for d in document.days if d.team == team]
+    ends = {d.start_place for d in days} | {d.end_place for d in days}
+    return TeamPlan(plan_id=plan_id, campaign=campaign, team=team, days=days,
+                    meetings=[m for m in document.meetings if m.team == team],
+                    places=[p for p in document.places if p.id in ends])  # fmt: skip

@@ -1,0 +1,68 @@
+// The service's API, as the field app uses it: enrolment, the sync protocol (docs/sync.md)
+// and photo uploads. Errors carry the server's stable code.
+export const APP_VERSION = '1.0.0';
+const BASE = new URL('../', location.href).pathname.replace(/app\/$/, '');
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.code || 'http_error';
+    this.details = body?.details || [];
+  }
+}
+
+async function call(path, { method = 'POST', json, body, token, headers = {} } = {}) {
+  const init = { method, headers: { ...headers }, cache: 'no-store' };
+  if (token) init.headers.authorization = `Bearer ${token}`;
+  if (json !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  const response = await fetch(BASE + path, init); // a TypeError here means no network
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+async function gzipped(text) {
+  if (typeof CompressionStream === 'undefined') return null;
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
+export function report(pending) {
+  return { pending, app_version: APP_VERSION, clock: new Date().toISOString() };
+}
+
+export function enrol(code, label) {
+  return call('api/v1/devices/enrol', { json: { code, label } });
+}
+
+export async function push(token, mutations, pending) {
+  const text = JSON.stringify({ mutations, device: report(pending) });
+  const packed = await gzipped(text);
+  if (!packed) return call('api/v1/sync/push', { token, json: JSON.parse(text) });
+  return call('api/v1/sync/push', {
+    token, body: packed,
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+  });
+}
+
+export function pull(token, request) {
+  return call('api/v1/sync/pull', { token, json: request });
+}
+
+export function photoProgress(token, sha256) {
+  return call(`api/v1/sync/photos/${sha256}`, { method: 'GET', token });
+}
+
+export function putPhoto(token, sha256, chunk, first, total) {
+  const last = first + chunk.size - 1;
+  return call(`api/v1/sync/photos/${sha256}`, {
+    method: 'PUT', token, body: chunk,
+    headers: { 'content-type': 'image/jpeg', 'content-range': `bytes ${first}-${last}/${total}` },
+  });
+}

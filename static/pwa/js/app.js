@@ -1,0 +1,68 @@
+// The field app: screens by hash (#/plan, #/meeting, #/outbox, #/settings, #/enrol), sync
+// triggers, the status badge, and the update prompt.
+import * as db from './db.js';
+import * as i18n from './i18n.js';
+import { status, syncNow } from './sync.js';
+import { watchForUpdates } from './update.js';
+import * as enrol from './views/enrol.js';
+import * as meeting from './views/meeting.js';
+import * as outbox from './views/outbox.js';
+import * as plan from './views/plan.js';
+import * as settings from './views/settings.js';
+
+const SYNC_EVERY_MS = 5 * 60 * 1000;
+const view = document.getElementById('view');
+
+async function switchLanguage(lang) {
+  await db.setMeta('language', await i18n.load(lang));
+  i18n.apply();
+  await route();
+  await badge(await status());
+}
+
+async function route() {
+  const [path, query = ''] = location.hash.slice(2).split('?');
+  const [screen, id] = path.split('/');
+  const device = await db.meta('device');
+  const needsEnrol = !device?.token || device.refused;
+  const name = needsEnrol && screen !== 'settings' && screen !== 'outbox' ? 'enrol' : screen || 'plan';
+  for (const tab of document.querySelectorAll('[data-tab]')) tab.classList.toggle('active', tab.dataset.tab === name);
+  if (name === 'meeting') await meeting.render(view, new URLSearchParams(query), id);
+  else if (name === 'outbox') await outbox.render(view);
+  else if (name === 'settings') await settings.render(view, switchLanguage);
+  else if (name === 'enrol') await enrol.render(view);
+  else await plan.render(view);
+  view.dataset.screen = name;
+}
+
+async function badge(s) {
+  const count = document.getElementById('pending-count');
+  count.hidden = !s.pending;
+  count.textContent = String(s.pending || '');
+  document.getElementById('sync-badge').textContent = outbox.describe(s);
+}
+
+addEventListener('outreach:status', async (event) => {
+  await badge(event.detail);
+  const screen = view.dataset.screen;
+  if (screen === 'outbox' || (screen === 'plan' && event.detail.state === 'ok')) await route();
+  if (event.detail.state === 'refused' && screen !== 'enrol') location.hash = '#/enrol';
+});
+
+async function start() {
+  await db.open();
+  await i18n.load(await db.meta('language', 'kk'));
+  i18n.apply();
+  addEventListener('hashchange', route);
+  await route();
+  await badge(await status());
+  watchForUpdates(meeting.isDirty);
+  addEventListener('online', () => syncNow('online'));
+  navigator.serviceWorker?.addEventListener('message', (event) => {
+    if (event.data?.type === 'SYNC') syncNow('background');
+  });
+  setInterval(() => { if (navigator.onLine) syncNow('timer'); }, SYNC_EVERY_MS);
+  if (navigator.onLine) syncNow('open');
+}
+
+start();

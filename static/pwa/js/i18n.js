@@ -1,0 +1,32 @@
+// Every visible string comes from i18n/<lang>.json; Kazakh is the default.
+export const LANGUAGES = ['kk', 'ru', 'en'];
+let strings = {};
+let current = 'kk';
+
+export async function load(lang) {
+  current = LANGUAGES.includes(lang) ? lang : 'kk';
+  const response = await fetch(`i18n/${current}.json`);
+  strings = await response.json();
+  document.documentElement.lang = current;
+  return current;
+}
+
+export function lang() { return current; }
+
+export function t(key, vars = {}) {
+  const text = strings[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+export function apply(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  }
+}
+
+// A place's name in the chosen language, else in another one the gazetteer has.
+export function name(names) {
+  if (!names) return '';
+  return names[current] || names.kk || names.ru || names.en || '';
+}

@@ -1,0 +1,161 @@
+// Sync driven by the page (docs/sync.md): push the outbox in order, pull the team's changes,
+// upload photos; one tab at a time (Web Locks); backoff after failures; an honest status.
+import * as api from './api.js';
+import * as db from './db.js';
+import { applyLocal, mutation } from './records.js';
+import { backoff } from './rules.js';
+
+const BATCH = 200;
+const CHUNK = 256 * 1024;
+const REFUSED = ['device_revoked', 'user_disabled', 'device_expired', 'sign_in_required'];
+let attempt = 0;
+let retry = null;
+
+export async function status() { return db.meta('status', {}); }
+
+async function setStatus(patch) {
+  const next = { ...(await status()), ...patch, pending: await db.count('outbox') };
+  await db.setMeta('status', next);
+  dispatchEvent(new CustomEvent('outreach:status', { detail: next }));
+  return next;
+}
+
+// A change the user saved: its mutation and the local copy, written together.
+export async function save(kind, recordId, change, op = 'put') {
+  const record = await db.get('records', recordId);
+  const m = mutation(kind, recordId, record?.version || 0, change, op);
+  const data = applyLocal(record?.data, m);
+  await db.atomically(['outbox', 'records'], (s) => {
+    s.outbox.add(m);
+    s.records.put({ id: recordId, kind, version: record?.version || 0, data, deleted: !data, local: true });
+  });
+  await setStatus({});
+  return m;
+}
+
+export function syncNow(reason = 'manual') {
+  if (navigator.locks) {
+    return navigator.locks.request('outreach-sync', { ifAvailable: true },
+      (lock) => (lock ? run(reason) : 'busy'));
+  }
+  return run(reason);
+}
+
+async function run(reason) {
+  const device = await db.meta('device');
+  if (!device?.token) { await setStatus({ state: 'not_enrolled' }); return 'not_enrolled'; }
+  if (device.refused) { await setStatus({ state: 'refused' }); return 'refused'; }
+  clearTimeout(retry);
+  await setStatus({ state: 'syncing', reason });
+  try {
+    await pushAll(device.token);
+    await pullAll(device.token);
+    await uploadPhotos(device.token);
+  } catch (error) {
+    return failed(error);
+  }
+  attempt = 0;
+  await setStatus({ state: 'ok', last_success: new Date().toISOString(), last_error: null });
+  return 'ok';
+}
+
+async function failed(error) {
+  const at = new Date().toISOString();
+  const info = error instanceof api.ApiError
+    ? { code: error.code, message: error.message, status: error.status }
+    : { code: 'network', message: String(error?.message || error) };
+  if (REFUSED.includes(info.code)) {
+    await db.setMeta('device', { ...(await db.meta('device')), refused: info.code });
+    await setStatus({ state: 'refused', last_error: { ...info, at } });
+    return 'refused';
+  }
+  const wait = backoff(attempt++);
+  retry = setTimeout(() => syncNow('retry'), wait);
+  await setStatus({ state: 'waiting', last_error: { ...info, at }, retry_at: Date.now() + wait });
+  return 'failed';
+}
+
+async function pushAll(token) {
+  for (;;) {
+    const pending = await db.all('outbox');
+    if (!pending.length) return;
+    const batch = pending.slice(0, BATCH);
+    const wire = batch.map(({ n, ...m }) => m);
+    const answer = await api.push(token, wire, pending.length);
+    for (let i = 0; i < batch.length; i += 1) await settle(batch[i], answer.results[i]);
+  }
+}
+
+async function settle(entry, result) {
+  const final = result.status === 'duplicate' ? result.original : result;
+  const record = await db.get('records', entry.record_id);
+  await db.remove('outbox', entry.n);
+  const later = await db.byIndex('outbox', 'record_id', entry.record_id);
+  if (final.status === 'rejected') {
+    const rejected = await db.meta('rejected', []);
+    rejected.push({ mutation_id: entry.mutation_id, record_id: entry.record_id, kind: entry.kind,
+      reason: final.reason, message: final.message, at: new Date().toISOString() });
+    await db.setMeta('rejected', rejected);
+    if (record) await db.put('records', { ...record, rejected: final.reason });
+    return;
+  }
+  if (final.status === 'conflict' && final.record) {
+    let data = final.record.deleted ? null : final.record.data;
+    for (const m of later) data = applyLocal(data, m);
+    await db.put('records', { id: entry.record_id, kind: entry.kind, version: final.version,
+      data, deleted: !data, local: later.length > 0 });
+    return;
+  }
+  if (record) await db.put('records', { ...record, version: final.version, local: later.length > 0 });
+}
+
+async function pullAll(token) {
+  let cursor = await db.meta('cursor');
+  for (;;) {
+    const page = await api.pull(token, {
+      cursor, limit: 1000, plan_etag: (await db.meta('plan'))?.etag || null,
+      reference_etag: (await db.meta('reference'))?.etag || null,
+      device: api.report(await db.count('outbox')),
+    });
+    if (page.reset) await dropSynced();
+    for (const r of page.records) {
+      if ((await db.byIndex('outbox', 'record_id', r.id)).length) continue; // ours wins locally
+      await db.put('records', { id: r.id, kind: r.kind, version: r.version, data: r.data || null,
+        deleted: !!r.deleted, local: false });
+    }
+    if (page.plan) await db.setMeta('plan', page.plan);
+    if (page.reference) await db.setMeta('reference', page.reference);
+    cursor = page.cursor;
+    await db.setMeta('cursor', cursor);
+    await db.setMeta('server_id', page.server_id);
+    if (!page.more) return;
+  }
+}
+
+async function dropSynced() {
+  for (const record of await db.all('records')) {
+    if (!(await db.byIndex('outbox', 'record_id', record.id)).length) await db.remove('records', record.id);
+  }
+}
+
+async function uploadPhotos(token) {
+  for (const photo of await db.all('photos')) {
+    if (photo.complete) continue;
+    let { received_bytes: from, complete, total_bytes: total } = await api.photoProgress(token, photo.sha256);
+    if (total !== null && total !== photo.size) from = 0;
+    while (!complete) {
+      try {
+        ({ received_bytes: from, complete } = await api.putPhoto(
+          token, photo.sha256, photo.blob.slice(from, from + CHUNK), from, photo.size));
+      } catch (error) {
+        if (error.code !== 'upload_offset_mismatch') throw error;
+        from = error.details[0].received_bytes;
+      }
+    }
+    await db.put('photos', { sha256: photo.sha256, size: photo.size, complete: true });
+  }
+}
+
+export function pendingPhotos() {
+  return db.all('photos').then((photos) => photos.filter((p) => !p.complete).length);
+}

@@ -1,0 +1,61 @@
+// Small DOM helpers shared by the screens.
+import { t } from './i18n.js';
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else if (key === 'text') el.textContent = value;
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      el.append(child instanceof Node ? child : String(child));
+    }
+  }
+  return el;
+}
+
+// Put a screen's parts in place (null and false parts are left out).
+export function show(view, ...parts) {
+  view.replaceChildren(...parts.flat().filter((part) => part !== null && part !== undefined && part !== false));
+}
+
+// Dates and times written out from the translation files (browsers' own locale data may lack
+// Kazakh).
+export function longDate(iso) {
+  const day = new Date(`${iso}T00:00`);
+  return t('date.long', { weekday: t(`weekday.${day.getDay()}`), day: day.getDate(),
+    month: t(`month.${day.getMonth() + 1}`) });
+}
+
+let toastTimer = null;
+export function toast(message) {
+  const el = document.getElementById('toast');
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+export function km(value) { return t('unit.km', { n: (Math.round(value * 10) / 10).toLocaleString() }); }
+export function minutes(value) {
+  const total = Math.round(value);
+  return total >= 60 ? t('unit.h_min', { h: Math.floor(total / 60), m: total % 60 }) : t('unit.min', { n: total });
+}
+
+export function when(iso) {
+  if (!iso) return t('status.never');
+  const at = new Date(iso);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
+export function field(labelKey, input, hint) {
+  const id = input.id || `f-${Math.random().toString(36).slice(2)}`;
+  input.id = id;
+  return h('div', { class: 'field' }, h('label', { for: id, text: t(labelKey) }), input,
+    hint ? h('div', { class: 'muted', text: hint }) : null);
+}

@@ -1,0 +1,186 @@
+// Log a meeting: outcome, attendance, villages, topics and questions, referrals, interested
+// residents, photos, position. Drafts are kept as the user types; saving checks the rules in
+// the user's language and puts a mutation in the outbox.
+import * as db from '../db.js';
+import { name, t } from '../i18n.js';
+import * as photos from '../photos.js';
+import { diff, isEmpty, uuid } from '../records.js';
+import { meetingProblems, normalisePhone } from '../rules.js';
+import { save, syncNow } from '../sync.js';
+import { field, h, toast, show } from '../ui.js';
+import * as parts from './meeting-parts.js';
+
+let dirty = false;
+let onFormChange = () => {};
+document.addEventListener('outreach:form', () => onFormChange());
+export function isDirty() { return dirty; }
+
+function okrugOf(villages, hub, chosen) {
+  const centre = villages.find((v) => v.kato === hub);
+  return villages.filter((v) => (centre?.okrug_kato && v.okrug_kato === centre.okrug_kato)
+    || chosen.includes(v.kato) || v.kato === hub);
+}
+
+async function context(params, recordId) {
+  const reference = (await db.meta('reference'))?.body || { villages: [] };
+  const villages = [...reference.villages].sort((a, b) => name(a.names).localeCompare(name(b.names)));
+  const record = recordId ? await db.get('records', recordId) : null;
+  let planned = null;
+  const planId = Number(params.get('plan'));
+  if (planId) {
+    const plan = ((await db.meta('plan'))?.body || []).find((p) => p.plan_id === planId);
+    planned = plan?.meetings.find((m) => m.id === params.get('m')) || null;
+  }
+  return { villages, record, planned, planId };
+}
+
+function initial({ record, planned, planId }) {
+  if (record) return structuredClone(record.data);
+  const today = new Date().toISOString().slice(0, 10);
+  if (!planned) return { status: 'held', date: today, villages: [] };
+  return { status: 'held', date: planned.date || today, start: planned.start, plan_id: planId,
+    plan_meeting: planned.id, hub: planned.hub.id.replace(/^g-/, ''), villages: planned.members.map((m) => m.kato) };
+}
+
+function read(form, base, kept) {
+  const v = (n) => form.elements[n].value.trim() || null;
+  const state = { ...base, status: form.elements.status.value, reason: v('reason'), date: v('date'),
+    start: v('start'), hub: v('hub'), notes: v('notes'), attendance: parts.readAttendance(form) };
+  if (state.status === 'held') state.reason = null;
+  state.villages = parts.checked(form, 'village');
+  state.topics = [...parts.checked(form, 'topic'), ...(v('topics_free') || '').split(',').map((s) => s.trim()).filter(Boolean)];
+  const common = parts.checked(form, 'question').map((key) => ({ id: `q-${key}`, text: t(`question.${key}`) }));
+  const free = (v('questions_free') || '').split('\n').map((s) => s.trim()).filter(Boolean)
+    .map((text, i) => ({ id: `q-free-${i}`, text }));
+  state.questions = [...common, ...free];
+  state.referrals = parts.readReferrals(form);
+  state.interested = parts.readPeople(form).map((p) => (p.phone && normalisePhone(p.phone) ? { ...p, phone: normalisePhone(p.phone) } : p));
+  state.photos = kept.photos;
+  state.position = kept.position;
+  for (const key of Object.keys(state)) if (state[key] === null || state[key] === undefined) delete state[key];
+  return state;
+}
+
+function showProblems(form, box, problems) {
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  box.hidden = !problems.length;
+  box.replaceChildren(h('strong', { text: t('error.title') }), h('ul', {}, problems.map(([, key]) => h('li', { text: t(key) }))));
+  for (const [path] of problems) {
+    const [head, index, leaf] = path.split('.');
+    const el = head === 'interested'
+      ? form.querySelectorAll('[data-person]')[Number(index)]?.querySelector(`[name="p.${leaf}"]`)
+      : form.elements[path];
+    el?.setAttribute('aria-invalid', 'true');
+  }
+  if (problems.length) box.scrollIntoView({ block: 'start' });
+}
+
+export async function render(view, params, recordId) {
+  const ctx = await context(params, recordId);
+  const draftId = recordId || (ctx.planned ? `plan:${ctx.planId}:${ctx.planned.id}` : 'adhoc');
+  const draft = await db.get('drafts', draftId);
+  const id = recordId || draft?.record_id || uuid();
+  const base = draft?.state || initial(ctx);
+  const kept = { photos: base.photos || [], position: base.position || null };
+  const { villages } = ctx;
+  const problems = h('div', { class: 'errors', role: 'alert', hidden: true });
+  const thumbs = h('div', { class: 'thumbs' });
+  const where = h('span', { class: 'muted', text: kept.position ? t('meeting.position_set', { m: Math.round(kept.position.accuracy_m || 0) }) : '' });
+  const people = h('div', {}, (base.interested || []).map((p) => parts.person(p, villages)));
+  let nearby = okrugOf(villages, base.hub, base.villages || []);
+  const villageChecks = h('div', {}, parts.checks('village', nearby.map((v) => [v.kato, name(v.names)]), base.villages || []));
+  const status = h('div', { class: 'checks' }, ['held', 'cancelled', 'postponed'].map((s) => h('label', { class: 'check' },
+    h('input', { type: 'radio', name: 'status', value: s, checked: base.status === s }), t(`meeting.status.${s}`))));
+  const form = h('form', { novalidate: true },
+    h('fieldset', {}, h('legend', { text: t('meeting.outcome') }), status,
+      field('meeting.reason', h('textarea', { name: 'reason', rows: 2, maxlength: 500, text: base.reason || '' }))),
+    h('div', { class: 'row' }, field('meeting.date', h('input', { type: 'date', name: 'date', value: base.date || '' })),
+      field('meeting.start', h('input', { type: 'time', name: 'start', value: base.start || '' }))),
+    field('meeting.hub', h('select', { name: 'hub' }, h('option', { value: '', text: '—' }), parts.villageOptions(villages, base.hub))),
+    parts.attendance(base.attendance || {}),
+    h('fieldset', {}, h('legend', { text: t('meeting.villages') }), villageChecks),
+    h('fieldset', {}, h('legend', { text: t('meeting.topics') }),
+      parts.checks('topic', parts.PROGRAMMES.map((p) => [p, t(`programme.${p}`)]), base.topics || []),
+      field('meeting.topics_free', h('input', { name: 'topics_free', value: (base.topics || []).filter((x) => !parts.PROGRAMMES.includes(x)).join(', ') }))),
+    h('fieldset', {}, h('legend', { text: t('meeting.questions') }),
+      parts.checks('question', parts.COMMON_QUESTIONS.map((q) => [q, t(`question.${q}`)]),
+        (base.questions || []).filter((q) => q.id.startsWith('q-') && !q.id.startsWith('q-free-')).map((q) => q.id.slice(2))),
+      field('meeting.questions_free', h('textarea', { name: 'questions_free', rows: 3,
+        text: (base.questions || []).filter((q) => q.id.startsWith('q-free-')).map((q) => q.text).join('\n') }))),
+    parts.referrals(base.referrals || []),
+    h('fieldset', {}, h('legend', { text: t('meeting.interested') }), people,
+      h('button', { type: 'button', class: 'secondary', text: t('meeting.person.add'),
+        onclick: () => { people.append(parts.person({}, nearby.length ? nearby : villages)); changed(); } })),
+    h('fieldset', {}, h('legend', { text: t('meeting.photos') }), thumbs,
+      field('meeting.photo_add', h('input', { type: 'file', name: 'photo', accept: 'image/*', capture: 'environment', multiple: true }))),
+    h('fieldset', {}, h('legend', { text: t('meeting.position') }), where,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', text: t('meeting.position_add'), onclick: locate }))),
+    field('meeting.notes', h('textarea', { name: 'notes', rows: 3, maxlength: 4000, text: base.notes || '' })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('meeting.save') }),
+      h('button', { type: 'button', class: 'secondary', text: t('meeting.discard'), onclick: discard })));
+
+  let timer = null;
+  function changed() {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(() => db.put('drafts', { id: draftId, record_id: id, state: read(form, base, kept), saved_at: Date.now() }), 300);
+  }
+  async function showThumbs() {
+    thumbs.replaceChildren(...await Promise.all(kept.photos.map(async (sha) => {
+      const photo = await db.get('photos', sha);
+      return photo?.blob ? h('img', { src: URL.createObjectURL(photo.blob), alt: t('meeting.photo') })
+        : h('span', { class: 'muted', text: t('meeting.photo_sent') });
+    })));
+  }
+  function locate() {
+    if (!navigator.geolocation) { toast(t('meeting.position_unavailable')); return; }
+    navigator.geolocation.getCurrentPosition((fix) => {
+      kept.position = { lat: fix.coords.latitude, lon: fix.coords.longitude, accuracy_m: Math.round(fix.coords.accuracy) };
+      where.textContent = t('meeting.position_set', { m: kept.position.accuracy_m });
+      changed();
+    }, () => toast(t('meeting.position_denied')), { enableHighAccuracy: true, timeout: 20000 });
+  }
+  async function discard() {
+    await db.remove('drafts', draftId);
+    dirty = false;
+    location.hash = '#/plan';
+  }
+  form.addEventListener('input', changed);
+  onFormChange = changed;
+  form.elements.hub.addEventListener('change', () => {
+    const chosen = parts.checked(form, 'village');
+    const hub = form.elements.hub.value;
+    nearby = okrugOf(villages, hub, chosen);
+    villageChecks.replaceChildren(parts.checks('village', nearby.map((v) => [v.kato, name(v.names)]),
+      chosen.length ? chosen : [hub]));
+  });
+  form.elements.photo.addEventListener('change', async (event) => {
+    for (const file of event.target.files) {
+      const { sha256 } = await photos.keep(file);
+      if (!kept.photos.includes(sha256)) kept.photos.push(sha256);
+    }
+    event.target.value = '';
+    await showThumbs();
+    changed();
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const state = read(form, base, kept);
+    const found = meetingProblems(state);
+    showProblems(form, problems, found);
+    if (found.length) return;
+    const change = diff('meeting', ctx.record?.data || {}, state);
+    if (!isEmpty(change)) await save('meeting', id, change);
+    await db.remove('drafts', draftId);
+    dirty = false;
+    toast(isEmpty(change) ? t('meeting.unchanged') : t('meeting.saved'));
+    location.hash = '#/outbox';
+    syncNow('saved');
+    navigator.serviceWorker?.ready.then((r) => r.sync?.register('outreach-sync')).catch(() => {});
+  });
+  dirty = Boolean(draft);
+  await showThumbs();
+  const title = ctx.planned ? t('meeting.title_planned', { hub: name(ctx.planned.hub.names) }) : t('meeting.title');
+  show(view, h('h1', { text: title }), draft ? h('p', { class: 'ok', text: t('meeting.draft_restored') }) : null,
+    problems, form);
+}

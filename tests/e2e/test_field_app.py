@@ -1,0 +1,83 @@
+"""The field app in a real Chromium: installable, opens offline, keeps meetings across a
+browser restart, sends them exactly once, survives revocation."""
+
+from __future__ import annotations
+
+import json
+
+from tests.e2e.field import KK, enrol, launch, log_meeting, make_photo
+
+
+def test_app_is_installable_and_controlled_by_its_service_worker(phone, server, coordinator):
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    cdp = phone.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == []
+    assert json.loads(manifest["data"])["name"].startswith("Outreach")
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/app/sw.js")
+
+
+def test_offline_meetings_survive_a_restart_and_reach_the_server_once(
+    playwright_driver, profile, server, coordinator
+):
+    context = launch(playwright_driver, profile)
+    page = context.new_page()
+    enrol(page, server, coordinator.code())
+    photos = [make_photo(page, hue) for hue in (10, 120, 240)]
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("section.day")  # the app and the plan, from the phone alone
+    for i, photo in enumerate(photos):
+        log_meeting(page, total=20 + i, photo=photo, person="Айгүл Серікова" if i == 0 else None)
+    assert page.text_content("#pending") == "3"
+    context.close()
+
+    context = launch(playwright_driver, profile)
+    context.set_offline(True)
+    page = context.new_page()
+    page.goto(server.url + "/app/#/outbox")
+    page.wait_for_selector("#pending")
+    assert page.text_content("#pending") == "3"  # still there after the browser closed
+    context.set_offline(False)
+    page.click("button:has-text('Қазір синхрондау')")
+    page.wait_for_function(
+        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    page.click("button:has-text('Қазір синхрондау')")  # a second sync sends nothing again
+    page.wait_for_function("document.querySelector('#pending')?.textContent === '0'")
+    context.close()
+    assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(3,)]
+    assert coordinator.rows("SELECT count(*) FROM sync_mutations") == [(3,)]
+    assert coordinator.rows("SELECT count(*) FROM photos") == [(3,)]
+    docs = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+    assert sorted(d["attendance"]["total"] for d in docs) == [20, 21, 22]
+    people = [p for d in docs for p in d.get("interested", [])]
+    assert [p["phone"] for p in people] == ["+77015554433"]
+    stored = {r[0] for r in coordinator.rows("SELECT sha256 FROM photos")}
+    assert {sha for d in docs for sha in d["photos"]} == stored
+
+
+def test_revoked_device_keeps_its_meeting_and_sends_it_after_enrolling_again(
+    phone, server, coordinator
+):
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    phone.set_offline(True)
+    log_meeting(page, total=15)
+    coordinator.revoke_all()
+    phone.set_offline(False)  # the app syncs by itself (on `online`, or its retry timer)
+    page.wait_for_selector("input[name=code]", timeout=30_000)  # asked to enrol again
+    assert "1" in page.text_content("main")  # ... and told its unsent record is kept
+    assert coordinator.rows("SELECT count(*) FROM sync_records") == [(0,)]
+    page.fill("input[name=code]", coordinator.code())
+    page.click("form button[type=submit]")
+    page.wait_for_selector("section.day")
+    page.goto(server.url + "/app/#/outbox")
+    page.wait_for_function(
+        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(1,)]
