@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from outreach import __version__
 from outreach.api.accounts import AccountsController
 from outreach.api.auth import SessionController, authorize
+from outreach.api.coverage import CoverageController
 from outreach.api.deps import provide_db, provide_geo
 from outreach.api.devices import DeviceController, FieldController
 from outreach.api.errors import EXCEPTION_HANDLERS
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GroupingController,
             PlanController,
             ReviewController,
+            CoverageController,
             PhotoController,
             imports,
             create_static_files_router(

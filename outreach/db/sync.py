@@ -250,3 +250,26 @@ async def resolve(tx: Tx, table: str, item_id: int, by: str, now: str) -> bool:
         (now, by, item_id),
     )
     return changed == 1
+
+
+async def meetings_of_village(tx: Tx, kato: str) -> list[RecordOut]:
+    """Meeting records that were held at or represented a village."""
+    rows = await tx.fetch_all(
+        "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
+        " WHERE kind = 'meeting' AND deleted = 0 AND (json_extract(doc, '$.hub') = :kato"
+        " OR EXISTS (SELECT 1 FROM json_each(doc, '$.villages') WHERE value = :kato))"
+        " ORDER BY json_extract(doc, '$.date') DESC",
+        {"kato": kato},
+    )
+    return [RecordOut(id=r[0], kind=r[1], version=r[2], seq=r[3],
+                      data=msgspec.Raw(r[5].encode())) for r in rows]  # fmt: skip
+
+
+async def meeting_of_person(tx: Tx, person_id: str) -> tuple[str, int] | None:
+    """(meeting id, team id) of the meeting that lists an interested resident."""
+    row = await tx.fetch_one(
+        "SELECT r.id, r.team_id FROM sync_records AS r, json_each(r.doc, '$.interested') AS p"
+        " WHERE r.kind = 'meeting' AND r.deleted = 0 AND json_extract(p.value, '$.id') = ?",
+        (person_id,),
+    )
+    return None if row is None else (str(row[0]), int(row[1]))

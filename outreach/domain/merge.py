@@ -85,6 +85,10 @@ def merge(
         writers=dict(current.writers),
     )
     overwrites = _set_fields(state, checked, writer, mutation.base_version)
+    if state.kind == "followup" and "status" in checked.fields:
+        # the funnel counts the furthest stage ever reached, so every status change is kept
+        step = {"status": state.doc["status"], "on": state.doc.get("on"), "by": writer}
+        state.doc["history"] = [*state.doc.get("history", []), step]
     overwrites += _merge_lists(state, checked, writer, mutation.base_version)
     _check_whole(state)
     return Merge(state=state, overwrites=overwrites, status="conflict" if overwrites else "applied")

@@ -24,6 +24,7 @@ SAMPLE = {
     "login": "nobody-here",
     "sha256": "ab" * 32,
     "item_id": "999",
+    "person_id": "nobody",
 }
 
 

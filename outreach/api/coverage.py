@@ -1,0 +1,169 @@
+"""Coverage over HTTP: figures at every level, exports (audited), the villages not yet reached,
+a village's meetings for coordinators, and follow-up statuses."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from outreach.api.auth import current_actor
+from outreach.api.deps import DB
+from outreach.domain import coverage_exports as exports
+from outreach.domain.coverage import Coverage
+from outreach.domain.errors import InvalidInput
+from outreach.domain.geojson import FeatureCollection
+from outreach.domain.records import FollowupFields
+from outreach.domain.sync import RecordOut
+from outreach.services import coverage as service
+from outreach.services import followups, sync_records
+
+Campaign = Annotated[int | None, QueryParameter(ge=1, description="a published plan's id")]
+District = Annotated[str | None, QueryParameter(pattern=r"^\d{9}$", description="district KATO")]
+Team = Annotated[str | None, QueryParameter(max_length=100, description="team name")]
+From = Annotated[date | None, QueryParameter(name="from", description="first day, inclusive")]
+To = Annotated[date | None, QueryParameter(name="to", description="last day, inclusive")]
+LevelParam = Annotated[str, QueryParameter(description="one of " + ", ".join(exports.LEVELS))]
+
+
+def _filter(
+    campaign: int | None,
+    district: str | None,
+    team: str | None,
+    first: date | None,
+    last: date | None,
+) -> service.CoverageFilter:
+    if first and last and first > last:
+        raise InvalidInput("`from` is after `to`")
+    return service.CoverageFilter(
+        campaign=campaign, district=district, team=team, date_from=first, date_to=last
+    )
+
+
+class Version(msgspec.Struct, frozen=True):
+    """Changes whenever new records arrive: poll it, and fetch coverage again when it moves."""
+
+    version: int
+
+
+class CoverageController(Controller):
+    """How far the outreach has gone, for leadership (counts only) and coordinators."""
+
+    path = "/api/v1"
+    tags = ["coverage"]
+
+    @get("/coverage")
+    async def coverage(
+        self,
+        db: DB,
+        campaign: Campaign = None,
+        district: District = None,
+        team: Team = None,
+        first: From = None,
+        last: To = None,
+    ) -> Coverage:
+        """Villages reached of villages in scope, residents reached of known population
+        (unknown population is reported as unknown, never zero), meetings held against
+        planned, road km, referrals by programme: overall and per district, okrug, team,
+        campaign and ISO week; the follow-up funnel per district and per programme; and every
+        village in scope. No names or phone numbers."""
+        return await service.coverage(db, _filter(campaign, district, team, first, last))
+
+    @get("/coverage/version")
+    async def version(self, db: DB) -> Version:
+        """A number that moves when new records arrive (for dashboards that refresh)."""
+        return Version(await service.version(db))
+
+    @get("/coverage.csv")
+    async def csv(
+        self,
+        db: DB,
+        request: Request[Any, Any, Any],
+        level: LevelParam = "villages",
+        campaign: Campaign = None,
+        district: District = None,
+        team: Team = None,
+        first: From = None,
+        last: To = None,
+    ) -> Response[str]:
+        """One level of coverage as CSV (audited)."""
+        if level not in exports.LEVELS:
+            raise InvalidInput(f"level must be one of {', '.join(exports.LEVELS)}")
+        found = await service.coverage(db, _filter(campaign, district, team, first, last))
+        text = exports.to_csv(found, level, await service.gazetteer_villages(db))
+        await service.audited_export(db, "csv", current_actor(request))
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="coverage-{level}.csv"'},
+        )
+
+    @get("/coverage.xlsx")
+    async def xlsx(
+        self,
+        db: DB,
+        request: Request[Any, Any, Any],
+        campaign: Campaign = None,
+        district: District = None,
+        team: Team = None,
+        first: From = None,
+        last: To = None,
+    ) -> Response[bytes]:
+        """Coverage as an Excel workbook, one sheet per level (audited)."""
+        found = await service.coverage(db, _filter(campaign, district, team, first, last))
+        data = exports.to_xlsx(found, await service.gazetteer_villages(db))
+        await service.audited_export(db, "xlsx", current_actor(request))
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"content-disposition": 'attachment; filename="coverage.xlsx"'},
+        )
+
+    @get("/coverage.geojson")
+    async def geojson(
+        self,
+        db: DB,
+        request: Request[Any, Any, Any],
+        campaign: Campaign = None,
+        district: District = None,
+        team: Team = None,
+        first: From = None,
+        last: To = None,
+    ) -> FeatureCollection:
+        """Villages with their coverage as GeoJSON; approximate positions carry
+        `approximate: true` (audited)."""
+        found = await service.coverage(db, _filter(campaign, district, team, first, last))
+        collection = exports.to_geojson(found, await service.gazetteer_villages(db))
+        await service.audited_export(db, "geojson", current_actor(request))
+        return collection
+
+    @get("/coverage/villages/{kato:str}")
+    async def village(
+        self,
+        db: DB,
+        request: Request[Any, Any, Any],
+        kato: Annotated[str, PathParameter(pattern=r"^\d{9}$")],
+    ) -> list[RecordOut]:
+        """A village's meetings with their interested residents and the follow-ups
+        (coordinators: it holds names and phone numbers; every read is audited)."""
+        return await sync_records.village_meetings(db, kato, current_actor(request))
+
+    @post(
+        "/followups/{person_id:str}/status",
+        status_code=HTTP_200_OK,
+        opt={"body_media_type": "application/json"},
+    )
+    async def followup(
+        self,
+        db: DB,
+        request: Request[Any, Any, Any],
+        person_id: Annotated[str, PathParameter(max_length=64)],
+        data: JSONBody[FollowupFields],
+    ) -> RecordOut:
+        """Move an interested resident to a status (contacted, referred, trained, defended,
+        financed, dropped) with its date; the funnel counts the furthest stage reached."""
+        return await followups.set_status(db, person_id, data, current_actor(request))

@@ -1,0 +1,231 @@
+"""Coverage: who was reached, where, and what came of it, computed from held meetings.
+
+Rules (docs/coverage.md): a meeting reaches the villages it represented (its hub when it lists
+none); its attendance is shared among them in proportion to population when every one of them
+has a known population, else equally. Unknown population stays unknown, never zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import msgspec
+
+STAGES = ("contacted", "referred", "trained", "defended", "financed")
+
+
+class MeetingFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What coverage needs of a held meeting."""
+
+    id: str
+    team: str
+    date: date
+    hub: str
+    villages: tuple[str, ...]
+    attendance: int
+    referrals: tuple[tuple[str, int], ...] = ()
+    interested: tuple[tuple[str, str | None, str | None], ...] = ()  # (id, village, programme)
+    plan_id: int | None = None
+
+
+class VillageFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What coverage needs of a village."""
+
+    kato: str
+    district: str
+    okrug: str | None
+    population: int | None
+
+
+class PlannedFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A placed meeting of a published plan, and its day's road km if it opens the day."""
+
+    plan_id: int
+    team: str
+    date: date
+    hub: str
+    villages: tuple[str, ...]
+
+
+class DayFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A team's planned day: its date and road km."""
+
+    plan_id: int
+    team: str
+    date: date
+    road_km: float
+
+
+class FollowupFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """Where an interested resident got to: the furthest stage and whether dropped."""
+
+    id: str
+    stage: int  # index into STAGES reached, -1 for none yet
+    dropped: bool
+    programme: str | None
+
+
+class VillageCoverage(msgspec.Struct, frozen=True, kw_only=True):
+    """One village: reached or not, when last, meetings, attendance attributed to it, residents
+    reached as a share of its population (null where the population is unknown)."""
+
+    kato: str
+    district: str
+    okrug: str | None
+    population: int | None
+    reached: bool
+    last_met: date | None
+    meetings: int
+    attendance: float
+    share: float | None
+    interested: int
+
+
+class Rollup(msgspec.Struct, frozen=True, kw_only=True):
+    """Totals of a set of villages and meetings (a district, an okrug, a team, a campaign, a
+    week, or everything in the filter). `population_known` adds up only villages whose
+    population is known; `villages_population_unknown` says how many are not."""
+
+    key: str
+    villages_in_scope: int
+    villages_reached: int
+    population_known: int
+    villages_population_unknown: int
+    residents_reached: float
+    residents_reached_share: float | None
+    meetings_held: int
+    meetings_planned: int
+    road_km: float | None
+    referrals: dict[str, int]
+
+
+class FunnelRow(msgspec.Struct, frozen=True, kw_only=True):
+    """Interested residents and how many reached each stage or later, as the Chamber reports
+    it (trained, then defended, then financed); `dropped` apart."""
+
+    key: str
+    interested: int
+    contacted: int
+    referred: int
+    trained: int
+    defended: int
+    financed: int
+    dropped: int
+
+
+class Coverage(msgspec.Struct, frozen=True, kw_only=True):
+    """Coverage for one filter: the headline, each level, the funnel, and every village."""
+
+    headline: Rollup
+    districts: list[Rollup]
+    okrugs: list[Rollup]
+    teams: list[Rollup]
+    campaigns: list[Rollup]
+    weeks: list[Rollup]
+    funnel_by_district: list[FunnelRow]
+    funnel_by_programme: list[FunnelRow]
+    villages: list[VillageCoverage]
+
+
+def shares(meeting: MeetingFacts, villages: dict[str, VillageFacts]) -> dict[str, float]:
+    """The meeting's attendance attributed to each village it represented."""
+    reached = [k for k in dict.fromkeys(meeting.villages or (meeting.hub,)) if k in villages]
+    if not reached:
+        return {}
+    populations = [villages[k].population for k in reached]
+    if all(p is not None for p in populations) and sum(p or 0 for p in populations) > 0:
+        whole = sum(p or 0 for p in populations)
+        return {
+            k: meeting.attendance * (p or 0) / whole
+            for k, p in zip(reached, populations, strict=True)
+        }
+    return {k: meeting.attendance / len(reached) for k in reached}
+
+
+Attributed = list[tuple[MeetingFacts, dict[str, float]]]
+
+
+def village_coverage(
+    scope: Iterable[VillageFacts], attributed: Attributed
+) -> list[VillageCoverage]:
+    """Every village in scope with what the meetings (their shares worked out) gave it."""
+    attendance: dict[str, float] = defaultdict(float)
+    count: dict[str, int] = defaultdict(int)
+    last: dict[str, date] = {}
+    interested: dict[str, int] = defaultdict(int)
+    for meeting, got in attributed:
+        for kato, share in got.items():
+            attendance[kato] += share
+            count[kato] += 1
+            last[kato] = max(last.get(kato, meeting.date), meeting.date)
+        for _, village, _ in meeting.interested:
+            interested[village or meeting.hub] += 1
+    return [
+        VillageCoverage(
+            kato=v.kato,
+            district=v.district,
+            okrug=v.okrug,
+            population=v.population,
+            reached=count[v.kato] > 0,
+            last_met=last.get(v.kato),
+            meetings=count[v.kato],
+            attendance=round(attendance[v.kato], 2),
+            share=round(attendance[v.kato] / v.population, 4) if v.population else None,
+            interested=interested[v.kato],
+        )
+        for v in scope
+    ]
+
+
+def rollup(
+    key: str,
+    scope: list[VillageCoverage],
+    held: list[MeetingFacts],
+    planned: int,
+    road_km: float | None,
+) -> Rollup:
+    """Totals of the villages in scope (covered by the meetings given) and of those meetings."""
+    known = [v for v in scope if v.population is not None]
+    population = sum(v.population or 0 for v in known)
+    reached_known = sum(v.attendance for v in known)
+    referrals: dict[str, int] = defaultdict(int)
+    for meeting in held:
+        for programme, n in meeting.referrals:
+            referrals[programme] += n
+    return Rollup(
+        key=key,
+        villages_in_scope=len(scope),
+        villages_reached=sum(v.reached for v in scope),
+        population_known=population,
+        villages_population_unknown=len(scope) - len(known),
+        residents_reached=round(sum(v.attendance for v in scope), 2),
+        residents_reached_share=round(reached_known / population, 4) if population else None,
+        meetings_held=len(held),
+        meetings_planned=planned,
+        road_km=None if road_km is None else round(road_km, 1),
+        referrals=dict(sorted(referrals.items())),
+    )
+
+
+def funnel(key: str, followups: Iterable[FollowupFacts], interested: int) -> FunnelRow:
+    """How many interested residents reached each stage or a later one."""
+    rows = list(followups)
+    at = [sum(1 for f in rows if f.stage >= i) for i in range(len(STAGES))]
+    return FunnelRow(
+        key=key,
+        interested=interested,
+        contacted=at[0],
+        referred=at[1],
+        trained=at[2],
+        defended=at[3],
+        financed=at[4],
+        dropped=sum(1 for f in rows if f.dropped),
+    )
+
+
+def iso_week(day: date) -> str:
+    """The ISO week of a date, as 2027-W09."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,310 @@
+"""Coverage for leadership and coordinators: computed from held meetings, the published plans
+and the gazetteer, for a filter (campaign, district, team, dates); cached until sync or plans
+change."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+
+import msgspec
+
+from outreach.db import coverage as sql
+from outreach.db import gazetteer as gazetteer_sql
+from outreach.db import plans as plans_sql
+from outreach.db.accounts import audit
+from outreach.db.database import Database
+from outreach.domain.accounts import Actor
+from outreach.domain.coverage import (
+    Attributed,
+    Coverage,
+    DayFacts,
+    FollowupFacts,
+    FunnelRow,
+    MeetingFacts,
+    PlannedFacts,
+    Rollup,
+    VillageCoverage,
+    VillageFacts,
+    funnel,
+    iso_week,
+    rollup,
+    shares,
+    village_coverage,
+)
+from outreach.domain.gazetteer import Village, VillageFilter
+from outreach.domain.planning import PlanDocument
+from outreach.services.clock import now_iso
+
+
+class CoverageFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Which part to count: a campaign (a published plan's id), a district (KATO), a team, and
+    dates (inclusive)."""
+
+    campaign: int | None = None
+    district: str | None = None
+    team: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class Facts(msgspec.Struct, kw_only=True):
+    """Everything coverage is computed from."""
+
+    villages: list[VillageFacts]
+    meetings: list[MeetingFacts]
+    followups: dict[str, FollowupFacts]
+    plans: dict[int, PlanDocument]
+
+
+async def facts(db: Database, team: str | None = None) -> Facts:
+    """Read the facts in one snapshot."""
+    async with db.read() as tx:
+        published = [s for s in await plans_sql.list_summaries(tx, None) if s.status == "published"]
+        documents = {s.id: await plans_sql.get_document(tx, s.id) for s in published}
+        return Facts(
+            villages=await sql.villages(tx),
+            meetings=await sql.held_meetings(tx, team),
+            followups=await sql.followups(tx),
+            plans={k: d for k, d in documents.items() if d is not None},
+        )
+
+
+async def coverage(db: Database, where: CoverageFilter) -> Coverage:
+    """Coverage for a filter."""
+    return build(await facts(db, where.team), where)
+
+
+def _planned(plans: dict[int, PlanDocument]) -> tuple[list[PlannedFacts], list[DayFacts]]:
+    planned, days = [], []
+    for plan_id, doc in plans.items():
+        for m in doc.meetings:
+            if m.team is not None and m.date is not None:
+                planned.append(
+                    PlannedFacts(
+                        plan_id=plan_id,
+                        team=m.team,
+                        date=m.date,
+                        hub=m.hub.id.removeprefix("g-"),
+                        villages=tuple(v.kato for v in m.members),
+                    )
+                )
+        days += [
+            DayFacts(plan_id=plan_id, team=d.team, date=d.date, road_km=d.road_km) for d in doc.days
+        ]
+    return planned, days
+
+
+class _Window(msgspec.Struct, frozen=True):
+    first: date | None
+    last: date | None
+    plan: int | None
+    team: str | None
+
+    def keeps(self, day: date, plan_id: int | None, team: str) -> bool:
+        if (self.first and day < self.first) or (self.last and day > self.last):
+            return False
+        if self.team and team != self.team:
+            return False
+        return self.plan is None or plan_id in (self.plan, None)
+
+
+def _window(where: CoverageFilter, plans: dict[int, PlanDocument]) -> _Window:
+    first, last = where.date_from, where.date_to
+    spec = plans[where.campaign].spec if where.campaign in plans else None
+    if spec is not None:
+        first = max(filter(None, (first, spec.start)), default=None)
+        last = min(filter(None, (last, spec.end)), default=None)
+    return _Window(first, last, where.campaign, where.team)
+
+
+def build(f: Facts, where: CoverageFilter) -> Coverage:
+    """Coverage of the facts under the filter (pure: the tests' hand-computed figures)."""
+    planned_all, days_all = _planned(f.plans)
+    window = _window(where, f.plans)
+    scope = _scope(f, where, planned_all)
+    by_kato = {v.kato: v for v in scope}
+    held = [m for m in f.meetings if window.keeps(m.date, m.plan_id, m.team)]
+    attributed = [(m, s) for m in held if (s := shares(m, by_kato))]
+    held = [m for m, _ in attributed]
+    planned = [
+        p
+        for p in planned_all
+        if window.keeps(p.date, p.plan_id, p.team)
+        and any(k in by_kato for k in (p.hub, *p.villages))
+    ]
+    days = [d for d in days_all if window.keeps(d.date, d.plan_id, d.team)]
+    worked = {(m.team, m.date) for m in held}
+    travelled = [d for d in days if (d.team, d.date) in worked]
+    villages = village_coverage(scope, attributed)
+    return Coverage(
+        headline=rollup("all", villages, held, len(planned), sum(d.road_km for d in travelled)),
+        districts=_levels(villages, attributed, planned, lambda v: v.district),
+        okrugs=_levels(villages, attributed, planned, lambda v: v.okrug),
+        teams=_teams(villages, attributed, planned, travelled),
+        campaigns=_campaigns(villages, attributed, planned, travelled, f.plans),
+        weeks=_weeks(villages, attributed, planned, travelled),
+        funnel_by_district=_funnel(held, f.followups, by_kato, "district"),
+        funnel_by_programme=_funnel(held, f.followups, by_kato, "programme"),
+        villages=villages,
+    )
+
+
+def _scope(f: Facts, where: CoverageFilter, planned: list[PlannedFacts]) -> list[VillageFacts]:
+    scope = f.villages
+    if where.district:
+        scope = [v for v in scope if v.district == where.district]
+    if where.campaign in f.plans and f.plans[where.campaign].spec.districts:
+        districts = set(f.plans[where.campaign].spec.districts)
+        scope = [v for v in scope if v.district in districts]
+    if where.team:
+        invited = {k for p in planned if p.team == where.team for k in (p.hub, *p.villages)}
+        invited |= {k for m in f.meetings for k in (m.villages or (m.hub,))}
+        scope = [v for v in scope if v.kato in invited]
+    return scope
+
+
+def _part(
+    key: str,
+    villages: list[VillageCoverage],
+    attributed: Attributed,
+    planned: int,
+    road_km: float | None,
+) -> Rollup:
+    inside = {v.kato for v in villages}
+    mine = [(m, {k: s for k, s in got.items() if k in inside}) for m, got in attributed]
+    mine = [(m, got) for m, got in mine if got]
+    as_facts = [
+        VillageFacts(kato=v.kato, district=v.district, okrug=v.okrug, population=v.population)
+        for v in villages
+    ]
+    return rollup(key, village_coverage(as_facts, mine), [m for m, _ in mine], planned, road_km)
+
+
+def _levels(
+    villages: list[VillageCoverage],
+    attributed: Attributed,
+    planned: list[PlannedFacts],
+    key_of: Callable[[VillageCoverage], str | None],
+) -> list[Rollup]:
+    groups: dict[str, list[VillageCoverage]] = defaultdict(list)
+    for v in villages:
+        key = key_of(v)
+        if key is not None:
+            groups[key].append(v)
+    where = {v.kato: key for v in villages if (key := key_of(v)) is not None}
+    plans_in: dict[str, int] = defaultdict(int)
+    for p in planned:
+        if p.hub in where:
+            plans_in[where[p.hub]] += 1
+    touching: dict[str, Attributed] = defaultdict(list)
+    for m, got in attributed:
+        for key in {where[k] for k in got if k in where}:
+            touching[key].append((m, got))
+    return [
+        _part(key, group, touching[key], plans_in[key], None)
+        for key, group in sorted(groups.items())
+    ]
+
+
+def _teams(
+    villages: list[VillageCoverage],
+    attributed: Attributed,
+    planned: list[PlannedFacts],
+    travelled: list[DayFacts],
+) -> list[Rollup]:
+    teams = sorted({m.team for m, _ in attributed} | {p.team for p in planned})
+    out = []
+    for team in teams:
+        mine = [(m, got) for m, got in attributed if m.team == team]
+        theirs = [p for p in planned if p.team == team]
+        invited = {k for p in theirs for k in (p.hub, *p.villages)} | {
+            k for _, g in mine for k in g
+        }
+        scope = [v for v in villages if v.kato in invited]
+        km = sum(d.road_km for d in travelled if d.team == team)
+        out.append(_part(team, scope, mine, len(theirs), km))
+    return out
+
+
+def _campaigns(
+    villages: list[VillageCoverage],
+    attributed: Attributed,
+    planned: list[PlannedFacts],
+    travelled: list[DayFacts],
+    plans: dict[int, PlanDocument],
+) -> list[Rollup]:
+    out = []
+    for plan_id, doc in sorted(plans.items()):
+        districts = set(doc.spec.districts)
+        scope = [v for v in villages if not districts or v.district in districts]
+        mine = [
+            (m, g)
+            for m, g in attributed
+            if m.plan_id in (plan_id, None) and doc.spec.start <= m.date <= doc.spec.end
+        ]
+        theirs = sum(1 for p in planned if p.plan_id == plan_id)
+        km = sum(d.road_km for d in travelled if d.plan_id == plan_id)
+        out.append(_part(f"{plan_id}: {doc.name}", scope, mine, theirs, km))
+    return out
+
+
+def _weeks(
+    villages: list[VillageCoverage],
+    attributed: Attributed,
+    planned: list[PlannedFacts],
+    travelled: list[DayFacts],
+) -> list[Rollup]:
+    weeks = sorted({iso_week(m.date) for m, _ in attributed} | {iso_week(p.date) for p in planned})
+    return [
+        _part(
+            week,
+            villages,
+            [(m, g) for m, g in attributed if iso_week(m.date) == week],
+            sum(1 for p in planned if iso_week(p.date) == week),
+            sum(d.road_km for d in travelled if iso_week(d.date) == week),
+        )
+        for week in weeks
+    ]
+
+
+def _funnel(
+    held: list[MeetingFacts],
+    followups: dict[str, FollowupFacts],
+    villages: dict[str, VillageFacts],
+    by: str,
+) -> list[FunnelRow]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for m in held:
+        for person_id, village, programme in m.interested:
+            if by == "district":
+                place = villages.get(village or m.hub) or villages.get(m.hub)
+                key = place.district if place else "unknown"
+            else:
+                found = followups.get(person_id)
+                key = (found.programme if found else None) or programme or "unspecified"
+            groups[key].append(person_id)
+    return [
+        funnel(key, [followups[i] for i in ids if i in followups], len(ids))
+        for key, ids in sorted(groups.items())
+    ]
+
+
+async def gazetteer_villages(db: Database) -> dict[str, Village]:
+    """Every village of the gazetteer by KATO code, for names and positions."""
+    async with db.read() as tx:
+        found, _ = await gazetteer_sql.list_villages(tx, VillageFilter(), limit=100_000, offset=0)
+    return {v.kato: v for v in found}
+
+
+async def audited_export(db: Database, what: str, actor: Actor) -> None:
+    """Keep the export in the audit log."""
+    async with db.write() as tx:
+        await audit(tx, at=now_iso(), actor=actor, action=f"coverage.export.{what}")
+
+
+async def version(db: Database) -> int:
+    """A number that changes whenever new records arrive (the sync sequence)."""
+    async with db.read() as tx:
+        return await sql.last_seq(tx)

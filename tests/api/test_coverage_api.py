@@ -1,0 +1,136 @@
+"""Coverage through the API on a published plan and meetings pushed by a phone: planned against
+held, road km, exports that carry the API's numbers, privacy for leadership, audits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import sqlite3
+from contextlib import closing
+
+from openpyxl import load_workbook
+
+from tests.api.test_geojson import assert_valid_feature_collection
+from tests.api.test_plans_api import make_plan
+from tests.conftest import enrol_device, sign_in
+from tests.sync.phone import make_meeting
+from tests.sync.test_push import push
+
+
+async def seeded(client, phone, db_path) -> tuple[dict, list[dict]]:
+    """A published Karmakshy plan, and team-1's first two planned meetings held."""
+    plan = await make_plan(client)
+    plan_id = plan["summary"]["id"]
+    await client.post(f"/api/v1/plans/{plan_id}/publish")
+    await enrol_device(client, phone, db_path, "field-a", "team-1")
+    doc = plan["document"]
+    mine = sorted((m for m in doc["meetings"] if m["team"] == "team-1"),
+                  key=lambda m: (m["date"], m["order"]))[:2]  # fmt: skip
+    rng = random.Random(40)
+    sent = [make_meeting(rng, plan_id=plan_id, plan_meeting=m["id"], date=m["date"],
+                         hub=m["hub"]["id"].removeprefix("g-")) for m in mine]  # fmt: skip
+    for mutation, planned in zip(sent, mine, strict=True):
+        mutation["add"]["villages"] = [v["kato"] for v in planned["members"]]
+        mutation["add"]["interested"] = mutation["add"]["interested"][:1]
+        del mutation["add"]["interested"][0]["village"]
+    results = await push(phone, sent)
+    assert {r["status"] for r in results} == {"applied"}, results
+    return plan, sent
+
+
+async def test_coverage_planned_held_and_road_km(client, anonymous_phone, db_path):
+    plan, sent = await seeded(client, anonymous_phone, db_path)
+    got = (await client.get("/api/v1/coverage")).json()
+    doc = plan["document"]
+    placed = [m for m in doc["meetings"] if m["team"]]
+    headline = got["headline"]
+    assert headline["meetings_planned"] == len(placed)
+    assert headline["meetings_held"] == 2
+    held_days = {m["set"]["date"] for m in sent}
+    expected_km = sum(d["road_km"] for d in doc["days"]
+                      if d["team"] == "team-1" and d["date"] in held_days)  # fmt: skip
+    assert headline["road_km"] == round(expected_km, 1)
+    assert headline["residents_reached"] == sum(m["set"]["attendance"]["total"] for m in sent)
+    reached = {k for m in sent for k in m["add"]["villages"]}
+    assert headline["villages_reached"] == len(reached)
+    [team] = [t for t in got["teams"] if t["key"] == "team-1"]
+    assert team["meetings_held"] == 2
+    [campaign] = got["campaigns"]
+    assert campaign["meetings_planned"] == len(placed)
+    karmakshy = [d for d in got["districts"] if d["key"] == "434600000"]
+    assert karmakshy[0]["villages_reached"] == len(reached)
+
+
+async def test_coverage_exports_carry_the_api_numbers_and_are_audited(client, anonymous_phone,
+                                                                      db_path):  # fmt: skip
+    await seeded(client, anonymous_phone, db_path)
+    api = (await client.get("/api/v1/coverage")).json()
+    text = (await client.get("/api/v1/coverage.csv", params={"level": "districts"})).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["key"] for r in rows] == [d["key"] for d in api["districts"]]
+    for row, district in zip(rows, api["districts"], strict=True):
+        assert int(row["villages_reached"]) == district["villages_reached"]
+        assert float(row["residents_reached"]) == district["residents_reached"]
+        assert int(row["referrals_microcredit"]) == district["referrals"].get("microcredit", 0)
+    workbook = await client.get("/api/v1/coverage.xlsx")
+    book = load_workbook(io.BytesIO(workbook.content), read_only=True)
+    assert book.sheetnames[:2] == ["headline", "districts"]
+    header, *values = list(book["headline"].iter_rows(values_only=True))
+    headline = dict(zip(header, values[0], strict=True))
+    assert headline["villages_reached"] == api["headline"]["villages_reached"]
+    assert headline["road_km"] == api["headline"]["road_km"]
+    village_rows = list(book["villages"].iter_rows(values_only=True))
+    assert len(village_rows) - 1 == len(api["villages"])
+    geojson = (await client.get("/api/v1/coverage.geojson")).json()
+    assert_valid_feature_collection(geojson)
+    reached = [f for f in geojson["features"] if f["properties"]["reached"]]
+    assert len(reached) == api["headline"]["villages_reached"]
+    assert {f["properties"]["approximate"] for f in geojson["features"]} == {True, False}
+    with closing(sqlite3.connect(db_path)) as conn:
+        actions = [r[0] for r in conn.execute(
+            "SELECT action FROM audit_log WHERE action LIKE 'coverage.export.%' ORDER BY id")]  # fmt: skip
+    assert actions == ["coverage.export.csv", "coverage.export.xlsx", "coverage.export.geojson"]
+
+
+async def test_coverage_leadership_sees_counts_never_names(client, anonymous, anonymous_phone,
+                                                           db_path, settings):  # fmt: skip
+    from litestar.testing import AsyncTestClient
+
+    from outreach.app import create_app
+
+    _, sent = await seeded(client, anonymous_phone, db_path)
+    name = sent[0]["add"]["interested"][0]["name"]
+    async with AsyncTestClient(app=create_app(settings)) as boss:
+        await sign_in(boss, db_path, "leadership")
+        for path in ("/api/v1/coverage", "/api/v1/coverage.csv?level=villages",
+                     "/api/v1/coverage.geojson"):  # fmt: skip
+            response = await boss.get(path)
+            assert response.status_code == 200
+            assert name not in response.text and "+77" not in response.text
+        hub = sent[0]["set"]["hub"]
+        assert (await boss.get(f"/api/v1/coverage/villages/{hub}")).status_code == 403
+    meetings = (await client.get(f"/api/v1/coverage/villages/{sent[0]['set']['hub']}")).json()
+    assert name in str(meetings)
+
+
+async def test_coverage_followup_status_moves_the_funnel(client, anonymous_phone, db_path):
+    _, sent = await seeded(client, anonymous_phone, db_path)
+    person = sent[0]["add"]["interested"][0]["id"]
+    for status in ("contacted", "trained", "dropped"):
+        response = await client.post(f"/api/v1/followups/{person}/status",
+                                     json={"status": status, "on": "2027-04-01"})  # fmt: skip
+        assert response.status_code == 200, response.text
+    rows = (await client.get("/api/v1/coverage")).json()["funnel_by_district"]
+    total = {k: sum(r[k] for r in rows) for k in ("interested", "contacted", "trained",
+                                                  "defended", "dropped")}  # fmt: skip
+    assert total == {"interested": 2, "contacted": 1, "trained": 1, "defended": 0, "dropped": 1}
+    unknown = await client.post("/api/v1/followups/nobody/status", json={"status": "contacted"})
+    assert unknown.status_code == 404
+
+
+async def test_coverage_bad_filters_are_4xx(client):
+    assert (await client.get("/api/v1/coverage", params={"district": "12"})).status_code == 400
+    bad = await client.get("/api/v1/coverage", params={"from": "2027-05-01", "to": "2027-04-01"})
+    assert bad.status_code == 422
+    assert (await client.get("/api/v1/coverage.csv", params={"level": "x"})).status_code == 422
