@@ -26,6 +26,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_grouping.py
 	$(BIN)/python bench/bench_planner.py
 	$(BIN)/python bench/bench_sync.py
+	$(BIN)/python bench/bench_coverage.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

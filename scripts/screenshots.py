@@ -1,11 +1,12 @@
-"""Screenshots of the field app for the README, in Kazakh, at 360 x 640: the plan and the
-meeting form. Needs Chromium (Debian's `chromium`).
+"""Screenshots for the README, in Kazakh: the field app at 360 x 640 (the plan and the meeting
+form) and the coverage dashboard as leadership sees it. Needs Chromium (Debian's `chromium`).
 
 Run: .venv/bin/python scripts/screenshots.py  (writes docs/screenshots/*.png)
 """
 
 from __future__ import annotations
 
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -14,10 +15,33 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.conftest import LiveServer  # noqa: E402
-from tests.e2e.field import KK, Coordinator, enrol, launch  # noqa: E402
+from tests.conftest import LiveServer, add_user  # noqa: E402
+from tests.e2e.field import (  # noqa: E402
+    KK,
+    Coordinator,
+    enrol,
+    launch,
+    push_as_phone,
+    sign_in_dashboard,
+)
+from tests.sync.phone import make_meeting  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+
+
+def seed_meetings(server: LiveServer, coordinator: Coordinator) -> None:
+    """Meetings at the first forty planned hubs, as a season under way."""
+    plan = coordinator.http.get(f"/api/v1/plans/{coordinator.plan_id}").json()["document"]
+    placed = sorted((m for m in plan["meetings"] if m["date"]), key=lambda m: m["date"])[:40]
+    rng = random.Random(3)  # noqa: S311 (made-up meetings)
+    mutations = []
+    for planned in placed:
+        mutation = make_meeting(rng, date=planned["date"], hub=planned["hub"]["id"][2:])
+        mutation["add"]["villages"] = [v["kato"] for v in planned["members"]]
+        for person in mutation["add"]["interested"]:
+            person.pop("village", None)
+        mutations.append(mutation)
+    push_as_phone(server, coordinator, mutations)
 
 
 def main() -> None:
@@ -43,10 +67,16 @@ def main() -> None:
                     " document.querySelector('[name=date]').scrollIntoView()"
                 )
                 page.screenshot(path=str(OUT / "meeting-kk.png"))
+                seed_meetings(server, coordinator)
+                add_user(server.db_path, "boss", "leadership")
+                board = context.new_page()
+                board.set_viewport_size({"width": 1100, "height": 1000})
+                sign_in_dashboard(board, server, "boss")
+                board.screenshot(path=str(OUT / "dashboard-kk.png"))
                 context.close()
         finally:
             server.stop()
-    print(f"wrote {OUT / 'plan-kk.png'} and {OUT / 'meeting-kk.png'}")
+    print(f"wrote plan-kk.png, meeting-kk.png and dashboard-kk.png in {OUT}")
 
 
 if __name__ == "__main__":

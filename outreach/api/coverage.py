@@ -147,7 +147,7 @@ class CoverageController(Controller):
         db: DB,
         request: Request[Any, Any, Any],
         kato: Annotated[str, PathParameter(pattern=r"^\d{9}$")],
-    ) -> list[RecordOut]:
+    ) -> sync_records.VillageRecords:
         """A village's meetings with their interested residents and the follow-ups
         (coordinators: it holds names and phone numbers; every read is audited)."""
         return await sync_records.village_meetings(db, kato, current_actor(request))

@@ -7,6 +7,7 @@ has a known population, else equally. Unknown population stays unknown, never ze
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -145,55 +146,96 @@ def shares(meeting: MeetingFacts, villages: dict[str, VillageFacts]) -> dict[str
 
 
 Attributed = list[tuple[MeetingFacts, dict[str, float]]]
+Dim = tuple[str, str]  # ("all", ""), ("team", name), ("week", "2027-W09"), ("plan", "3")
 
 
-def village_coverage(
-    scope: Iterable[VillageFacts], attributed: Attributed
-) -> list[VillageCoverage]:
-    """Every village in scope with what the meetings (their shares worked out) gave it."""
-    attendance: dict[str, float] = defaultdict(float)
-    count: dict[str, int] = defaultdict(int)
-    last: dict[str, date] = {}
-    interested: dict[str, int] = defaultdict(int)
-    for meeting, got in attributed:
-        for kato, share in got.items():
-            attendance[kato] += share
-            count[kato] += 1
-            last[kato] = max(last.get(kato, meeting.date), meeting.date)
+class Tally:
+    """One pass over the meetings: per dimension (everything, a team, a week, a campaign),
+    what each village got; per level, how many meetings touched it and their referrals."""
+
+    def __init__(self) -> None:
+        self.attendance: dict[Dim, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self.count: dict[Dim, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.last: dict[Dim, dict[str, date]] = defaultdict(dict)
+        self.meetings: dict[Dim, int] = defaultdict(int)
+        self.referrals: dict[Dim, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.interested: dict[str, int] = defaultdict(int)
+
+    def add(
+        self, meeting: MeetingFacts, got: dict[str, float], dims: list[Dim], levels: list[Dim]
+    ) -> None:
+        """Count a meeting under the dimensions it belongs to (village figures) and the
+        levels it touched (meeting and referral counts only)."""
+        for dim in dims:
+            attendance, count, last = self.attendance[dim], self.count[dim], self.last[dim]
+            for kato, share in got.items():
+                attendance[kato] += share
+                count[kato] += 1
+                if kato not in last or last[kato] < meeting.date:
+                    last[kato] = meeting.date
+        for dim in (*dims, *levels):
+            self.meetings[dim] += 1
+            referrals = self.referrals[dim]
+            for programme, n in meeting.referrals:
+                referrals[programme] += n
         for _, village, _ in meeting.interested:
-            interested[village or meeting.hub] += 1
-    return [
-        VillageCoverage(
-            kato=v.kato,
-            district=v.district,
-            okrug=v.okrug,
-            population=v.population,
-            reached=count[v.kato] > 0,
-            last_met=last.get(v.kato),
-            meetings=count[v.kato],
-            attendance=round(attendance[v.kato], 2),
-            share=round(attendance[v.kato] / v.population, 4) if v.population else None,
-            interested=interested[v.kato],
+            self.interested[village or meeting.hub] += 1
+
+    def villages(self, dim: Dim, scope: Iterable[VillageFacts]) -> list[VillageCoverage]:
+        """The villages in scope with what the meetings of one dimension gave them."""
+        attendance, count, last = self.attendance[dim], self.count[dim], self.last[dim]
+        mine = self.interested if dim == ("all", "") else {}
+        return [
+            VillageCoverage(
+                kato=v.kato,
+                district=v.district,
+                okrug=v.okrug,
+                population=v.population,
+                reached=count.get(v.kato, 0) > 0,
+                last_met=last.get(v.kato),
+                meetings=count.get(v.kato, 0),
+                attendance=round(attendance.get(v.kato, 0.0), 2),
+                share=round(attendance.get(v.kato, 0.0) / v.population, 4)
+                if v.population
+                else None,
+                interested=mine.get(v.kato, 0),
+            )
+            for v in scope
+        ]
+
+    def rollup(
+        self,
+        key: str,
+        dim: Dim,
+        scope: list[VillageCoverage],
+        planned: int,
+        road_km: float | None,
+        level: Dim | None = None,
+    ) -> Rollup:
+        """Totals of villages in scope; meetings and referrals of `level` (else of `dim`)."""
+        counted = level or dim
+        return rollup(
+            key,
+            scope,
+            self.meetings.get(counted, 0),
+            planned,
+            road_km,
+            dict(self.referrals.get(counted, {})),
         )
-        for v in scope
-    ]
 
 
 def rollup(
     key: str,
     scope: list[VillageCoverage],
-    held: list[MeetingFacts],
+    meetings_held: int,
     planned: int,
     road_km: float | None,
+    referrals: dict[str, int],
 ) -> Rollup:
-    """Totals of the villages in scope (covered by the meetings given) and of those meetings."""
+    """Totals of the villages in scope and of the meetings counted for them."""
     known = [v for v in scope if v.population is not None]
     population = sum(v.population or 0 for v in known)
     reached_known = sum(v.attendance for v in known)
-    referrals: dict[str, int] = defaultdict(int)
-    for meeting in held:
-        for programme, n in meeting.referrals:
-            referrals[programme] += n
     return Rollup(
         key=key,
         villages_in_scope=len(scope),
@@ -202,7 +244,7 @@ def rollup(
         villages_population_unknown=len(scope) - len(known),
         residents_reached=round(sum(v.attendance for v in scope), 2),
         residents_reached_share=round(reached_known / population, 4) if population else None,
-        meetings_held=len(held),
+        meetings_held=meetings_held,
         meetings_planned=planned,
         road_km=None if road_km is None else round(road_km, 1),
         referrals=dict(sorted(referrals.items())),
@@ -225,6 +267,7 @@ def funnel(key: str, followups: Iterable[FollowupFacts], interested: int) -> Fun
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def iso_week(day: date) -> str:
     """The ISO week of a date, as 2027-W09."""
     year, week, _ = day.isocalendar()

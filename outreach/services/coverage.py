@@ -5,7 +5,6 @@ change."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date
 
 import msgspec
@@ -20,18 +19,18 @@ from outreach.domain.coverage import (
     Attributed,
     Coverage,
     DayFacts,
+    Dim,
     FollowupFacts,
     FunnelRow,
     MeetingFacts,
     PlannedFacts,
     Rollup,
+    Tally,
     VillageCoverage,
     VillageFacts,
     funnel,
     iso_week,
-    rollup,
     shares,
-    village_coverage,
 )
 from outreach.domain.gazetteer import Village, VillageFilter
 from outreach.domain.planning import PlanDocument
@@ -126,7 +125,7 @@ def build(f: Facts, where: CoverageFilter) -> Coverage:
     scope = _scope(f, where, planned_all)
     by_kato = {v.kato: v for v in scope}
     held = [m for m in f.meetings if window.keeps(m.date, m.plan_id, m.team)]
-    attributed = [(m, s) for m in held if (s := shares(m, by_kato))]
+    attributed = [(m, got) for m in held if (got := shares(m, by_kato))]
     held = [m for m, _ in attributed]
     planned = [
         p
@@ -137,18 +136,42 @@ def build(f: Facts, where: CoverageFilter) -> Coverage:
     days = [d for d in days_all if window.keeps(d.date, d.plan_id, d.team)]
     worked = {(m.team, m.date) for m in held}
     travelled = [d for d in days if (d.team, d.date) in worked]
-    villages = village_coverage(scope, attributed)
+    tally = _tally(attributed, by_kato, f.plans)
+    villages = tally.villages(ALL, scope)
     return Coverage(
-        headline=rollup("all", villages, held, len(planned), sum(d.road_km for d in travelled)),
-        districts=_levels(villages, attributed, planned, lambda v: v.district),
-        okrugs=_levels(villages, attributed, planned, lambda v: v.okrug),
-        teams=_teams(villages, attributed, planned, travelled),
-        campaigns=_campaigns(villages, attributed, planned, travelled, f.plans),
-        weeks=_weeks(villages, attributed, planned, travelled),
+        headline=tally.rollup(
+            "all", ALL, villages, len(planned), sum(d.road_km for d in travelled)
+        ),
+        districts=_levels(tally, villages, planned, "district"),
+        okrugs=_levels(tally, villages, planned, "okrug"),
+        teams=_teams(tally, scope, attributed, planned, travelled),
+        campaigns=_campaigns(tally, scope, planned, travelled, f.plans),
+        weeks=_weeks(tally, scope, held, planned, travelled),
         funnel_by_district=_funnel(held, f.followups, by_kato, "district"),
         funnel_by_programme=_funnel(held, f.followups, by_kato, "programme"),
         villages=villages,
     )
+
+
+ALL: Dim = ("all", "")
+
+
+def _in_campaign(m: MeetingFacts, plan_id: int, doc: PlanDocument) -> bool:
+    return m.plan_id == plan_id or (m.plan_id is None and doc.spec.start <= m.date <= doc.spec.end)
+
+
+def _tally(
+    attributed: Attributed, villages: dict[str, VillageFacts], plans: dict[int, PlanDocument]
+) -> Tally:
+    tally = Tally()
+    for m, got in attributed:
+        dims: list[Dim] = [ALL, ("team", m.team), ("week", iso_week(m.date))]
+        dims += [("plan", str(p)) for p, doc in plans.items() if _in_campaign(m, p, doc)]
+        places = [villages[k] for k in got]
+        levels = [("district", d) for d in {v.district for v in places}]
+        levels += [("okrug", o) for o in {v.okrug for v in places if v.okrug}]
+        tally.add(m, got, dims, levels)
+    return tally
 
 
 def _scope(f: Facts, where: CoverageFilter, planned: list[PlannedFacts]) -> list[VillageFacts]:
@@ -165,72 +188,47 @@ def _scope(f: Facts, where: CoverageFilter, planned: list[PlannedFacts]) -> list
     return scope
 
 
-def _part(
-    key: str,
-    villages: list[VillageCoverage],
-    attributed: Attributed,
-    planned: int,
-    road_km: float | None,
-) -> Rollup:
-    inside = {v.kato for v in villages}
-    mine = [(m, {k: s for k, s in got.items() if k in inside}) for m, got in attributed]
-    mine = [(m, got) for m, got in mine if got]
-    as_facts = [
-        VillageFacts(kato=v.kato, district=v.district, okrug=v.okrug, population=v.population)
-        for v in villages
-    ]
-    return rollup(key, village_coverage(as_facts, mine), [m for m, _ in mine], planned, road_km)
-
-
 def _levels(
-    villages: list[VillageCoverage],
-    attributed: Attributed,
-    planned: list[PlannedFacts],
-    key_of: Callable[[VillageCoverage], str | None],
+    tally: Tally, villages: list[VillageCoverage], planned: list[PlannedFacts], kind: str
 ) -> list[Rollup]:
     groups: dict[str, list[VillageCoverage]] = defaultdict(list)
     for v in villages:
-        key = key_of(v)
+        key = v.district if kind == "district" else v.okrug
         if key is not None:
             groups[key].append(v)
-    where = {v.kato: key for v in villages if (key := key_of(v)) is not None}
+    where = {v.kato: key for key, group in groups.items() for v in group}
     plans_in: dict[str, int] = defaultdict(int)
     for p in planned:
         if p.hub in where:
             plans_in[where[p.hub]] += 1
-    touching: dict[str, Attributed] = defaultdict(list)
-    for m, got in attributed:
-        for key in {where[k] for k in got if k in where}:
-            touching[key].append((m, got))
     return [
-        _part(key, group, touching[key], plans_in[key], None)
+        tally.rollup(key, ALL, group, plans_in[key], None, level=(kind, key))
         for key, group in sorted(groups.items())
     ]
 
 
 def _teams(
-    villages: list[VillageCoverage],
+    tally: Tally,
+    scope: list[VillageFacts],
     attributed: Attributed,
     planned: list[PlannedFacts],
     travelled: list[DayFacts],
 ) -> list[Rollup]:
-    teams = sorted({m.team for m, _ in attributed} | {p.team for p in planned})
     out = []
-    for team in teams:
-        mine = [(m, got) for m, got in attributed if m.team == team]
+    for team in sorted({m.team for m, _ in attributed} | {p.team for p in planned}):
         theirs = [p for p in planned if p.team == team]
-        invited = {k for p in theirs for k in (p.hub, *p.villages)} | {
-            k for _, g in mine for k in g
-        }
-        scope = [v for v in villages if v.kato in invited]
+        invited = {k for p in theirs for k in (p.hub, *p.villages)}
+        invited |= set(tally.count[("team", team)])
+        mine = [v for v in scope if v.kato in invited]
         km = sum(d.road_km for d in travelled if d.team == team)
-        out.append(_part(team, scope, mine, len(theirs), km))
+        dim = ("team", team)
+        out.append(tally.rollup(team, dim, tally.villages(dim, mine), len(theirs), km))
     return out
 
 
 def _campaigns(
-    villages: list[VillageCoverage],
-    attributed: Attributed,
+    tally: Tally,
+    scope: list[VillageFacts],
     planned: list[PlannedFacts],
     travelled: list[DayFacts],
     plans: dict[int, PlanDocument],
@@ -238,32 +236,33 @@ def _campaigns(
     out = []
     for plan_id, doc in sorted(plans.items()):
         districts = set(doc.spec.districts)
-        scope = [v for v in villages if not districts or v.district in districts]
-        mine = [
-            (m, g)
-            for m, g in attributed
-            if m.plan_id in (plan_id, None) and doc.spec.start <= m.date <= doc.spec.end
-        ]
+        mine = [v for v in scope if not districts or v.district in districts]
         theirs = sum(1 for p in planned if p.plan_id == plan_id)
         km = sum(d.road_km for d in travelled if d.plan_id == plan_id)
-        out.append(_part(f"{plan_id}: {doc.name}", scope, mine, theirs, km))
+        dim = ("plan", str(plan_id))
+        out.append(
+            tally.rollup(f"{plan_id}: {doc.name}", dim, tally.villages(dim, mine), theirs, km)
+        )
     return out
 
 
 def _weeks(
-    villages: list[VillageCoverage],
-    attributed: Attributed,
+    tally: Tally,
+    scope: list[VillageFacts],
+    held: list[MeetingFacts],
     planned: list[PlannedFacts],
     travelled: list[DayFacts],
 ) -> list[Rollup]:
-    weeks = sorted({iso_week(m.date) for m, _ in attributed} | {iso_week(p.date) for p in planned})
+    planned_in: dict[str, int] = defaultdict(int)
+    for p in planned:
+        planned_in[iso_week(p.date)] += 1
+    km: dict[str, float] = defaultdict(float)
+    for d in travelled:
+        km[iso_week(d.date)] += d.road_km
+    weeks = sorted({iso_week(m.date) for m in held} | set(planned_in))
     return [
-        _part(
-            week,
-            villages,
-            [(m, g) for m, g in attributed if iso_week(m.date) == week],
-            sum(1 for p in planned if iso_week(p.date) == week),
-            sum(d.road_km for d in travelled if iso_week(d.date) == week),
+        tally.rollup(
+            week, ("week", week), tally.villages(("week", week), scope), planned_in[week], km[week]
         )
         for week in weeks
     ]

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import msgspec
+
 from outreach.db import accounts as accounts_sql
 from outreach.db import sync as sql
 from outreach.db.database import Database
 from outreach.domain.accounts import Actor
 from outreach.domain.sync import RecordOut
 from outreach.services.clock import now_iso
+from outreach.services.sync import record_out
 
 
-async def village_meetings(db: Database, kato: str, actor: Actor) -> list[RecordOut]:
+class VillageRecords(msgspec.Struct, frozen=True, kw_only=True):
+    """A village's meetings (newest first) and the follow-ups of their interested residents
+    (a follow-up's id is the resident's item id in a meeting's `interested`)."""
+
+    meetings: list[RecordOut]
+    followups: list[RecordOut]
+
+
+async def village_meetings(db: Database, kato: str, actor: Actor) -> VillageRecords:
     """The meetings held at or representing a village, and the follow-ups of their residents."""
     async with db.write() as tx:
         meetings = await sql.meetings_of_village(tx, kato)
+        people = [p["id"] for m in meetings for p in _decode(m).get("interested", [])]
+        found = await sql.records(tx, people)
         await accounts_sql.audit(
             tx, at=now_iso(), actor=actor, action="records.village_read", object_id=kato
         )
-    return meetings
+    followups = [record_out(r) for r in found.values() if r.kind == "followup" and not r.deleted]
+    return VillageRecords(meetings=meetings, followups=followups)
+
+
+def _decode(record: RecordOut) -> dict[str, Any]:
+    return {} if record.data is None else dict(msgspec.json.decode(record.data))

@@ -1,14 +1,18 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = '6a4115adcb85';
+const VERSION = '2408d600cd6c';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
+  'dashboard.html',
   'manifest.webmanifest',
   'css/app.css',
+  'css/dashboard.css',
   'js/api.js',
   'js/app.js',
+  'js/dashboard/app.js',
+  'js/dashboard/panels.js',
   'js/db.js',
   'js/i18n.js',
   'js/map.js',
@@ -55,7 +59,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || !url.href.startsWith(self.registration.scope)) return;
   if (event.request.mode === 'navigate') {
-    event.respondWith(caches.match('./', { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));
+    const page = url.pathname.endsWith('dashboard.html') ? 'dashboard.html' : './';
+    event.respondWith(caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));
     return;
   }
   event.respondWith(caches.match(event.request, { cacheName: CACHE, ignoreSearch: true })

@@ -125,6 +125,11 @@ async def test_coverage_followup_status_moves_the_funnel(client, anonymous_phone
     total = {k: sum(r[k] for r in rows) for k in ("interested", "contacted", "trained",
                                                   "defended", "dropped")}  # fmt: skip
     assert total == {"interested": 2, "contacted": 1, "trained": 1, "defended": 0, "dropped": 1}
+    hub = sent[0]["set"]["hub"]
+    village = (await client.get(f"/api/v1/coverage/villages/{hub}")).json()
+    [followup] = [f for f in village["followups"] if f["id"] == person]
+    assert followup["data"]["status"] == "dropped"
+    assert [h["status"] for h in followup["data"]["history"]] == ["contacted", "trained", "dropped"]
     unknown = await client.post("/api/v1/followups/nobody/status", json={"status": "contacted"})
     assert unknown.status_code == 404
 

@@ -124,3 +124,22 @@ def log_meeting(
         page.wait_for_selector(".thumbs img")
     page.click("form button[type=submit]")
     page.wait_for_selector("#sync-summary")
+
+
+def push_as_phone(server: LiveServer, coordinator: Coordinator, mutations: list[dict]) -> None:
+    """A phone of team-1 enrolled over HTTP pushes meeting mutations."""
+    with httpx.Client(base_url=server.url, timeout=60) as phone:
+        enrolled = phone.post("/api/v1/devices/enrol", json={"code": coordinator.code("pusher")})
+        token = enrolled.json()["device_token"]
+        phone.headers["authorization"] = f"Bearer {token}"
+        results = phone.post("/api/v1/sync/push", json={"mutations": mutations}).json()["results"]
+        assert {r["status"] for r in results} == {"applied"}, results
+
+
+def sign_in_dashboard(page: Any, server: LiveServer, login: str, query: str = "") -> None:
+    """Open the dashboard and sign in with the test password."""
+    page.goto(f"{server.url}/app/dashboard.html{query}")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#headline", timeout=30_000)

@@ -68,7 +68,8 @@ def test_translation_files_have_identical_keys_and_no_blank_text():
 def used_keys() -> set[str]:
     code = "\n".join(p.read_text(encoding="utf-8") for p in (PWA / "js").rglob("*.js"))
     found = set(re.findall(r"\b(?:t|field|row)\('([a-z_]+\.[a-z_.]+)'", code))
-    found |= set(re.findall(r'data-i18n="([a-z_.]+)"', (PWA / "index.html").read_text()))
+    for page in ("index.html", "dashboard.html"):
+        found |= set(re.findall(r'data-i18n="([a-z_.]+)"', (PWA / page).read_text()))
     return found
 
 
@@ -85,6 +86,8 @@ def test_every_string_the_app_uses_is_translated():
     ("kind", ["meeting", "followup", "village_position"]),
     ("refused", ["device_revoked", "user_disabled", "device_expired", "sign_in_required"]),
     ("meeting.attendance", ["total", "women", "youth", "entrepreneurs"]),
+    ("stage", ["interested", "contacted", "referred", "trained", "defended", "financed"]),
+    ("dash.filter", ["campaign", "district", "team", "from", "to"]),
 ])  # fmt: skip
 def test_keys_built_at_run_time_exist(prefix, values):
     assert {f"{prefix}.{v}" for v in values} <= set(strings("kk"))
