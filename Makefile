@@ -27,6 +27,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_planner.py
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/bench_coverage.py
+	$(BIN)/python bench/bench_simulation.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import msgspec
 
 from outreach import __version__
 from outreach.config import Settings, SettingsError
@@ -114,6 +115,7 @@ def serve(
     configure_logging(settings.log_level)
     if demo:
         click.echo(_demo(settings), err=True)
+        _demo_season(settings)
     app = create_app(settings)
     click.echo(
         f"outreach {__version__}: http://{settings.host}:{settings.port}/ "
@@ -130,6 +132,28 @@ def serve(
     )
 
 
+def _demo_season(settings: Settings) -> None:
+    """Demo data, once: a short simulated season played through the real service."""
+    import tempfile
+
+    from outreach.db import sync as sync_sql
+    from outreach.simulate.campaign import Options, retire_accounts, simulate
+
+    async def has_records(db: Database) -> bool:
+        async with db.read() as tx:
+            return await sync_sql.record_count(tx) > 0
+
+    if _with_db(settings, has_records):
+        return
+    click.echo("demo data: playing a short simulated season (about a minute) ...", err=True)
+    options = Options(days=6, name="DEMO: simulated season (not real data)")
+    with tempfile.TemporaryDirectory() as logs:
+        report = asyncio.run(simulate(options, Path(logs), settings.database_path))
+    asyncio.run(retire_accounts(settings.database_path, options.teams, options.phones_per_team))
+    click.echo(f"demo data: {report.records} simulated meeting records from {report.phones}"
+               f" phones over {report.days} days", err=True)  # fmt: skip
+
+
 def _demo(settings: Settings) -> str:
     """Demo accounts' sign-in text; their passwords live in a file only the owner can read."""
     from outreach.services.demo import demo_accounts
@@ -141,6 +165,91 @@ def _demo(settings: Settings) -> str:
         secrets_file.touch(mode=0o600)
         secrets_file.write_text(accounts, encoding="utf-8")
     return message
+
+
+@main.command()
+@click.option("--days", default=8, show_default=True, help="Working days of the season to play.")
+@click.option("--seed", default=1, show_default=True, help="Seed: the same seed, the same season.")
+@click.option("--district", default="434600000", show_default=True, help="District (KATO).")
+@click.option("--teams", default=3, show_default=True)
+@click.option("--phones-per-team", default=1, show_default=True)
+@click.option("--restarts", default=2, show_default=True, help="Server kills (SIGKILL).")
+@click.option(
+    "--fault-rate",
+    default=1.0,
+    show_default=True,
+    help="Scales every fault's chance (1.0: 5% dropped, lost, duplicated requests).",
+)
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the database and server log here (default: a temporary folder).",
+)
+@click.option(
+    "--load",
+    "load_phones",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Load mode instead: this many phones pushing at once.",
+)
+@click.option("--batches", default=5, show_default=True, help="Load mode: pushes per phone.")
+def simulate(
+    days: int,
+    seed: int,
+    district: str,
+    teams: int,
+    phones_per_team: int,
+    restarts: int,
+    fault_rate: float,
+    folder: Path | None,
+    load_phones: int | None,
+    batches: int,
+) -> None:
+    """Play a campaign through the real service under faults and check its invariants
+    (every record on the server exactly once, every phone holding exactly its team's
+    records, coverage equal to what happened, no 5xx); exits 1 if one fails. With --load,
+    measure N phones syncing at once (loopback only) instead."""
+    import tempfile
+
+    from outreach.simulate.campaign import Options
+    from outreach.simulate.campaign import simulate as play
+    from outreach.simulate.load import load
+    from outreach.simulate.proxy import Faults
+
+    with tempfile.TemporaryDirectory() as scratch:
+        where = folder or Path(scratch)
+        where.mkdir(parents=True, exist_ok=True)
+        if load_phones is not None:
+            result = asyncio.run(load(where, load_phones, batches))
+            click.echo(msgspec.json.format(msgspec.json.encode(result)).decode())
+            return
+        base = Faults()
+        faults = Faults(
+            drop=base.drop * fault_rate,
+            lose_response=base.lose_response * fault_rate,
+            duplicate=base.duplicate * fault_rate,
+            delay=base.delay * fault_rate,
+        )
+        options = Options(
+            days=days,
+            seed=seed,
+            district=district,
+            teams=teams,
+            phones_per_team=phones_per_team,
+            restarts=restarts,
+            faults=faults,
+        )
+        report = asyncio.run(play(options, where))
+    click.echo(
+        f"{report.days} days, {report.phones} phones, {report.records} records"
+        f" ({report.mutations} mutations), {report.restarts} server restarts,"
+        f" faults {report.faults}, {report.seconds} s"
+    )
+    for invariant in report.invariants:
+        click.echo(f"  {'ok  ' if invariant.held else 'FAIL'} {invariant.name}: {invariant.detail}")
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @main.command()

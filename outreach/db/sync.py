@@ -273,3 +273,21 @@ async def meeting_of_person(tx: Tx, person_id: str) -> tuple[str, int] | None:
         (person_id,),
     )
     return None if row is None else (str(row[0]), int(row[1]))
+
+
+async def record_teams(tx: Tx) -> dict[str, str]:
+    """Every record's id and its team's name (for checks over the whole store)."""
+    rows = await tx.fetch_all(
+        "SELECT r.id, t.name FROM sync_records AS r JOIN teams AS t ON t.id = r.team_id"
+    )
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+async def mutation_ids(tx: Tx) -> set[str]:
+    """Every stored mutation id."""
+    return {str(r[0]) for r in await tx.fetch_all("SELECT mutation_id FROM sync_mutations")}
+
+
+async def record_count(tx: Tx) -> int:
+    """How many field records the server holds."""
+    return int(await tx.fetch_value("SELECT count(*) FROM sync_records"))

@@ -194,7 +194,7 @@ class Tally:
                 reached=count.get(v.kato, 0) > 0,
                 last_met=last.get(v.kato),
                 meetings=count.get(v.kato, 0),
-                attendance=round(attendance.get(v.kato, 0.0), 2),
+                attendance=round(attendance.get(v.kato, 0.0), 6),
                 share=round(attendance.get(v.kato, 0.0) / v.population, 4)
                 if v.population
                 else None,

@@ -155,7 +155,15 @@ def test_serve_demo_creates_accounts_once_and_they_sign_in(tmp_path) -> None:
         assert response.status_code == 200
     finally:
         server.stop()
+    records = scalar(tmp_path / "demo.db", "SELECT count(*) FROM sync_records")
+    assert records > 5  # demo data: a short simulated season
+    plan = scalar(tmp_path / "demo.db", "SELECT campaign FROM plans WHERE status = 'published'")
+    assert plan.startswith("DEMO")
     again = LiveServer(tmp_path / "demo.db", tmp_path / "server2.log", args=["--demo"])
     again.start()
     again.stop()
-    assert scalar(tmp_path / "demo.db", "SELECT count(*) FROM users") == 4
+    db = tmp_path / "demo.db"
+    assert scalar(db, "SELECT count(*) FROM users WHERE login LIKE 'demo-%'") == 4
+    # the simulator's accounts (their password is in the source) cannot sign in
+    assert scalar(db, "SELECT count(*) FROM users WHERE disabled_at IS NULL") == 4
+    assert scalar(db, "SELECT count(*) FROM sync_records") == records  # played once

@@ -1,0 +1,55 @@
+"""Benchmark: a long simulated season for the whole oblast through the real service under
+faults (the invariants checked at the end), and the load mode at 200 phones syncing at once.
+
+Run: .venv/bin/python bench/bench_simulation.py [--days N] [--phones-per-team K] [--load N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from outreach.simulate.campaign import Options, simulate
+from outreach.simulate.load import load
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--teams", type=int, default=3)
+    parser.add_argument("--phones-per-team", type=int, default=4)
+    parser.add_argument("--load", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        options = Options(
+            days=args.days,
+            district=None,
+            teams=args.teams,
+            phones_per_team=args.phones_per_team,
+            restarts=5,
+            name="Whole oblast, simulated",
+        )
+        report = await simulate(options, Path(folder))
+    print(
+        f"season: {report.days} working days, whole oblast, {report.phones} phones,"
+        f" {report.records} records ({report.mutations} mutations), {report.restarts} server"
+        f" kills, faults {sum(report.faults.values())} {report.faults}, {report.seconds} s"
+    )
+    for invariant in report.invariants:
+        print(f"  {'held  ' if invariant.held else 'BROKEN'} {invariant.name}: {invariant.detail}")
+    with tempfile.TemporaryDirectory() as folder:
+        loaded = await load(Path(folder), args.load, batches=5, size=20)
+    print(
+        f"load: {loaded.phones} phones at once, {loaded.requests} pushes of 20 records,"
+        f" {loaded.records_per_s:,.0f} records/s, p50 {loaded.p50_ms} ms, p95 {loaded.p95_ms}"
+        f" ms, p99 {loaded.p99_ms} ms, {loaded.errors} errors, {loaded.seconds} s"
+    )
+    return 0 if report.ok and loaded.errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,1 @@
+"""A whole campaign played through the real service under faults: `outreach simulate`."""
