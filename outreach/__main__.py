@@ -60,9 +60,10 @@ def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
 def configure_logging(level: str) -> None:
     """Plain lines on stderr; request bodies, cookies and tokens are never logged."""
     logging.basicConfig(
-        level=level.upper(), stream=sys.stderr,
+        level=level.upper(),
+        stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )  # fmt: skip
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,8 +151,11 @@ def _demo_season(settings: Settings) -> None:
     with tempfile.TemporaryDirectory() as logs:
         report = asyncio.run(simulate(options, Path(logs), settings.database_path))
     asyncio.run(retire_accounts(settings.database_path, options.teams, options.phones_per_team))
-    click.echo(f"demo data: {report.records} simulated meeting records from {report.phones}"
-               f" phones over {report.days} days", err=True)  # fmt: skip
+    click.echo(
+        f"demo data: {report.records} simulated meeting records from {report.phones}"
+        f" phones over {report.days} days",
+        err=True,
+    )
 
 
 def _demo(settings: Settings) -> str:
@@ -250,6 +254,41 @@ def simulate(
         click.echo(f"  {'ok  ' if invariant.held else 'FAIL'} {invariant.name}: {invariant.detail}")
     if not report.ok:
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@database_option
+def backup(target: Path, database_url: str | None) -> None:
+    """Copy the database to TARGET while the service keeps running (SQLite's online backup;
+    the copy is checked). For PostgreSQL deployments use pg_dump (see the README)."""
+    from outreach.db import backup as copies
+
+    settings = _settings(database_url=database_url)
+    if not settings.database_path.exists():
+        raise click.ClickException(f"no database at {settings.database_path}")
+    counts = copies.backup(settings.database_path, target)
+    click.echo(
+        f"backed up {settings.database_path} to {target}: "
+        + ", ".join(f"{n} {table}" for table, n in counts.items())
+    )
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@database_option
+def restore(source: Path, database_url: str | None) -> None:
+    """Replace the database with the backup SOURCE. Stop the service first. The restored
+    server gets a new identity, so every phone does a full resync and keeps its unsent
+    records (docs/sync.md)."""
+    from outreach.db import backup as copies
+
+    settings = _settings(database_url=database_url)
+    server_id, counts = copies.restore(source, settings.database_path)
+    click.echo(
+        f"restored {source} to {settings.database_path} (new server id {server_id}): "
+        + ", ".join(f"{n} {table}" for table, n in counts.items())
+    )
 
 
 @main.command()

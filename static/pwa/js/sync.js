@@ -2,7 +2,7 @@
 // upload photos; one tab at a time (Web Locks); backoff after failures; an honest status.
 import * as api from './api.js';
 import * as db from './db.js';
-import { applyLocal, mutation } from './records.js';
+import { applyLocal, diff, mutation } from './records.js';
 import { backoff } from './rules.js';
 
 const BATCH = 200;
@@ -118,24 +118,47 @@ async function pullAll(token) {
       device: api.report(await db.count('outbox')),
     });
     if (page.reset) await dropSynced();
+    const missing = new Map((await db.meta('resync', [])).map((r) => [r.id, r]));
     for (const r of page.records) {
+      missing.delete(r.id);
       if ((await db.byIndex('outbox', 'record_id', r.id)).length) continue; // ours wins locally
       await db.put('records', { id: r.id, kind: r.kind, version: r.version, data: r.data || null,
         deleted: !!r.deleted, local: false });
     }
+    if (missing.size || page.reset) await db.setMeta('resync', [...missing.values()]);
     if (page.plan) await db.setMeta('plan', page.plan);
     if (page.reference) await db.setMeta('reference', page.reference);
     cursor = page.cursor;
     await db.setMeta('cursor', cursor);
     await db.setMeta('server_id', page.server_id);
-    if (!page.more) return;
+    if (!page.more) return sendAgain(token);
   }
 }
 
-async function dropSynced() {
-  for (const record of await db.all('records')) {
-    if (!(await db.byIndex('outbox', 'record_id', record.id)).length) await db.remove('records', record.id);
+// A reset means the server is not the one the phone knew (restored from a backup, or
+// replaced). What the phone held and the server no longer has is sent again, so nothing
+// acknowledged before the loss is lost for good.
+async function sendAgain(token) {
+  const missing = await db.meta('resync', []);
+  if (!missing.length) return;
+  for (const record of missing) {
+    if (record.deleted || !record.data) continue;
+    await db.put('records', { ...record, version: 0 });
+    await save(record.kind, record.id, diff(record.kind, {}, record.data));
   }
+  await db.setMeta('resync', []);
+  await pushAll(token);
+}
+
+async function dropSynced() {
+  const kept = [];
+  for (const record of await db.all('records')) {
+    if ((await db.byIndex('outbox', 'record_id', record.id)).length) continue;
+    kept.push(record);
+    await db.remove('records', record.id);
+  }
+  // kept until the full pull says which of them the server still has
+  await db.setMeta('resync', [...(await db.meta('resync', [])), ...kept]);
 }
 
 async function uploadPhotos(token) {
