@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
@@ -30,18 +31,22 @@ To = Annotated[date | None, QueryParameter(name="to", description="last day, inc
 LevelParam = Annotated[str, QueryParameter(description="one of " + ", ".join(exports.LEVELS))]
 
 
-def _filter(
-    campaign: int | None,
-    district: str | None,
-    team: str | None,
-    first: date | None,
-    last: date | None,
+def provide_filter(
+    campaign: Campaign = None,
+    district: District = None,
+    team: Team = None,
+    first: From = None,
+    last: To = None,
 ) -> service.CoverageFilter:
+    """The coverage filter every coverage operation takes from its query string."""
     if first and last and first > last:
         raise InvalidInput("`from` is after `to`")
     return service.CoverageFilter(
         campaign=campaign, district=district, team=team, date_from=first, date_to=last
     )
+
+
+Where = NamedDependency[service.CoverageFilter]
 
 
 class Version(msgspec.Struct, frozen=True):
@@ -55,23 +60,20 @@ class CoverageController(Controller):
 
     path = "/api/v1"
     tags = ["coverage"]
+    dependencies = {"where": Provide(provide_filter, sync_to_thread=False)}
 
     @get("/coverage")
     async def coverage(
         self,
         db: DB,
-        campaign: Campaign = None,
-        district: District = None,
-        team: Team = None,
-        first: From = None,
-        last: To = None,
+        where: Where,
     ) -> Coverage:
         """Villages reached of villages in scope, residents reached of known population
         (unknown population is reported as unknown, never zero), meetings held against
         planned, road km, referrals by programme: overall and per district, okrug, team,
         campaign and ISO week; the follow-up funnel per district and per programme; and every
         village in scope. No names or phone numbers."""
-        return await service.coverage(db, _filter(campaign, district, team, first, last))
+        return await service.coverage(db, where)
 
     @get("/coverage/version")
     async def version(self, db: DB) -> Version:
@@ -83,17 +85,13 @@ class CoverageController(Controller):
         self,
         db: DB,
         request: Request[Any, Any, Any],
+        where: Where,
         level: LevelParam = "villages",
-        campaign: Campaign = None,
-        district: District = None,
-        team: Team = None,
-        first: From = None,
-        last: To = None,
     ) -> Response[str]:
         """One level of coverage as CSV (audited)."""
         if level not in exports.LEVELS:
             raise InvalidInput(f"level must be one of {', '.join(exports.LEVELS)}")
-        found = await service.coverage(db, _filter(campaign, district, team, first, last))
+        found = await service.coverage(db, where)
         text = exports.to_csv(found, level, await service.gazetteer_villages(db))
         await service.audited_export(db, "csv", current_actor(request))
         return Response(
@@ -107,14 +105,10 @@ class CoverageController(Controller):
         self,
         db: DB,
         request: Request[Any, Any, Any],
-        campaign: Campaign = None,
-        district: District = None,
-        team: Team = None,
-        first: From = None,
-        last: To = None,
+        where: Where,
     ) -> Response[bytes]:
         """Coverage as an Excel workbook, one sheet per level (audited)."""
-        found = await service.coverage(db, _filter(campaign, district, team, first, last))
+        found = await service.coverage(db, where)
         data = exports.to_xlsx(found, await service.gazetteer_villages(db))
         await service.audited_export(db, "xlsx", current_actor(request))
         return Response(
@@ -128,15 +122,11 @@ class CoverageController(Controller):
         self,
         db: DB,
         request: Request[Any, Any, Any],
-        campaign: Campaign = None,
-        district: District = None,
-        team: Team = None,
-        first: From = None,
-        last: To = None,
+        where: Where,
     ) -> FeatureCollection:
         """Villages with their coverage as GeoJSON; approximate positions carry
         `approximate: true` (audited)."""
-        found = await service.coverage(db, _filter(campaign, district, team, first, last))
+        found = await service.coverage(db, where)
         collection = exports.to_geojson(found, await service.gazetteer_villages(db))
         await service.audited_export(db, "geojson", current_actor(request))
         return collection

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import msgspec
 from openpyxl import Workbook
@@ -26,17 +26,7 @@ Level = Literal[
     "funnel_by_district",
     "funnel_by_programme",
 ]
-LEVELS: tuple[Level, ...] = (
-    "headline",
-    "districts",
-    "okrugs",
-    "teams",
-    "campaigns",
-    "weeks",
-    "villages",
-    "funnel_by_district",
-    "funnel_by_programme",
-)
+LEVELS: tuple[Level, ...] = get_args(Level)
 ROLLUP_COLUMNS = [f for f in Rollup.__struct_fields__ if f != "referrals"] + [
     f"referrals_{p}" for p in PROGRAMMES
 ]

@@ -41,13 +41,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path / "e2e.db", tmp_path / "server.log")
-    live.start()
-    try:
-        yield live
-    finally:
-        live.stop()
+def server(live_server: LiveServer) -> LiveServer:
+    """The live server the browser talks to."""
+    return live_server
 
 
 @pytest.fixture
