@@ -20,7 +20,7 @@ from outreach import __version__
 from outreach.api.accounts import AccountsController
 from outreach.api.auth import SessionController, authorize
 from outreach.api.coverage import CoverageController
-from outreach.api.deps import provide_db, provide_geo
+from outreach.api.deps import provide_coverage_cache, provide_db, provide_geo
 from outreach.api.devices import DeviceController, FieldController
 from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
@@ -32,6 +32,7 @@ from outreach.api.requests import check_body_media_type, request_id_middleware
 from outreach.api.sync import ReviewController, SyncController
 from outreach.config import Settings
 from outreach.db.database import Database
+from outreach.services.coverage import CoverageCache
 from outreach.services.gazetteer_import import load_packaged_if_empty
 from outreach.services.grouping import GeoCache
 from outreach.services.sessions import SessionLimits
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 log.info("loaded the Kyzylorda gazetteer: %d settlements", summary.rows)
             app.state.db = db
             app.state.geo = GeoCache(settings)
+            app.state.coverage_cache = CoverageCache()
             app.state.settings = settings
             app.state.session_limits = SessionLimits(
                 idle=timedelta(minutes=settings.session_idle_minutes),
@@ -126,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "db": Provide(provide_db, sync_to_thread=False),
             "geo": Provide(provide_geo, sync_to_thread=False),
+            "cache": Provide(provide_coverage_cache, sync_to_thread=False),
         },
         lifespan=[database],
         exception_handlers=EXCEPTION_HANDLERS,

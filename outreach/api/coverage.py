@@ -13,7 +13,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from outreach.api.auth import current_actor
-from outreach.api.deps import DB
+from outreach.api.deps import DB, CoverageCacheDep
 from outreach.domain import coverage_exports as exports
 from outreach.domain.coverage import Coverage
 from outreach.domain.errors import InvalidInput
@@ -67,13 +67,14 @@ class CoverageController(Controller):
         self,
         db: DB,
         where: Where,
+        cache: CoverageCacheDep,
     ) -> Coverage:
         """Villages reached of villages in scope, residents reached of known population
         (unknown population is reported as unknown, never zero), meetings held against
         planned, road km, referrals by programme: overall and per district, okrug, team,
         campaign and ISO week; the follow-up funnel per district and per programme; and every
         village in scope. No names or phone numbers."""
-        return await service.coverage(db, where)
+        return await service.coverage(db, where, cache)
 
     @get("/coverage/version")
     async def version(self, db: DB) -> Version:
@@ -86,12 +87,13 @@ class CoverageController(Controller):
         db: DB,
         request: Request[Any, Any, Any],
         where: Where,
+        cache: CoverageCacheDep,
         level: LevelParam = "villages",
     ) -> Response[str]:
         """One level of coverage as CSV (audited)."""
         if level not in exports.LEVELS:
             raise InvalidInput(f"level must be one of {', '.join(exports.LEVELS)}")
-        found = await service.coverage(db, where)
+        found = await service.coverage(db, where, cache)
         text = exports.to_csv(found, level, await service.gazetteer_villages(db))
         await service.audited_export(db, "csv", current_actor(request))
         return Response(
@@ -106,9 +108,10 @@ class CoverageController(Controller):
         db: DB,
         request: Request[Any, Any, Any],
         where: Where,
+        cache: CoverageCacheDep,
     ) -> Response[bytes]:
         """Coverage as an Excel workbook, one sheet per level (audited)."""
-        found = await service.coverage(db, where)
+        found = await service.coverage(db, where, cache)
         data = exports.to_xlsx(found, await service.gazetteer_villages(db))
         await service.audited_export(db, "xlsx", current_actor(request))
         return Response(
@@ -123,10 +126,11 @@ class CoverageController(Controller):
         db: DB,
         request: Request[Any, Any, Any],
         where: Where,
+        cache: CoverageCacheDep,
     ) -> FeatureCollection:
         """Villages with their coverage as GeoJSON; approximate positions carry
         `approximate: true` (audited)."""
-        found = await service.coverage(db, where)
+        found = await service.coverage(db, where, cache)
         collection = exports.to_geojson(found, await service.gazetteer_villages(db))
         await service.audited_export(db, "geojson", current_actor(request))
         return collection

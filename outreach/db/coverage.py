@@ -103,3 +103,17 @@ async def followups(tx: Tx) -> dict[str, FollowupFacts]:
 async def last_seq(tx: Tx) -> int:
     """The sync sequence number: coverage changes only when it moves."""
     return int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
+
+
+async def data_version(tx: Tx) -> tuple[int, int, int, int]:
+    """Changes whenever anything coverage is computed from changes: records (the sync
+    sequence), published plans, the gazetteer."""
+    row = await tx.fetch_one(
+        "SELECT (SELECT last_seq FROM sync_state),"
+        " (SELECT count(*) FROM plans WHERE status = 'published'),"
+        " (SELECT coalesce(max(id), 0) FROM plans WHERE status = 'published'),"
+        " (SELECT coalesce(max(id), 0) FROM gazetteer_imports)"
+        " + (SELECT coalesce(max(id), 0) FROM village_corrections)"
+    )
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])

@@ -70,9 +70,36 @@ async def facts(db: Database, team: str | None = None) -> Facts:
         )
 
 
-async def coverage(db: Database, where: CoverageFilter) -> Coverage:
-    """Coverage for a filter."""
-    return build(await facts(db, where.team), where)
+class CoverageCache:
+    """Coverage already computed, by data version and filter: dashboards that poll, and
+    several people looking at once, cost one computation per change."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._kept: dict[tuple[object, ...], Coverage] = {}
+
+    def get(self, key: tuple[object, ...]) -> Coverage | None:
+        return self._kept.get(key)
+
+    def put(self, key: tuple[object, ...], value: Coverage) -> None:
+        if len(self._kept) >= self.size:
+            self._kept.pop(next(iter(self._kept)))  # the oldest
+        self._kept[key] = value
+
+
+async def coverage(
+    db: Database, where: CoverageFilter, cache: CoverageCache | None = None
+) -> Coverage:
+    """Coverage for a filter (from the cache when nothing changed since)."""
+    if cache is None:
+        return build(await facts(db, where.team), where)
+    async with db.read() as tx:
+        key = (await sql.data_version(tx), where)
+    found = cache.get(key)
+    if found is None:
+        found = build(await facts(db, where.team), where)
+        cache.put(key, found)
+    return found
 
 
 def _planned(plans: dict[int, PlanDocument]) -> tuple[list[PlannedFacts], list[DayFacts]]:

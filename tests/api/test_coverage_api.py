@@ -139,3 +139,24 @@ async def test_coverage_bad_filters_are_4xx(client):
     bad = await client.get("/api/v1/coverage", params={"from": "2027-05-01", "to": "2027-04-01"})
     assert bad.status_code == 422
     assert (await client.get("/api/v1/coverage.csv", params={"level": "x"})).status_code == 422
+
+
+async def test_coverage_is_computed_once_per_change(client, anonymous_phone, db_path, settings):
+    from outreach.db.database import Database
+    from outreach.services.coverage import CoverageCache, CoverageFilter, coverage
+
+    await seeded(client, anonymous_phone, db_path)
+    db = Database(db_path)
+    await db.open()
+    try:
+        cache = CoverageCache()
+        first = await coverage(db, CoverageFilter(), cache)
+        assert await coverage(db, CoverageFilter(), cache) is first  # nothing changed
+        other = await coverage(db, CoverageFilter(team="team-1"), cache)
+        assert other is not first
+        await push(anonymous_phone, [make_meeting(random.Random(41))])
+        after = await coverage(db, CoverageFilter(), cache)
+        assert after is not first
+        assert after.headline.meetings_held == first.headline.meetings_held + 1
+    finally:
+        await db.close()

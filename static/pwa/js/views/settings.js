@@ -20,6 +20,7 @@ export async function render(view, switchLanguage) {
       row('settings.label', device?.label), row('settings.device_id', device?.device_id),
       row('settings.enrolled', device?.enrolled_at?.slice(0, 10)), row('settings.version', APP_VERSION),
       row('settings.server', await db.meta('server_id'))),
-    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/enrol', text: t('settings.enrol_again') })),
+    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/enrol', text: t('settings.enrol_again') }),
+      h('a', { class: 'button secondary', href: 'dashboard.html', text: t('settings.dashboard') })),
   );
 }
