@@ -50,9 +50,10 @@ Where = NamedDependency[service.CoverageFilter]
 
 
 class Version(msgspec.Struct, frozen=True):
-    """Changes whenever new records arrive: poll it, and fetch coverage again when it moves."""
+    """Changes whenever coverage may change (new records, a published plan, a gazetteer
+    correction): poll it, and fetch coverage again when it moves."""
 
-    version: int
+    version: str
 
 
 class CoverageController(Controller):

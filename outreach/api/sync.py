@@ -87,11 +87,11 @@ class SyncController(Controller):
         try:
             batch = _push_decoder.decode(body)
         except msgspec.ValidationError as error:
-            if "mutations" in str(error) and "length" in str(error):
-                raise BatchTooLarge(f"at most {MAX_BATCH_MUTATIONS} mutations a push") from None
             raise BodyUnreadable(f"not a push: {error}") from None
         except msgspec.DecodeError as error:
             raise BodyUnreadable(f"not JSON: {error}") from None
+        if len(batch.mutations) > MAX_BATCH_MUTATIONS:
+            raise BatchTooLarge(f"at most {MAX_BATCH_MUTATIONS} mutations a push")
         session = current_session(request)
         return await service.push(db, device_id(request), session.user, batch)
 

@@ -100,11 +100,6 @@ async def followups(tx: Tx) -> dict[str, FollowupFacts]:
     return out
 
 
-async def last_seq(tx: Tx) -> int:
-    """The sync sequence number: coverage changes only when it moves."""
-    return int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
-
-
 async def data_version(tx: Tx) -> tuple[int, int, int, int]:
     """Changes whenever anything coverage is computed from changes: records (the sync
     sequence), published plans, the gazetteer."""

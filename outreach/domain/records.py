@@ -218,7 +218,7 @@ def item_key(item: Any) -> str:
     return item["id"] if isinstance(item, dict) else str(item)
 
 
-def katos_in(kind: str, doc: dict[str, Any]) -> set[str]:
+def katos_in(doc: dict[str, Any]) -> set[str]:
     """Every village code a record's document names, to check against the gazetteer."""
     found: set[str] = set()
     for key in ("hub", "village"):
@@ -227,11 +227,6 @@ def katos_in(kind: str, doc: dict[str, Any]) -> set[str]:
     found.update(doc.get("villages", []))
     found.update(item["village"] for item in doc.get("interested", []) if item.get("village"))
     return found
-
-
-def photos_in(doc: dict[str, Any]) -> list[str]:
-    """The SHA-256 of every photo a record refers to."""
-    return list(doc.get("photos", []))
 
 
 def rule_breaches(kind: str, doc: dict[str, Any]) -> list[str]:

@@ -93,7 +93,7 @@ class DeviceReport(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 class PushRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A batch of at most 500 mutations, applied in order, each on its own merits."""
 
-    mutations: Annotated[list[msgspec.Raw], Meta(max_length=MAX_BATCH_MUTATIONS)]
+    mutations: list[msgspec.Raw]
     device: DeviceReport | None = None
 
 
@@ -155,7 +155,8 @@ class Document(msgspec.Struct, frozen=True, kw_only=True):
 
 class PullPage(msgspec.Struct, frozen=True, kw_only=True):
     """A page of changes in server order. Keep `cursor` for the next pull; `more` says another
-    page is waiting. `reset: true` means the phone's cursor is not from this server (or this
+    page is waiting; the last page carries the plan and the reference data if they changed.
+    `reset: true` means the phone's cursor is not from this server (or this
     team, or is older than the kept tombstones): drop the synced copy, keep the outbox, and
     apply this page as the start of a full pull."""
 

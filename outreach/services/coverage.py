@@ -10,7 +10,6 @@ from datetime import date
 import msgspec
 
 from outreach.db import coverage as sql
-from outreach.db import gazetteer as gazetteer_sql
 from outreach.db import plans as plans_sql
 from outreach.db.accounts import audit
 from outreach.db.database import Database
@@ -32,8 +31,9 @@ from outreach.domain.coverage import (
     iso_week,
     shares,
 )
-from outreach.domain.gazetteer import Village, VillageFilter
+from outreach.domain.gazetteer import Village
 from outreach.domain.planning import PlanDocument
+from outreach.services import gazetteer
 from outreach.services.clock import now_iso
 
 
@@ -319,9 +319,7 @@ def _funnel(
 
 async def gazetteer_villages(db: Database) -> dict[str, Village]:
     """Every village of the gazetteer by KATO code, for names and positions."""
-    async with db.read() as tx:
-        found, _ = await gazetteer_sql.list_villages(tx, VillageFilter(), limit=100_000, offset=0)
-    return {v.kato: v for v in found}
+    return {v.kato: v for v in await gazetteer.all_villages(db)}
 
 
 async def audited_export(db: Database, what: str, actor: Actor) -> None:
@@ -330,7 +328,7 @@ async def audited_export(db: Database, what: str, actor: Actor) -> None:
         await audit(tx, at=now_iso(), actor=actor, action=f"coverage.export.{what}")
 
 
-async def version(db: Database) -> int:
-    """A number that changes whenever new records arrive (the sync sequence)."""
+async def version(db: Database) -> str:
+    """Changes whenever coverage may change: new records, published plans, the gazetteer."""
     async with db.read() as tx:
-        return await sql.last_seq(tx)
+        return ".".join(str(part) for part in await sql.data_version(tx))

@@ -82,6 +82,13 @@ async def list_villages(db: Database, where: VillageFilter, page: Page) -> Villa
     )
 
 
+async def all_villages(db: Database) -> list[Village]:
+    """Every settlement of the gazetteer, in KATO order."""
+    async with db.read() as tx:
+        found, _ = await sql.list_villages(tx, VillageFilter(), limit=1_000_000, offset=0)
+    return found
+
+
 async def get_village(db: Database, kato: str) -> Village:
     """One village; NotFound if there is none with that code."""
     async with db.read() as tx:

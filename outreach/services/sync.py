@@ -12,7 +12,7 @@ from outreach.db import sync as sql
 from outreach.db.database import Database, Tx
 from outreach.domain.accounts import User
 from outreach.domain.errors import DomainError
-from outreach.domain.gazetteer import District, Page, Village, VillageFilter
+from outreach.domain.gazetteer import District, Village
 from outreach.domain.merge import Merge, Overwrite, RecordState, merge
 from outreach.domain.records import PROGRAMMES, katos_in
 from outreach.domain.sync import (
@@ -158,7 +158,7 @@ class _Batch:
         )
 
     def _check_references(self, checked: CheckedMutation) -> None:
-        named = katos_in(checked.kind, {**checked.fields, **checked.adds})
+        named = katos_in({**checked.fields, **checked.adds})
         unknown = sorted(named - self.villages)
         if unknown:
             raise Rejection("unknown_village", f"no village {', '.join(unknown)}")
@@ -226,7 +226,7 @@ async def push(db: Database, device_id: int, user: User, request: PushRequest) -
         wanted = {c.record_id for c in good}
         wanted |= {c.fields["meeting_id"] for c in good if "meeting_id" in c.fields}
         batch.records = await sql.records(tx, sorted(wanted))
-        named = set().union(*(katos_in(c.kind, {**c.fields, **c.adds}) for c in good))
+        named = set().union(*(katos_in({**c.fields, **c.adds}) for c in good))
         batch.villages = await sql.known_villages(tx, sorted(named))
         results = [
             batch.take(i, raw, c)
@@ -271,8 +271,10 @@ async def pull(db: Database, device_id: int, user: User, request: PullRequest) -
     more = len(found) > request.limit
     records = found[: request.limit]
     last = records[-1].seq if more else max(state.last_seq, after)
-    plan = _document(await _plan_body(db, user), request.plan_etag)
-    reference = _document(await _reference_body(db), request.reference_etag)
+    plan = reference = None
+    if not more:  # once per pull, not on every page
+        plan = _document(await _plan_body(db, user), request.plan_etag)
+        reference = _document(await _reference_body(db), request.reference_etag)
     async with db.write() as tx:
         await _report(tx, device_id, request.device, datetime.now(UTC))
     return PullPage(
@@ -315,14 +317,7 @@ class Reference(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def _reference_body(db: Database) -> bytes:
-    villages = []
-    page = Page(limit=1000, offset=0)
-    while True:
-        found = await gazetteer.list_villages(db, VillageFilter(), page)
-        villages += found.items
-        if found.next_offset is None:
-            break
-        page = Page(limit=1000, offset=found.next_offset)
+    villages = await gazetteer.all_villages(db)
     return _encode(
         Reference(
             districts=await gazetteer.list_districts(db), villages=villages, programmes=PROGRAMMES
