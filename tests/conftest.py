@@ -120,6 +120,9 @@ class LiveServer:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)
+        self.process.kill()  # not left running to trouble later tests
+        self.process.wait()
+        self.process = None
         raise RuntimeError("server did not start:\n" + self.log_path.read_text())
 
     def stop(self) -> None:
