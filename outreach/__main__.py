@@ -15,7 +15,7 @@ import msgspec
 from outreach import __version__
 from outreach.config import Settings, SettingsError
 from outreach.db import migrate as migrations
-from outreach.db.database import Database
+from outreach.db.database import Database, connect, redact
 from outreach.domain.errors import DomainError
 from outreach.domain.gazetteer import Names
 
@@ -23,8 +23,8 @@ T = TypeVar("T")
 database_option = click.option(
     "--database-url",
     metavar="URL",
-    help="Database to use, e.g. sqlite:///outreach.db (default: OUTREACH_DATABASE_URL, else "
-    "sqlite:///outreach.db).",
+    help="Database to use: sqlite:///outreach.db or postgresql://user:password@host/db "
+    "(default: OUTREACH_DATABASE_URL, else sqlite:///outreach.db).",
 )
 
 max_km_option = click.option(
@@ -45,10 +45,11 @@ def _settings(**overrides: Any) -> Settings:
 
 def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     async def run() -> T:
-        db = Database(
-            settings.database_path, busy_timeout_ms=settings.busy_timeout_ms, read_connections=1
-        )
-        await db.open()
+        db = connect(settings.database_url, connections=1, busy_timeout_ms=settings.busy_timeout_ms)
+        try:
+            await db.open()
+        except ConnectionError as exc:
+            raise click.ClickException(str(exc)) from exc
         try:
             return await work(db)
         finally:
@@ -86,6 +87,11 @@ def main() -> None:
     help="Do not load the shipped Kyzylorda gazetteer into an empty database.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="App processes sharing the port (default 1; several need PostgreSQL to scale).",
+)
+@click.option(
     "--demo",
     is_flag=True,
     help="Create demo accounts, one per role (once; their passwords are kept in a file beside "
@@ -96,6 +102,7 @@ def serve(
     host: str | None,
     port: int | None,
     no_gazetteer: bool | None,
+    workers: int | None,
     demo: bool,
 ) -> None:
     """Run the HTTP API and the field app.
@@ -103,34 +110,56 @@ def serve(
     Migrates the database first, and loads the shipped Kyzylorda gazetteer into it when it
     holds no settlements yet. The API's documentation is at /schema.
     """
+    import os
+
     import uvicorn
 
     from outreach.app import create_app
 
-    settings = _settings(
-        database_url=database_url,
-        host=host,
-        port=port,
-        load_gazetteer=False if no_gazetteer else None,
-    )
+    overrides = {
+        "database_url": database_url,
+        "host": host,
+        "port": port,
+        "load_gazetteer": False if no_gazetteer else None,
+        "workers": workers,
+    }
+    settings = _settings(**overrides)
     configure_logging(settings.log_level)
+    # migrate and load the gazetteer here, once, before any worker starts
+    _with_db(settings, lambda db: _prepare(db, settings))
     if demo:
         click.echo(_demo(settings), err=True)
         _demo_season(settings)
-    app = create_app(settings)
     click.echo(
         f"outreach {__version__}: http://{settings.host}:{settings.port}/ "
-        f"(database {settings.database_url})",
+        f"(database {redact(settings.database_url)}, {settings.workers} process(es))",
         err=True,
     )
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-    )
+    server_options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **server_options)
+        return
+    # worker processes build the app from the environment: hand them the command's options
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[f"OUTREACH_{name.upper()}"] = "false" if value is False else str(value)
+    uvicorn.run("outreach.app:create_app", factory=True, workers=settings.workers,
+                **server_options)  # fmt: skip
+
+
+async def _prepare(db: Database, settings: Settings) -> None:
+    from outreach.services.gazetteer_import import load_packaged_if_empty
+
+    if settings.load_gazetteer and (summary := await load_packaged_if_empty(db)):
+        click.echo(f"loaded the Kyzylorda gazetteer: {summary.rows} settlements", err=True)
 
 
 def _demo_season(settings: Settings) -> None:
@@ -149,8 +178,8 @@ def _demo_season(settings: Settings) -> None:
     click.echo("demo data: playing a short simulated season (about a minute) ...", err=True)
     options = Options(days=6, name="DEMO: simulated season (not real data)")
     with tempfile.TemporaryDirectory() as logs:
-        report = asyncio.run(simulate(options, Path(logs), settings.database_path))
-    asyncio.run(retire_accounts(settings.database_path, options.teams, options.phones_per_team))
+        report = asyncio.run(simulate(options, Path(logs), settings.database_url))
+    asyncio.run(retire_accounts(settings.database_url, options.teams, options.phones_per_team))
     click.echo(
         f"demo data: {report.records} simulated meeting records from {report.phones}"
         f" phones over {report.days} days",
@@ -162,7 +191,11 @@ def _demo(settings: Settings) -> str:
     """Demo accounts' sign-in text; their passwords live in a file only the owner can read."""
     from outreach.services.demo import demo_accounts
 
-    secrets_file = settings.database_path.with_suffix(".demo-accounts.txt")
+    secrets_file = (
+        settings.database_path.with_suffix(".demo-accounts.txt")
+        if settings.engine == "sqlite"
+        else Path("outreach.demo-accounts.txt")
+    )
     known = secrets_file.read_text(encoding="utf-8") if secrets_file.exists() else None
     accounts, message = _with_db(settings, lambda db: demo_accounts(db, known))
     if known is None:
@@ -260,16 +293,17 @@ def simulate(
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @database_option
 def backup(target: Path, database_url: str | None) -> None:
-    """Copy the database to TARGET while the service keeps running (SQLite's online backup;
-    the copy is checked). For PostgreSQL deployments use pg_dump (see the README)."""
+    """Copy the database to TARGET while the service keeps running: SQLite's online backup
+    (the copy is checked), or for PostgreSQL pg_dump's custom format (docs/deployment.md)."""
     from outreach.db import backup as copies
 
     settings = _settings(database_url=database_url)
-    if not settings.database_path.exists():
-        raise click.ClickException(f"no database at {settings.database_path}")
-    counts = copies.backup(settings.database_path, target)
+    try:
+        counts = copies.backup(settings.database_url, target)
+    except copies.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(
-        f"backed up {settings.database_path} to {target}: "
+        f"backed up {redact(settings.database_url)} to {target}: "
         + ", ".join(f"{n} {table}" for table, n in counts.items())
     )
 
@@ -284,9 +318,12 @@ def restore(source: Path, database_url: str | None) -> None:
     from outreach.db import backup as copies
 
     settings = _settings(database_url=database_url)
-    server_id, counts = copies.restore(source, settings.database_path)
+    try:
+        server_id, counts = copies.restore(source, settings.database_url)
+    except copies.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(
-        f"restored {source} to {settings.database_path} (new server id {server_id}): "
+        f"restored {source} to {redact(settings.database_url)} (new server id {server_id}): "
         + ", ".join(f"{n} {table}" for table, n in counts.items())
     )
 
@@ -307,7 +344,7 @@ def migrate(database_url: str | None) -> None:
         version = _with_db(settings, work)
     except migrations.MigrationError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"database {settings.database_path} is at schema version {version}")
+    click.echo(f"database {redact(settings.database_url)} is at schema version {version}")
 
 
 @main.command("import-gazetteer")

@@ -31,7 +31,7 @@ from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
 from outreach.api.sync import ReviewController, SyncController
 from outreach.config import Settings
-from outreach.db.database import Database
+from outreach.db.database import connect
 from outreach.services.coverage import CoverageCache
 from outreach.services.gazetteer_import import load_packaged_if_empty
 from outreach.services.grouping import GeoCache
@@ -77,9 +77,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        db = Database(
-            settings.database_path,
-            read_connections=settings.read_connections,
+        db = connect(
+            settings.database_url,
+            connections=settings.read_connections,
             busy_timeout_ms=settings.busy_timeout_ms,
         )
         await db.open()

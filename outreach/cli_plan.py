@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 
 from outreach.config import Settings
-from outreach.db.database import Database
+from outreach.db.database import connect
 from outreach.domain.grouping import GroupingPolicyInput
 from outreach.domain.locate import districts as file_districts
 from outreach.domain.locate import planning_sites
@@ -44,7 +44,7 @@ def run_plan(settings: Settings, gazetteer: Path | None, districts_file: Path | 
 async def _from_database(settings: Settings) -> Snapshot:
     from outreach.services.gazetteer_import import load_packaged_if_empty
 
-    db = Database(settings.database_path, read_connections=1)
+    db = connect(settings.database_url, connections=1)
     await db.open()
     try:
         if settings.load_gazetteer:

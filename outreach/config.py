@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from outreach.db.database import POSTGRES_PREFIXES, SQLITE_PREFIX, Dialect, redact, sqlite_path
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 KYZYLORDA_DIR = PACKAGE_DIR / "data" / "kyzylorda"
 
@@ -38,6 +40,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: Annotated[int, Meta(ge=0, le=65535)] = 8000
     load_gazetteer: bool = True
+    workers: Annotated[int, Meta(ge=1, le=64)] = 1
+    forwarded_allow_ips: str = "127.0.0.1"
     read_connections: Annotated[int, Meta(ge=1, le=64)] = 4
     busy_timeout_ms: Annotated[int, Meta(ge=0)] = 5000
     max_body_bytes: Annotated[int, Meta(ge=1024)] = 1_048_576
@@ -52,14 +56,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     district_travel: str = ""
 
     @property
+    def engine(self) -> Dialect:
+        """Which database engine `database_url` names."""
+        if self.database_url.startswith(SQLITE_PREFIX):
+            return "sqlite"
+        if self.database_url.startswith(POSTGRES_PREFIXES):
+            return "postgresql"
+        raise SettingsError(
+            "OUTREACH_DATABASE_URL must be sqlite:///path or postgresql://user:password@host/db,"
+            f" got {redact(self.database_url)!r}"
+        )
+
+    @property
     def database_path(self) -> Path:
-        """The SQLite file named by `database_url` (only sqlite:/// URLs for now)."""
-        prefix = "sqlite:///"
-        if not self.database_url.startswith(prefix):
-            raise SettingsError(
-                f"OUTREACH_DATABASE_URL must start with {prefix!r}, got {self.database_url!r}"
-            )
-        return Path(self.database_url[len(prefix) :])
+        """The SQLite file named by `database_url`."""
+        if self.engine != "sqlite":
+            raise SettingsError(f"{redact(self.database_url)} is not a SQLite database")
+        return sqlite_path(self.database_url)
 
     @property
     def district_travel_overrides(self) -> dict[str, TravelOverride]:
@@ -96,6 +109,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             message = re.sub(r"\$\.(\w+)", lambda m: f"OUTREACH_{m.group(1).upper()}", str(exc))
             raise SettingsError(f"invalid setting: {message}") from exc
         # refuse unusable values now, not at first use
-        settings.database_path  # noqa: B018
+        settings.engine  # noqa: B018
         settings.district_travel_overrides  # noqa: B018
         return settings

@@ -1,16 +1,14 @@
-"""Fixtures shared by every test: settings on a tmp_path SQLite file, an app client, and a
-live server process."""
+"""Fixtures shared by every test: a database on each engine (tests/engines.py), settings on
+it, an app client, and a live server process."""
 
 from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -20,6 +18,8 @@ from litestar.testing import AsyncTestClient
 
 from outreach.app import create_app
 from outreach.config import KYZYLORDA_DIR, Settings
+from tests import engines
+from tests.engines import TestDatabase
 
 SETTLEMENTS_CSV = KYZYLORDA_DIR / "settlements.csv"
 DISTRICTS_CSV = KYZYLORDA_DIR / "districts.csv"
@@ -27,7 +27,71 @@ DISTRICTS_CSV = KYZYLORDA_DIR / "districts.csv"
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """A SQLite file, for what only SQLite has (its file, its pragmas)."""
     return tmp_path / "outreach.db"
+
+
+_postgres_skipped: list[str] = []
+
+
+def _require_postgres(request: pytest.FixtureRequest) -> str:
+    try:
+        return engines.postgres_admin_url()
+    except engines.PostgresUnavailable as exc:
+        if engines.REQUIRE_POSTGRES:
+            pytest.fail(f"OUTREACH_REQUIRE_POSTGRES=1 but {exc}", pytrace=False)
+        _postgres_skipped.append(request.node.nodeid)
+        pytest.skip(f"PostgreSQL tests not run: {exc}")
+
+
+@pytest.fixture(params=engines.ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each storage-backed test runs once per engine."""
+    if request.param == "postgresql":
+        _require_postgres(request)
+    return str(request.param)
+
+
+@pytest.fixture
+def postgres(request: pytest.FixtureRequest) -> str:
+    """For tests of PostgreSQL alone: the server's admin URL."""
+    return _require_postgres(request)
+
+
+@pytest.fixture
+def database(engine: str, tmp_path: Path) -> Iterator[TestDatabase]:
+    """A new database on the test's engine."""
+    with engines.fresh_database(engine, tmp_path) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def empty_database(engine: str, tmp_path: Path) -> Iterator[TestDatabase]:
+    """A new database on the test's engine with nothing loaded yet (a SQLite file does not
+    exist yet; a PostgreSQL database is migrated only)."""
+    with engines.fresh_database(engine, tmp_path, empty=True) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def pg_database(postgres: str) -> Iterator[TestDatabase]:
+    """For tests of PostgreSQL alone: a new database on it."""
+    with engines.postgres_database() as fresh:
+        yield fresh
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    engines.drop_templates()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _postgres_skipped:
+        terminalreporter.write_sep("!", "POSTGRESQL TESTS NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(_postgres_skipped)} tests were run on SQLite only. To run them on PostgreSQL"
+            " too, set OUTREACH_TEST_POSTGRES_URL=postgresql://user:password@host/postgres"
+            " (a role that may create databases); .ci/run does this."
+        )
 
 
 PASSWORD = "a test password, long enough"
@@ -35,31 +99,31 @@ PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
+def settings(database: TestDatabase) -> Settings:
     # the test client speaks plain HTTP, which would never carry a Secure cookie
-    return Settings(database_url=f"sqlite:///{db_path}", secure_cookies=False)
+    return Settings(database_url=database.url, secure_cookies=False)
 
 
-def add_user(db_path: Path, login: str, role: str, team: str | None = None) -> None:
+def add_user(database: TestDatabase, login: str, role: str, team: str | None = None) -> None:
     """An account straight into the database (the API's own user creation is tested apart)."""
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        cursor = conn.execute(
-            "INSERT INTO users (login, display_name, role, password_hash, created_at)"
-            " VALUES (?, ?, ?, ?, '2027-01-01T00:00:00Z')",
-            (login, login, role, PASSWORD_HASH),
+    database.execute(
+        "INSERT INTO users (login, display_name, role, password_hash, created_at)"
+        " VALUES (?, ?, ?, ?, '2027-01-01T00:00:00Z')",
+        (login, login, role, PASSWORD_HASH),
+    )
+    if team:
+        database.execute(
+            "INSERT INTO team_memberships (user_id, team_id, joined_at)"
+            " SELECT u.id, t.id, '2027-01-01T00:00:00Z' FROM users AS u, teams AS t"
+            " WHERE u.login = ? AND t.name = ?",
+            (login, team),
         )
-        if team:
-            conn.execute(
-                "INSERT INTO team_memberships (user_id, team_id, joined_at)"
-                " SELECT ?, id, '2027-01-01T00:00:00Z' FROM teams WHERE name = ?",
-                (cursor.lastrowid, team),
-            )
 
 
-async def sign_in(http, db_path: Path, role: str) -> dict:
+async def sign_in(http, database: TestDatabase, role: str) -> dict:
     """Create an account of the role, sign the client in, send the CSRF token from now on."""
     login = f"{role}-user"
-    add_user(db_path, login, role, "team-1" if role == "field" else None)
+    add_user(database, login, role, "team-1" if role == "field" else None)
     response = await http.post("/api/v1/session", json={"login": login, "password": PASSWORD})
     assert response.status_code == 200, response.text
     http.headers["x-csrf-token"] = response.json()["csrf_token"]
@@ -80,9 +144,9 @@ async def anonymous_phone(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 
 
 @pytest.fixture
-async def client(anonymous, db_path: Path) -> AsyncTestClient:  # type: ignore[type-arg]
+async def client(anonymous, database: TestDatabase) -> AsyncTestClient:  # type: ignore[type-arg]
     """A client signed in as a coordinator."""
-    await sign_in(anonymous, db_path, "coordinator")
+    await sign_in(anonymous, database, "coordinator")
     return anonymous
 
 
@@ -95,16 +159,17 @@ def free_port() -> int:
 class LiveServer:
     """`outreach serve` in its own process, on a loopback port."""
 
-    def __init__(self, db_path: Path, log_path: Path, args: list[str] | None = None) -> None:
+    def __init__(self, database_url: str, log_path: Path, args: list[str] | None = None) -> None:
         self.args = args or []
-        self.db_path = db_path
+        self.database_url = database_url
+        self.database = TestDatabase(database_url)
         self.log_path = log_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "OUTREACH_DATABASE_URL": f"sqlite:///{self.db_path}",
+        env = {**os.environ, "OUTREACH_DATABASE_URL": self.database_url,
                "OUTREACH_PORT": str(self.port), "OUTREACH_SECURE_COOKIES": "false"}  # fmt: skip
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -134,7 +199,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path / "live.db", tmp_path / "server.log")
+    """A live server on SQLite (the browser tests' server)."""
+    server = LiveServer(f"sqlite:///{tmp_path / 'live.db'}", tmp_path / "server.log")
     server.start()
     try:
         yield server
@@ -142,10 +208,21 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         server.stop()
 
 
-async def enrol_device(coordinator, phone, db_path: Path, login: str, team: str) -> str:
+@pytest.fixture
+def engine_server(database: TestDatabase, tmp_path: Path) -> Iterator[LiveServer]:
+    """A live server on the test's engine."""
+    server = LiveServer(database.url, tmp_path / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def enrol_device(coordinator, phone, database: TestDatabase, login: str, team: str) -> str:
     """A field user of the team, a code issued by the signed-in coordinator, the phone
     enrolled with it and sending its device token from now on; returns the token."""
-    add_user(db_path, login, "field", team)
+    add_user(database, login, "field", team)
     issued = await coordinator.post("/api/v1/devices/enrolments", json={"login": login})
     assert issued.status_code == 201, issued.text
     enrolled = await phone.post("/api/v1/devices/enrol", json={"code": issued.json()["code"]})

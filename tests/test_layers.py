@@ -1,5 +1,5 @@
 """The layering of the house style, checked on the source: geo/ never imports outreach, only
-api/ and app.py import Litestar, only db/ speaks to SQLite, domain/ does no I/O."""
+api/ and app.py import Litestar, only db/ speaks to SQLite or PostgreSQL, domain/ does no I/O."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def test_geo_never_imports_outreach() -> None:
     ("litestar", ("outreach/api/", "outreach/app.py")),
     ("aiosqlite", ("outreach/db/",)),
     ("sqlite3", ("outreach/db/",)),
+    ("psycopg", ("outreach/db/",)),
+    ("psycopg_pool", ("outreach/db/",)),
     ("uvicorn", ("outreach/__main__.py",)),
 ])  # fmt: skip
 def test_only_its_layer_imports(module: str, allowed: tuple[str, ...]) -> None:

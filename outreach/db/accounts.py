@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from outreach.db.database import Tx
+from outreach.db.database import Row, Tx
 from outreach.domain.accounts import Actor, AuditEntry, Team, User
 
 _USER = """SELECT u.id, u.login, u.display_name, u.role, u.disabled_at, u.created_at,
@@ -14,7 +12,7 @@ _USER = """SELECT u.id, u.login, u.display_name, u.role, u.disabled_at, u.create
            LEFT JOIN teams AS t ON t.id = m.team_id"""
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: Row) -> User:
     return User(id=row["id"], login=row["login"], display_name=row["display_name"],
                 role=row["role"], team=row["team"], disabled=row["disabled_at"] is not None,
                 created_at=row["created_at"])  # fmt: skip
@@ -23,17 +21,18 @@ def _user(row: sqlite3.Row) -> User:
 async def insert_user(tx: Tx, login: str, display_name: str, role: str, password_hash: str,
                       now: str) -> int:  # fmt: skip
     """Add a user; return the id."""
-    await tx.execute(
-        "INSERT INTO users (login, display_name, role, password_hash, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (login, display_name, role, password_hash, now),
+    return int(
+        await tx.fetch_value(
+            "INSERT INTO users (login, display_name, role, password_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (login, display_name, role, password_hash, now),
+        )
     )
-    return int(await tx.fetch_value("SELECT last_insert_rowid()"))
 
 
 async def user_by_login(tx: Tx, login: str) -> User | None:
     """A user by login (case-insensitive)."""
-    row = await tx.fetch_one(_USER + " WHERE u.login = ?", (login,))
+    row = await tx.fetch_one(_USER + " WHERE lower(u.login) = lower(?)", (login,))
     return None if row is None else _user(row)
 
 
@@ -51,7 +50,7 @@ async def list_users(tx: Tx) -> list[User]:
 async def password_hash(tx: Tx, login: str) -> tuple[int, str | None, bool] | None:
     """(user id, password hash, disabled) of a login, for signing in."""
     row = await tx.fetch_one(
-        "SELECT id, password_hash, disabled_at FROM users WHERE login = ?", (login,)
+        "SELECT id, password_hash, disabled_at FROM users WHERE lower(login) = lower(?)", (login,)
     )
     return None if row is None else (row[0], row[1], row[2] is not None)
 
@@ -116,8 +115,8 @@ async def audit_entries(tx: Tx, limit: int = 100) -> list[AuditEntry]:
 
 async def insert_team(tx: Tx, name: str, now: str) -> int:
     """Add a team; return its id."""
-    await tx.execute("INSERT INTO teams (name, created_at) VALUES (?, ?)", (name, now))
-    return int(await tx.fetch_value("SELECT last_insert_rowid()"))
+    sql = "INSERT INTO teams (name, created_at) VALUES (?, ?) RETURNING id"
+    return int(await tx.fetch_value(sql, (name, now)))
 
 
 async def update_user(tx: Tx, user_id: int, role: str | None, disabled_at: str | None,

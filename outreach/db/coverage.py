@@ -60,7 +60,8 @@ async def held_meetings(tx: Tx, team: str | None) -> list[MeetingFacts]:
     """Every held meeting (of one team, or all), as coverage needs it."""
     rows = await tx.fetch_all(
         "SELECT r.id, t.name, r.doc FROM sync_records AS r JOIN teams AS t ON t.id = r.team_id"
-        " WHERE r.kind = 'meeting' AND r.deleted = 0 AND (:team IS NULL OR t.name = :team)",
+        " WHERE r.kind = 'meeting' AND r.deleted = 0"
+        " AND (CAST(:team AS TEXT) IS NULL OR t.name = :team)",
         {"team": team},
     )
     out = []

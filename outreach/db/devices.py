@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from outreach.db.database import Tx
+from outreach.db.database import Row, Tx
 from outreach.domain.accounts import Device
 
 
-def _device(row: sqlite3.Row) -> Device:
+def _device(row: Row) -> Device:
     return Device(id=row["id"], user_id=row["user_id"], login=row["login"], label=row["label"],
                   created_at=row["created_at"], last_seen_at=row["last_seen_at"],
                   expires_at=row["expires_at"], revoked=row["revoked_at"] is not None,
@@ -45,12 +43,13 @@ async def take_code(tx: Tx, code_sha256: str, now: str) -> int | None:
 async def insert_device(tx: Tx, token_sha256: str, user_id: int, label: str, now: str,
                         expires_at: str) -> int:  # fmt: skip
     """Register an enrolled device; return its id."""
-    await tx.execute(
-        "INSERT INTO devices (token_sha256, user_id, label, created_at, last_seen_at, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (token_sha256, user_id, label, now, now, expires_at),
+    return int(
+        await tx.fetch_value(
+            "INSERT INTO devices (token_sha256, user_id, label, created_at, last_seen_at,"
+            " expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (token_sha256, user_id, label, now, now, expires_at),
+        )
     )
-    return int(await tx.fetch_value("SELECT last_insert_rowid()"))
 
 
 async def by_token(tx: Tx, token_sha256: str) -> Device | None:

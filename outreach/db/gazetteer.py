@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
-from outreach.db.database import Tx
+from outreach.db.database import Row, Tx
 from outreach.domain.gazetteer import (
     District,
     Names,
@@ -29,7 +28,7 @@ VILLAGE_COLUMNS = (
 )  # fmt: skip
 
 
-def _names(row: sqlite3.Row) -> Names:
+def _names(row: Row) -> Names:
     return Names(ru=row["name_ru"], kk=row["name_kk"], en=row["name_en"])
 
 
@@ -37,7 +36,7 @@ def _position(lat: float | None, lon: float | None) -> Position | None:
     return None if lat is None or lon is None else Position(lat=lat, lon=lon)
 
 
-def _village(row: sqlite3.Row) -> Village:
+def _village(row: Row) -> Village:
     return Village(
         kato=row["kato"],
         names=_names(row),
@@ -68,7 +67,8 @@ async def list_districts(tx: Tx, kato: str | None = None) -> list[District]:
         """SELECT d.*,
              (SELECT count(*) FROM okrugs o WHERE o.district_kato = d.kato) AS okrug_count,
              (SELECT count(*) FROM villages v WHERE v.district_kato = d.kato) AS settlement_count
-           FROM districts AS d WHERE (:kato IS NULL OR d.kato = :kato) ORDER BY d.kato""",
+           FROM districts AS d WHERE (CAST(:kato AS TEXT) IS NULL OR d.kato = :kato)
+           ORDER BY d.kato""",
         {"kato": kato},
     )
     return [
@@ -93,8 +93,8 @@ async def list_okrugs(
         """SELECT o.*, (SELECT count(*) FROM villages v WHERE v.okrug_kato = o.kato) AS n,
                   c.lat AS centre_lat, c.lon AS centre_lon
            FROM okrugs AS o LEFT JOIN villages AS c ON c.kato = o.centre_kato
-           WHERE (:district IS NULL OR o.district_kato = :district)
-             AND (:kato IS NULL OR o.kato = :kato)
+           WHERE (CAST(:district AS TEXT) IS NULL OR o.district_kato = :district)
+             AND (CAST(:kato AS TEXT) IS NULL OR o.kato = :kato)
            ORDER BY o.kato""",
         {"district": district, "kato": kato},
     )
@@ -256,8 +256,8 @@ async def upsert_region(tx: Tx, region: Region, *, keep_names: bool) -> int:
         """INSERT INTO regions (kato, name_kk, name_ru, name_en) VALUES (?, ?, ?, ?)
            ON CONFLICT (kato) DO UPDATE SET
              name_kk = excluded.name_kk, name_ru = excluded.name_ru, name_en = excluded.name_en
-           WHERE NOT ? AND (name_kk, name_ru, name_en)
-                 IS NOT (excluded.name_kk, excluded.name_ru, excluded.name_en)""",
+           WHERE NOT ? AND (regions.name_kk, regions.name_ru, regions.name_en)
+                 IS DISTINCT FROM (excluded.name_kk, excluded.name_ru, excluded.name_en)""",
         (region.kato, names.kk, names.ru, names.en, keep_names),
     )
 
@@ -280,9 +280,11 @@ async def upsert_district(tx: Tx, region_kato: str, district: DistrictRecord) ->
              centre_name = excluded.centre_name, centre_lat = excluded.centre_lat,
              centre_lon = excluded.centre_lon
            WHERE NOT ? AND
-             (region_kato, name_kk, name_ru, name_en, centre_name, centre_lat, centre_lon)
-             IS NOT (excluded.region_kato, excluded.name_kk, excluded.name_ru, excluded.name_en,
-                     excluded.centre_name, excluded.centre_lat, excluded.centre_lon)""",
+             (districts.region_kato, districts.name_kk, districts.name_ru, districts.name_en,
+              districts.centre_name, districts.centre_lat, districts.centre_lon)
+             IS DISTINCT FROM (excluded.region_kato, excluded.name_kk, excluded.name_ru,
+                     excluded.name_en, excluded.centre_name, excluded.centre_lat,
+                     excluded.centre_lon)""",
         values,
     )
 
@@ -296,8 +298,9 @@ async def upsert_okrug(tx: Tx, okrug: OkrugRecord) -> int:
              district_kato = excluded.district_kato, name_kk = excluded.name_kk,
              name_ru = excluded.name_ru, name_en = excluded.name_en,
              centre_kato = excluded.centre_kato
-           WHERE (district_kato, name_kk, name_ru, name_en, centre_kato)
-             IS NOT (excluded.district_kato, excluded.name_kk, excluded.name_ru,
+           WHERE (okrugs.district_kato, okrugs.name_kk, okrugs.name_ru, okrugs.name_en,
+                  okrugs.centre_kato)
+             IS DISTINCT FROM (excluded.district_kato, excluded.name_kk, excluded.name_ru,
                      excluded.name_en, excluded.centre_kato)""",
         (okrug.kato, okrug.district_kato, okrug.names.kk, okrug.names.ru, okrug.names.en,
          okrug.centre_kato),

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import msgspec
 
-from outreach.db.database import Tx
+from outreach.db.database import Row, Tx
 from outreach.domain.planning import PlanDocument, PlanStatus, PlanSummary
 
 _SUMMARY = """SELECT id, campaign, status, based_on, gazetteer_version, road_km, meetings,
                      meetings_placed, created_at, published_at FROM plans"""
 
 
-def _summary(row: sqlite3.Row) -> PlanSummary:
+def _summary(row: Row) -> PlanSummary:
     return PlanSummary(
         id=row["id"], campaign=row["campaign"], status=row["status"], based_on=row["based_on"],
         gazetteer_version=row["gazetteer_version"], road_km=row["road_km"],
@@ -24,21 +22,22 @@ def _summary(row: sqlite3.Row) -> PlanSummary:
 
 async def insert(tx: Tx, document: PlanDocument, based_on: int | None, now: str) -> int:
     """Store a new draft; return its id."""
-    await tx.execute(
+    plan_id = await tx.fetch_value(
         """INSERT INTO plans (campaign, status, based_on, gazetteer_version, document, road_km,
                               meetings, meetings_placed, created_at)
-           VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?)""",
+           VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (document.name, based_on, document.gazetteer_version,
          msgspec.json.encode(document).decode(), document.totals.road_km,
          document.totals.meetings, document.totals.meetings_placed, now),
     )  # fmt: skip
-    return int(await tx.fetch_value("SELECT last_insert_rowid()"))
+    return int(plan_id)
 
 
 async def list_summaries(tx: Tx, campaign: str | None) -> list[PlanSummary]:
     """Plans, newest first, of one campaign or all."""
     rows = await tx.fetch_all(
-        _SUMMARY + " WHERE (:campaign IS NULL OR campaign = :campaign) ORDER BY id DESC",
+        _SUMMARY
+        + " WHERE (CAST(:campaign AS TEXT) IS NULL OR campaign = :campaign) ORDER BY id DESC",
         {"campaign": campaign},
     )
     return [_summary(row) for row in rows]

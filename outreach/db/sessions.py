@@ -44,8 +44,8 @@ async def add_failure(tx: Tx, login: str, client: str, now: str) -> None:
 async def failures_since(tx: Tx, since: str, client: str, login: str) -> tuple[int, int]:
     """Failed sign-ins since a time: (for this login from this client, from this client)."""
     row = await tx.fetch_one(
-        """SELECT sum(login = ?), count(*) FROM sign_in_failures
-           WHERE client = ? AND at >= ?""",
+        """SELECT count(*) FILTER (WHERE lower(login) = lower(?)), count(*)
+           FROM sign_in_failures WHERE client = ? AND at >= ?""",
         (login, client, since),
     )
     return (0, 0) if row is None else (int(row[0] or 0), int(row[1] or 0))

@@ -4,13 +4,12 @@ devices' reports. Batches are read and written with one statement per table."""
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
 
-from outreach.db.database import Tx
+from outreach.db.database import Row, Tx
 from outreach.domain.merge import Overwrite, RecordState
 from outreach.domain.review import OverwriteItem, ParkedItem
 from outreach.domain.sync import RecordOut
@@ -33,9 +32,15 @@ class StoredMutation(msgspec.Struct, frozen=True):
     result: bytes
 
 
-async def state(tx: Tx) -> SyncState:
-    """The one row of sync_state."""
-    row = await tx.fetch_one("SELECT server_id, last_seq, purged_seq FROM sync_state")
+async def state(tx: Tx, *, lock: bool = False) -> SyncState:
+    """The one row of sync_state. A write that will hand out sequence numbers takes it with
+    `lock`, first thing: on PostgreSQL a row lock held to commit, so that writers in any
+    process take numbers one after another and commit in that order (a pull's cursor never
+    passes a number whose record is not yet visible); SQLite's writer is already alone."""
+    sql = "SELECT server_id, last_seq, purged_seq FROM sync_state"
+    if lock and tx.dialect == "postgresql":
+        sql += " FOR UPDATE"
+    row = await tx.fetch_one(sql)
     assert row is not None, "migration 0006 inserts the row"
     return SyncState(row[0], int(row[1]), int(row[2]))
 
@@ -69,7 +74,7 @@ _json = msgspec.json.Decoder()
 _writers = msgspec.json.Decoder(dict[str, tuple[int, str]])
 
 
-def _state(row: sqlite3.Row) -> RecordState:
+def _state(row: Row) -> RecordState:
     return RecordState(
         id=row["id"],
         kind=row["kind"],
@@ -211,7 +216,7 @@ async def report(
     )
 
 
-def _decoded(row: sqlite3.Row) -> dict[str, Any]:
+def _decoded(row: Row) -> dict[str, Any]:
     item = dict(row)
     for key in ("value", "content"):
         if key in item:
@@ -252,26 +257,37 @@ async def resolve(tx: Tx, table: str, item_id: int, by: str, now: str) -> bool:
     return changed == 1
 
 
+# documents are kept as JSON text in both engines (a pull sends them back byte for byte);
+# the few queries that look inside them use each engine's JSON functions
+_MEETINGS_OF_VILLAGE = {
+    "sqlite": "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
+    " WHERE kind = 'meeting' AND deleted = 0 AND (json_extract(doc, '$.hub') = :kato"
+    " OR EXISTS (SELECT 1 FROM json_each(doc, '$.villages') WHERE value = :kato))"
+    " ORDER BY json_extract(doc, '$.date') DESC",
+    "postgresql": "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
+    " WHERE kind = 'meeting' AND deleted = 0 AND (doc::jsonb ->> 'hub' = :kato"
+    " OR (doc::jsonb -> 'villages') @> jsonb_build_array(CAST(:kato AS text)))"
+    " ORDER BY doc::jsonb ->> 'date' DESC",
+}
+_MEETING_OF_PERSON = {
+    "sqlite": "SELECT r.id, r.team_id FROM sync_records AS r, json_each(r.doc, '$.interested')"
+    " AS p WHERE r.kind = 'meeting' AND r.deleted = 0 AND json_extract(p.value, '$.id') = ?",
+    "postgresql": "SELECT r.id, r.team_id FROM sync_records AS r,"
+    " jsonb_array_elements(coalesce(r.doc::jsonb -> 'interested', '[]')) AS p"
+    " WHERE r.kind = 'meeting' AND r.deleted = 0 AND p ->> 'id' = ?",
+}
+
+
 async def meetings_of_village(tx: Tx, kato: str) -> list[RecordOut]:
     """Meeting records that were held at or represented a village."""
-    rows = await tx.fetch_all(
-        "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
-        " WHERE kind = 'meeting' AND deleted = 0 AND (json_extract(doc, '$.hub') = :kato"
-        " OR EXISTS (SELECT 1 FROM json_each(doc, '$.villages') WHERE value = :kato))"
-        " ORDER BY json_extract(doc, '$.date') DESC",
-        {"kato": kato},
-    )
+    rows = await tx.fetch_all(_MEETINGS_OF_VILLAGE[tx.dialect], {"kato": kato})
     return [RecordOut(id=r[0], kind=r[1], version=r[2], seq=r[3],
                       data=msgspec.Raw(r[5].encode())) for r in rows]  # fmt: skip
 
 
 async def meeting_of_person(tx: Tx, person_id: str) -> tuple[str, int] | None:
     """(meeting id, team id) of the meeting that lists an interested resident."""
-    row = await tx.fetch_one(
-        "SELECT r.id, r.team_id FROM sync_records AS r, json_each(r.doc, '$.interested') AS p"
-        " WHERE r.kind = 'meeting' AND r.deleted = 0 AND json_extract(p.value, '$.id') = ?",
-        (person_id,),
-    )
+    row = await tx.fetch_one(_MEETING_OF_PERSON[tx.dialect], (person_id,))
     return None if row is None else (str(row[0]), int(row[1]))
 
 

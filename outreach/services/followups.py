@@ -27,6 +27,7 @@ async def set_status(
     if "status" not in fields:
         raise InvalidInput("say the resident's new status")
     async with db.write() as tx:
+        state = await sql.state(tx, lock=True)  # first, as a push: records change one at a time
         found = await sql.meeting_of_person(tx, person_id)
         if found is None:
             raise NotFound(f"no interested resident {person_id}")
@@ -50,7 +51,6 @@ async def set_status(
         except Rejection as rejection:
             raise InvalidInput(rejection.message) from None
         assert outcome.state is not None
-        state = await sql.state(tx)
         outcome.state.seq = state.last_seq + 1
         now = now_iso()
         await sql.save_records(tx, [outcome.state], now)

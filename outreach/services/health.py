@@ -12,7 +12,7 @@ from outreach.db.database import Database
 class DatabaseState(msgspec.Struct, frozen=True, kw_only=True):
     """Engine, schema versions and what the gazetteer holds; `error` says why it is unusable."""
 
-    engine: str = "sqlite"
+    engine: str = ""
     schema_version: int | None = None
     expected_schema_version: int = 0
     gazetteer_version: int | None = None
@@ -24,13 +24,16 @@ async def database_state(db: Database) -> DatabaseState:
     """Read the state in one snapshot; a failure is reported, not raised."""
     expected = migrate.latest()
     try:
+        schema = await db.schema_version()
         async with db.read() as tx:
-            schema = int(await tx.fetch_value("PRAGMA user_version"))
             return DatabaseState(
+                engine=db.dialect,
                 schema_version=schema,
                 expected_schema_version=expected,
                 gazetteer_version=await sql.version(tx),
                 counts=await sql.counts(tx),
             )
     except Exception as exc:  # health must answer even when the database does not
-        return DatabaseState(expected_schema_version=expected, error=type(exc).__name__)
+        return DatabaseState(
+            engine=db.dialect, expected_schema_version=expected, error=type(exc).__name__
+        )

@@ -218,8 +218,8 @@ async def push(db: Database, device_id: int, user: User, request: PushRequest) -
     known = good + [c.checked for c in checked if isinstance(c, Rejection) and c.checked]
     plan_meetings = await _plan_meetings(db, user) if _names_plan(good) else set()
     async with db.write() as tx:
+        state = await sql.state(tx, lock=True)  # first: pushes take numbers one at a time
         team = await _team_id(tx, user)
-        state = await sql.state(tx)
         batch = _Batch(device_id, team, state.last_seq)
         batch.plan_meetings = plan_meetings
         batch.seen = await sql.stored_mutations(tx, [c.mutation_id for c in known])

@@ -74,14 +74,14 @@ class Truth:
         self.attendance = 0
 
 
-async def _bootstrap(db_path: Path, teams: list[str], logins: list[tuple[str, str]]) -> None:
+async def _bootstrap(database_url: str, teams: list[str], logins: list[tuple[str, str]]) -> None:
     """A database with the gazetteer, a coordinator and the field users."""
-    from outreach.db.database import Database
+    from outreach.db.database import connect
     from outreach.domain.accounts import Actor, NewUser
     from outreach.services.accounts import create_user
     from outreach.services.gazetteer_import import load_packaged_if_empty
 
-    db = Database(db_path)
+    db = connect(database_url, connections=1)
     await db.open()
     try:
         await load_packaged_if_empty(db)
@@ -111,10 +111,12 @@ async def _bootstrap(db_path: Path, teams: list[str], logins: list[tuple[str, st
 class Season:
     """One run: the server, the proxy, the coordinator, the phones."""
 
-    def __init__(self, options: Options, folder: Path, db_path: Path | None = None) -> None:
+    def __init__(self, options: Options, folder: Path, database_url: str | None = None) -> None:
         self.options = options
         self.rng = random.Random(options.seed)  # noqa: S311 (a simulation, not secrets)
-        self.server = ServerProcess(db_path or folder / "simulation.db", folder / "server.log")
+        self.server = ServerProcess(
+            database_url or f"sqlite:///{folder / 'simulation.db'}", folder / "server.log"
+        )
         self.proxy = FaultProxy(self.server.port, options.faults, self.rng)
         self.truth = Truth()
         self.phones: list[SimPhone] = []
@@ -125,7 +127,7 @@ class Season:
         o = self.options
         teams = [f"team-{n + 1}" for n in range(o.teams)]
         logins = [(f"{t}-phone-{i + 1}", t) for t in teams for i in range(o.phones_per_team)]
-        await _bootstrap(self.server.db_path, teams, logins)
+        await _bootstrap(self.server.database_url, teams, logins)
         await self.server.start()
         await self.proxy.start()
         signed = await office.post(
@@ -252,9 +254,9 @@ class Season:
     async def stored(self) -> tuple[dict[str, str], set[str]]:
         """What the server's database holds: records with their teams, mutation ids."""
         from outreach.db import sync as sync_sql
-        from outreach.db.database import Database
+        from outreach.db.database import connect
 
-        db = Database(self.server.db_path, read_connections=1)
+        db = connect(self.server.database_url, connections=1)
         await db.open()
         try:
             async with db.read() as tx:
@@ -307,12 +309,12 @@ class Season:
         ]
 
 
-async def simulate(options: Options, folder: Path, db_path: Path | None = None) -> Report:
-    """Run a season in `folder` (its database, unless `db_path` names another, and the
+async def simulate(options: Options, folder: Path, database_url: str | None = None) -> Report:
+    """Run a season in `folder` (its database, unless `database_url` names another, and the
     server log stay there)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     started = time.perf_counter()
-    season = Season(options, folder, db_path)
+    season = Season(options, folder, database_url)
     try:
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{season.server.port}", timeout=120
@@ -339,13 +341,13 @@ async def simulate(options: Options, folder: Path, db_path: Path | None = None) 
     )
 
 
-async def retire_accounts(db_path: Path, teams: int, phones_per_team: int) -> None:
+async def retire_accounts(database_url: str, teams: int, phones_per_team: int) -> None:
     """Disable the simulator's accounts (their password is in this source file)."""
-    from outreach.db.database import Database
+    from outreach.db.database import connect
     from outreach.domain.accounts import Actor, UserChange
     from outreach.services.accounts import change_user
 
-    db = Database(db_path)
+    db = connect(database_url, connections=1)
     await db.open()
     try:
         logins = ["coordinator"] + [f"team-{t + 1}-phone-{i + 1}" for t in range(teams)

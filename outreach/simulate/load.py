@@ -87,8 +87,8 @@ async def load(
     from outreach.simulate.campaign import PASSWORD, _bootstrap
 
     phones, batches = min(phones, MAX_PHONES), min(batches, MAX_BATCHES)
-    server = ServerProcess(folder / "load.db", folder / "server.log")
-    await _bootstrap(server.db_path, ["team-1"], [("load-phone", "team-1")])
+    server = ServerProcess(f"sqlite:///{folder / 'load.db'}", folder / "server.log")
+    await _bootstrap(server.database_url, ["team-1"], [("load-phone", "team-1")])
     await server.start()
     latencies: list[float] = []
     kinds: Counter[str] = Counter()

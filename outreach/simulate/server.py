@@ -19,10 +19,10 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """The real service on a SQLite file, on a loopback port."""
+    """The real service on a database (a SQLite file by default), on a loopback port."""
 
-    def __init__(self, db_path: Path, log_path: Path) -> None:
-        self.db_path = db_path
+    def __init__(self, database_url: str, log_path: Path) -> None:
+        self.database_url = database_url
         self.log_path = log_path
         self.port = free_port()
         self.process: asyncio.subprocess.Process | None = None
@@ -31,7 +31,7 @@ class ServerProcess:
     async def start(self) -> None:
         env = {
             **os.environ,
-            "OUTREACH_DATABASE_URL": f"sqlite:///{self.db_path}",
+            "OUTREACH_DATABASE_URL": self.database_url,
             "OUTREACH_PORT": str(self.port),
             "OUTREACH_SECURE_COOKIES": "false",
         }

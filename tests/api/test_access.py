@@ -4,15 +4,13 @@ sessions, CSRF and throttling."""
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from outreach.api.policy import POLICY, PUBLIC
 from outreach.app import create_app
-from outreach.db.database import Database
+from outreach.db.database import connect
 from outreach.services import sessions
 from tests.conftest import PASSWORD, add_user, enrol_device, sign_in
 
@@ -40,16 +38,16 @@ async def test_every_openapi_operation_is_in_the_policy_and_back(anonymous) -> N
 
 
 @pytest.mark.parametrize("role", [PUBLIC, *ROLES])
-async def test_each_cell_of_the_policy_holds(settings, db_path, role: str) -> None:
+async def test_each_cell_of_the_policy_holds(settings, database, role: str) -> None:
     async with (
         AsyncTestClient(app=create_app(settings)) as http,
         AsyncTestClient(app=create_app(settings)) as helper,
     ):
         if role == "field":  # field users work from an enrolled phone
-            await sign_in(helper, db_path, "coordinator")
-            await enrol_device(helper, http, db_path, "walker", "team-1")
+            await sign_in(helper, database, "coordinator")
+            await enrol_device(helper, http, database, "walker", "team-1")
         elif role != PUBLIC:
-            await sign_in(http, db_path, role)
+            await sign_in(http, database, role)
         for (method, template), roles in sorted(POLICY.items()):
             if (method, template) == ("DELETE", "/api/v1/session"):
                 continue  # signing out would end this walk's session
@@ -63,16 +61,16 @@ async def test_each_cell_of_the_policy_holds(settings, db_path, role: str) -> No
             assert denied is not may, (role, method, template, response.status_code, response.text)
 
 
-async def test_anonymous_write_is_401_and_wrong_role_is_403(anonymous, db_path) -> None:
+async def test_anonymous_write_is_401_and_wrong_role_is_403(anonymous, database) -> None:
     response = await anonymous.patch("/api/v1/villages/431010000", json={"population": 1})
     assert (response.status_code, response.json()["code"]) == (401, "sign_in_required")
-    await sign_in(anonymous, db_path, "leadership")
+    await sign_in(anonymous, database, "leadership")
     response = await anonymous.patch("/api/v1/villages/431010000", json={"population": 1})
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
 
 
-async def test_wrong_password_and_unknown_login_look_the_same(anonymous, db_path) -> None:
-    add_user(db_path, "aigerim", "coordinator")
+async def test_wrong_password_and_unknown_login_look_the_same(anonymous, database) -> None:
+    add_user(database, "aigerim", "coordinator")
     wrong = await anonymous.post("/api/v1/session", json={"login": "aigerim", "password": "x" * 20})
     unknown = await anonymous.post(
         "/api/v1/session", json={"login": "nobody", "password": "x" * 20}
@@ -82,12 +80,12 @@ async def test_wrong_password_and_unknown_login_look_the_same(anonymous, db_path
     assert strip(wrong) == strip(unknown)
 
 
-async def test_session_cookie_is_httponly_strict_and_secure(db_path) -> None:
+async def test_session_cookie_is_httponly_strict_and_secure(database) -> None:
     from outreach.config import Settings
 
-    app = create_app(Settings(database_url=f"sqlite:///{db_path}"))
+    app = create_app(Settings(database_url=database.url))
     async with AsyncTestClient(app=app, base_url="https://testserver.local") as http:
-        add_user(db_path, "aigerim", "coordinator")
+        add_user(database, "aigerim", "coordinator")
         response = await http.post("/api/v1/session",
                                    json={"login": "aigerim", "password": PASSWORD})  # fmt: skip
         cookie = response.headers["set-cookie"].lower()
@@ -106,42 +104,39 @@ async def test_writes_need_the_csrf_token(client) -> None:
 
 
 @pytest.mark.parametrize("column", ["last_seen_at", "created_at"])
-async def test_expired_session_is_refused(client, db_path, column: str) -> None:
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute(f"UPDATE sessions SET {column} = '2020-01-01T00:00:00.000+00:00'")
+async def test_expired_session_is_refused(client, database, column: str) -> None:
+    database.execute(f"UPDATE sessions SET {column} = '2020-01-01T00:00:00.000+00:00'")
     response = await client.get("/api/v1/session")
     assert (response.status_code, response.json()["code"]) == (401, "sign_in_required")
 
 
-async def test_signed_out_disabled_or_tampered_sessions_are_refused(client, db_path) -> None:
+async def test_signed_out_disabled_or_tampered_sessions_are_refused(client, database) -> None:
     cookie = client.cookies.get("outreach_session")
     client.cookies.set("outreach_session", cookie[:-2] + "xx")
     assert (await client.get("/api/v1/session")).status_code == 401
     client.cookies.set("outreach_session", cookie)
     assert (await client.get("/api/v1/session")).status_code == 200
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("UPDATE users SET disabled_at = 'now'")
+    database.execute("UPDATE users SET disabled_at = 'now'")
     assert (await client.get("/api/v1/session")).status_code == 401
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("UPDATE users SET disabled_at = NULL")
+    database.execute("UPDATE users SET disabled_at = NULL")
     assert (await client.delete("/api/v1/session")).status_code == 204
     client.cookies.set("outreach_session", cookie)
     assert (await client.get("/api/v1/session")).status_code == 401
 
 
-async def test_field_users_are_sent_to_device_enrolment(anonymous, db_path) -> None:
-    add_user(db_path, "aidos", "field", "team-2")
+async def test_field_users_are_sent_to_device_enrolment(anonymous, database) -> None:
+    add_user(database, "aidos", "field", "team-2")
     response = await anonymous.post(
         "/api/v1/session", json={"login": "aidos", "password": PASSWORD}
     )
     assert (response.status_code, response.json()["code"]) == (403, "device_required")
 
 
-async def test_failed_sign_ins_are_throttled_per_login_and_client(db_path) -> None:
-    db = Database(db_path)
+async def test_failed_sign_ins_are_throttled_per_login_and_client(database) -> None:
+    db = connect(database.url)
     await db.open()
     try:
-        add_user(db_path, "aigerim", "coordinator")
+        add_user(database, "aigerim", "coordinator")
         for _ in range(sessions.MAX_FAILURES_PER_LOGIN_AND_CLIENT):
             with pytest.raises(sessions.SignInRefused):
                 await sessions.sign_in(db, "aigerim", "wrong password!!", "10.0.0.1")
@@ -159,23 +154,22 @@ async def test_failed_sign_ins_are_throttled_per_login_and_client(db_path) -> No
         await db.close()
 
 
-async def test_sign_ins_are_audited_without_secrets(anonymous, db_path) -> None:
-    add_user(db_path, "aigerim", "coordinator")
+async def test_sign_ins_are_audited_without_secrets(anonymous, database) -> None:
+    add_user(database, "aigerim", "coordinator")
     await anonymous.post("/api/v1/session", json={"login": "aigerim", "password": "wrong!" * 3})
     await anonymous.post("/api/v1/session", json={"login": "aigerim", "password": PASSWORD})
-    with closing(sqlite3.connect(db_path)) as conn:
-        rows = conn.execute("SELECT actor, action, outcome, client FROM audit_log").fetchall()
-        everything = repr(conn.execute("SELECT * FROM audit_log").fetchall())
+    rows = database.rows("SELECT actor, action, outcome, client FROM audit_log ORDER BY id")
+    everything = repr(database.rows("SELECT * FROM audit_log"))
     assert [r[:3] for r in rows] == [("anonymous", "session.sign_in", "refused"),
                                     ("aigerim", "session.sign_in", "ok")]  # fmt: skip
     assert all(r[3] for r in rows)
     assert PASSWORD not in everything and "wrong!" not in everything
 
 
-async def test_admin_creates_users_coordinator_may_not(anonymous, db_path) -> None:
+async def test_admin_creates_users_coordinator_may_not(anonymous, database) -> None:
     body = {"login": "dana", "display_name": "Dana", "role": "field", "password": PASSWORD,
             "team": "team-3"}  # fmt: skip
-    await sign_in(anonymous, db_path, "admin")
+    await sign_in(anonymous, database, "admin")
     created = await anonymous.post("/api/v1/users", json=body)
     assert created.status_code == 201, created.text
     assert created.json()["team"] == "team-3"
@@ -183,7 +177,7 @@ async def test_admin_creates_users_coordinator_may_not(anonymous, db_path) -> No
     users = (await anonymous.get("/api/v1/users")).json()
     assert {"dana", "admin-user"} <= {u["login"] for u in users}
     await anonymous.delete("/api/v1/session")
-    await sign_in(anonymous, db_path, "coordinator")
+    await sign_in(anonymous, database, "coordinator")
     assert (
         await anonymous.post("/api/v1/users", json={**body, "login": "erlan"})
     ).status_code == 403
@@ -195,25 +189,24 @@ async def test_server_owned_fields_cannot_be_set(client, field: str) -> None:
     assert (response.status_code, response.json()["code"]) == (400, "validation_failed")
 
 
-async def test_teams_any_number_and_membership_history(anonymous, db_path) -> None:
-    await sign_in(anonymous, db_path, "admin")
+async def test_teams_any_number_and_membership_history(anonymous, database) -> None:
+    await sign_in(anonymous, database, "admin")
     created = await anonymous.post("/api/v1/teams", json={"name": "team-4"})
     assert created.status_code == 201
     assert (await anonymous.post("/api/v1/teams", json={"name": "team-4"})).status_code == 409
-    add_user(db_path, "aidos", "field", "team-1")
+    add_user(database, "aidos", "field", "team-1")
     moved = await anonymous.post("/api/v1/users/aidos/team", json={"team": "team-4"})
     assert moved.json()["team"] == "team-4"
-    with closing(sqlite3.connect(db_path)) as conn:
-        history = conn.execute("SELECT t.name, m.left_at IS NULL FROM team_memberships m "
-                               "JOIN teams t ON t.id = m.team_id ORDER BY m.id").fetchall()  # fmt: skip
-    assert history == [("team-1", 0), ("team-4", 1)]
+    history = database.rows("SELECT t.name, m.left_at IS NULL FROM team_memberships m "
+                            "JOIN teams t ON t.id = m.team_id ORDER BY m.id")  # fmt: skip
+    assert history == [("team-1", False), ("team-4", True)]
     teams = {t["name"]: t["members"] for t in (await anonymous.get("/api/v1/teams")).json()}
     assert teams["team-4"] == 1 and teams["team-1"] == 0
 
 
-async def test_admin_changes_roles_and_disables_audited(anonymous, db_path) -> None:
-    await sign_in(anonymous, db_path, "admin")
-    add_user(db_path, "dana", "leadership")
+async def test_admin_changes_roles_and_disables_audited(anonymous, database) -> None:
+    await sign_in(anonymous, database, "admin")
+    add_user(database, "dana", "leadership")
     changed = await anonymous.patch("/api/v1/users/dana", json={"role": "coordinator"})
     assert changed.json()["role"] == "coordinator"
     disabled = await anonymous.patch("/api/v1/users/dana", json={"disabled": True})
@@ -227,10 +220,9 @@ async def test_admin_changes_roles_and_disables_audited(anonymous, db_path) -> N
     ).status_code == 404
 
 
-async def test_audit_lines_say_from_where(client, db_path) -> None:
+async def test_audit_lines_say_from_where(client, database) -> None:
     await client.post("/api/v1/teams", json={"name": "team-5"})
-    with closing(sqlite3.connect(db_path)) as conn:
-        (actor, client_address) = conn.execute(
-            "SELECT actor, client FROM audit_log WHERE action = 'team.create'").fetchone()  # fmt: skip
+    [(actor, client_address)] = database.rows(
+        "SELECT actor, client FROM audit_log WHERE action = 'team.create'")  # fmt: skip
     assert actor == "coordinator-user"
     assert client_address

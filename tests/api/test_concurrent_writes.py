@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
-from contextlib import closing
 
 import httpx
 
@@ -30,10 +28,10 @@ def import_jobs() -> list[tuple[str, list[dict[str, str]], bool]]:
     return jobs
 
 
-async def test_concurrent_writes_keep_exactly_the_acknowledged_ones(live_server) -> None:
+async def test_concurrent_writes_keep_exactly_the_acknowledged_ones(engine_server) -> None:
     jobs = import_jobs()
-    async with httpx.AsyncClient(base_url=live_server.url, timeout=60) as http:
-        await sign_in(http, live_server.db_path, "coordinator")
+    async with httpx.AsyncClient(base_url=engine_server.url, timeout=60) as http:
+        await sign_in(http, engine_server.database, "coordinator")
         page = (await http.get("/api/v1/villages", params={"district": "433200000"})).json()
         villages = [v["kato"] for v in page["items"][:24]]
         original = {v["kato"]: v["population"] for v in page["items"]}
@@ -55,15 +53,15 @@ async def test_concurrent_writes_keep_exactly_the_acknowledged_ones(live_server)
         200 if i % 2 == 0 else 409 for i in range(len(villages))
     ]
 
-    live_server.process.send_signal(signal.SIGKILL)  # no clean shutdown, no checkpoint
-    live_server.process.wait()
-    live_server.process = None
+    engine_server.process.send_signal(signal.SIGKILL)  # no clean shutdown, no checkpoint
+    engine_server.process.wait()
+    engine_server.process = None
 
-    with closing(sqlite3.connect(live_server.db_path)) as conn:
-        stored = dict(conn.execute("SELECT kato, name_ru FROM villages").fetchall())
-        districts = {row[0] for row in conn.execute("SELECT kato FROM districts")}
-        okrugs = {row[0] for row in conn.execute("SELECT kato FROM okrugs")}
-        populations = dict(conn.execute("SELECT kato, population FROM villages").fetchall())
+    database = engine_server.database
+    stored = dict(database.rows("SELECT kato, name_ru FROM villages"))
+    districts = {row[0] for row in database.rows("SELECT kato FROM districts")}
+    okrugs = {row[0] for row in database.rows("SELECT kato FROM okrugs")}
+    populations = dict(database.rows("SELECT kato, population FROM villages"))
     for district, rows, should_fail in jobs:
         present = [row["kato"] in stored for row in rows]
         assert present == [not should_fail] * len(rows), district

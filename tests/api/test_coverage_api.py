@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sqlite3
-from contextlib import closing
 
 from openpyxl import load_workbook
 
@@ -18,12 +16,12 @@ from tests.sync.phone import make_meeting
 from tests.sync.test_push import push
 
 
-async def seeded(client, phone, db_path) -> tuple[dict, list[dict]]:
+async def seeded(client, phone, database) -> tuple[dict, list[dict]]:
     """A published Karmakshy plan, and team-1's first two planned meetings held."""
     plan = await make_plan(client)
     plan_id = plan["summary"]["id"]
     await client.post(f"/api/v1/plans/{plan_id}/publish")
-    await enrol_device(client, phone, db_path, "field-a", "team-1")
+    await enrol_device(client, phone, database, "field-a", "team-1")
     doc = plan["document"]
     mine = sorted((m for m in doc["meetings"] if m["team"] == "team-1"),
                   key=lambda m: (m["date"], m["order"]))[:2]  # fmt: skip
@@ -39,8 +37,8 @@ async def seeded(client, phone, db_path) -> tuple[dict, list[dict]]:
     return plan, sent
 
 
-async def test_coverage_planned_held_and_road_km(client, anonymous_phone, db_path):
-    plan, sent = await seeded(client, anonymous_phone, db_path)
+async def test_coverage_planned_held_and_road_km(client, anonymous_phone, database):
+    plan, sent = await seeded(client, anonymous_phone, database)
     got = (await client.get("/api/v1/coverage")).json()
     doc = plan["document"]
     placed = [m for m in doc["meetings"] if m["team"]]
@@ -63,8 +61,8 @@ async def test_coverage_planned_held_and_road_km(client, anonymous_phone, db_pat
 
 
 async def test_coverage_exports_carry_the_api_numbers_and_are_audited(client, anonymous_phone,
-                                                                      db_path):  # fmt: skip
-    await seeded(client, anonymous_phone, db_path)
+                                                                      database):  # fmt: skip
+    await seeded(client, anonymous_phone, database)
     api = (await client.get("/api/v1/coverage")).json()
     text = (await client.get("/api/v1/coverage.csv", params={"level": "districts"})).text
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -87,22 +85,21 @@ async def test_coverage_exports_carry_the_api_numbers_and_are_audited(client, an
     reached = [f for f in geojson["features"] if f["properties"]["reached"]]
     assert len(reached) == api["headline"]["villages_reached"]
     assert {f["properties"]["approximate"] for f in geojson["features"]} == {True, False}
-    with closing(sqlite3.connect(db_path)) as conn:
-        actions = [r[0] for r in conn.execute(
-            "SELECT action FROM audit_log WHERE action LIKE 'coverage.export.%' ORDER BY id")]  # fmt: skip
+    actions = [r[0] for r in database.rows(
+        "SELECT action FROM audit_log WHERE action LIKE 'coverage.export.%' ORDER BY id")]  # fmt: skip
     assert actions == ["coverage.export.csv", "coverage.export.xlsx", "coverage.export.geojson"]
 
 
 async def test_coverage_leadership_sees_counts_never_names(client, anonymous, anonymous_phone,
-                                                           db_path, settings):  # fmt: skip
+                                                           database, settings):  # fmt: skip
     from litestar.testing import AsyncTestClient
 
     from outreach.app import create_app
 
-    _, sent = await seeded(client, anonymous_phone, db_path)
+    _, sent = await seeded(client, anonymous_phone, database)
     name = sent[0]["add"]["interested"][0]["name"]
     async with AsyncTestClient(app=create_app(settings)) as boss:
-        await sign_in(boss, db_path, "leadership")
+        await sign_in(boss, database, "leadership")
         for path in ("/api/v1/coverage", "/api/v1/coverage.csv?level=villages",
                      "/api/v1/coverage.geojson"):  # fmt: skip
             response = await boss.get(path)
@@ -114,8 +111,8 @@ async def test_coverage_leadership_sees_counts_never_names(client, anonymous, an
     assert name in str(meetings)
 
 
-async def test_coverage_followup_status_moves_the_funnel(client, anonymous_phone, db_path):
-    _, sent = await seeded(client, anonymous_phone, db_path)
+async def test_coverage_followup_status_moves_the_funnel(client, anonymous_phone, database):
+    _, sent = await seeded(client, anonymous_phone, database)
     person = sent[0]["add"]["interested"][0]["id"]
     for status in ("contacted", "trained", "dropped"):
         response = await client.post(f"/api/v1/followups/{person}/status",
@@ -141,12 +138,12 @@ async def test_coverage_bad_filters_are_4xx(client):
     assert (await client.get("/api/v1/coverage.csv", params={"level": "x"})).status_code == 422
 
 
-async def test_coverage_is_computed_once_per_change(client, anonymous_phone, db_path, settings):
-    from outreach.db.database import Database
+async def test_coverage_is_computed_once_per_change(client, anonymous_phone, database, settings):
+    from outreach.db.database import connect
     from outreach.services.coverage import CoverageCache, CoverageFilter, coverage
 
-    await seeded(client, anonymous_phone, db_path)
-    db = Database(db_path)
+    await seeded(client, anonymous_phone, database)
+    db = connect(database.url)
     await db.open()
     try:
         cache = CoverageCache()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -15,25 +12,24 @@ SPRING = {"start": "2027-03-01", "end": "2027-05-28", "districts": ["434600000"]
 
 
 @pytest.fixture
-async def phones(settings, db_path):
+async def phones(settings, database):
     """A coordinator's client and two phones, each its own app process on one database."""
     async with (
         AsyncTestClient(app=create_app(settings)) as coordinator,
         AsyncTestClient(app=create_app(settings)) as one,
         AsyncTestClient(app=create_app(settings)) as two,
     ):
-        await sign_in(coordinator, db_path, "coordinator")
+        await sign_in(coordinator, database, "coordinator")
         yield coordinator, one, two
 
 
-def db_exec(db_path, sql: str) -> None:
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute(sql)
+def db_exec(database, sql: str) -> None:
+    database.execute(sql)
 
 
-async def test_enrolment_code_is_text_and_qr_and_works_once(phones, db_path) -> None:
+async def test_enrolment_code_is_text_and_qr_and_works_once(phones, database) -> None:
     coordinator, phone, other = phones
-    add_user(db_path, "aidos", "field", "team-1")
+    add_user(database, "aidos", "field", "team-1")
     issued = (await coordinator.post("/api/v1/devices/enrolments", json={"login": "aidos"})).json()
     assert len(issued["code"]) == 14 and issued["qr_svg"].startswith("<svg")
     first = await phone.post("/api/v1/devices/enrol", json={"code": issued["code"].lower()})
@@ -41,22 +37,21 @@ async def test_enrolment_code_is_text_and_qr_and_works_once(phones, db_path) -> 
     again = await other.post("/api/v1/devices/enrol", json={"code": issued["code"]})
     assert (again.status_code, again.json()["code"]) == (401, "invalid_enrolment_code")
     token = first.json()["device_token"]
-    with closing(sqlite3.connect(db_path)) as conn:
-        stored = repr(conn.execute("SELECT * FROM devices").fetchall())
-        codes = repr(conn.execute("SELECT * FROM enrolment_codes").fetchall())
+    stored = repr(database.rows("SELECT * FROM devices"))
+    codes = repr(database.rows("SELECT * FROM enrolment_codes"))
     assert token not in stored and issued["code"].replace("-", "") not in codes
 
 
-async def test_expired_code_is_refused(phones, db_path) -> None:
+async def test_expired_code_is_refused(phones, database) -> None:
     coordinator, phone, _ = phones
-    add_user(db_path, "aidos", "field", "team-1")
+    add_user(database, "aidos", "field", "team-1")
     issued = (await coordinator.post("/api/v1/devices/enrolments", json={"login": "aidos"})).json()
-    db_exec(db_path, "UPDATE enrolment_codes SET expires_at = '2020-01-01T00:00:00.000+00:00'")
+    db_exec(database, "UPDATE enrolment_codes SET expires_at = '2020-01-01T00:00:00.000+00:00'")
     response = await phone.post("/api/v1/devices/enrol", json={"code": issued["code"]})
     assert response.status_code == 401
 
 
-async def test_codes_only_for_enabled_field_users(phones, db_path) -> None:
+async def test_codes_only_for_enabled_field_users(phones, database) -> None:
     coordinator, _, _ = phones
     response = await coordinator.post("/api/v1/devices/enrolments",
                                       json={"login": "coordinator-user"})  # fmt: skip
@@ -68,27 +63,27 @@ async def test_codes_only_for_enabled_field_users(phones, db_path) -> None:
     ("UPDATE users SET disabled_at = 'now' WHERE role = 'field'", "user_disabled"),
     ("UPDATE devices SET expires_at = '2020-01-01T00:00:00.000+00:00'", "device_expired"),
 ])  # fmt: skip
-async def test_device_refused_on_the_very_next_request(phones, db_path, sql, code) -> None:
+async def test_device_refused_on_the_very_next_request(phones, database, sql, code) -> None:
     coordinator, phone, _ = phones
-    await enrol_device(coordinator, phone, db_path, "aidos", "team-1")
+    await enrol_device(coordinator, phone, database, "aidos", "team-1")
     assert (await phone.get("/api/v1/field/plan")).status_code == 200
-    db_exec(db_path, sql)
+    db_exec(database, sql)
     response = await phone.get("/api/v1/field/plan")
     assert (response.status_code, response.json()["code"]) == (401, code)
 
 
-async def test_revoke_through_the_api(phones, db_path) -> None:
+async def test_revoke_through_the_api(phones, database) -> None:
     coordinator, phone, _ = phones
-    await enrol_device(coordinator, phone, db_path, "aidos", "team-1")
+    await enrol_device(coordinator, phone, database, "aidos", "team-1")
     (device,) = (await coordinator.get("/api/v1/devices")).json()
     revoked = await coordinator.post(f"/api/v1/devices/{device['id']}/revoke")
     assert revoked.json()["revoked"] is True
     assert (await phone.get("/api/v1/field/plan")).json()["code"] == "device_revoked"
 
 
-async def test_tampered_missing_or_url_token_is_refused(phones, db_path) -> None:
+async def test_tampered_missing_or_url_token_is_refused(phones, database) -> None:
     coordinator, phone, _ = phones
-    token = await enrol_device(coordinator, phone, db_path, "aidos", "team-1")
+    token = await enrol_device(coordinator, phone, database, "aidos", "team-1")
     phone.headers["authorization"] = f"Bearer {token[:-2]}zz"
     assert (await phone.get("/api/v1/field/plan")).status_code == 401
     del phone.headers["authorization"]
@@ -98,10 +93,10 @@ async def test_tampered_missing_or_url_token_is_refused(phones, db_path) -> None
                             params={"access_token": token})).status_code == 401  # fmt: skip
 
 
-async def test_each_team_sees_only_its_own_plan(phones, db_path) -> None:
+async def test_each_team_sees_only_its_own_plan(phones, database) -> None:
     coordinator, one, two = phones
-    await enrol_device(coordinator, one, db_path, "aidos", "team-1")
-    await enrol_device(coordinator, two, db_path, "bota", "team-2")
+    await enrol_device(coordinator, one, database, "aidos", "team-1")
+    await enrol_device(coordinator, two, database, "bota", "team-2")
     plan = (await coordinator.post("/api/v1/plans", json={**SPRING, "teams": 2})).json()
     await coordinator.post(f"/api/v1/plans/{plan['summary']['id']}/publish")
     mine, theirs = (
@@ -119,8 +114,8 @@ async def test_each_team_sees_only_its_own_plan(phones, db_path) -> None:
         assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 
-async def test_device_writes_need_no_csrf_token_but_stay_in_their_role(phones, db_path) -> None:
+async def test_device_writes_need_no_csrf_token_but_stay_in_their_role(phones, database) -> None:
     coordinator, phone, _ = phones
-    await enrol_device(coordinator, phone, db_path, "aidos", "team-1")
+    await enrol_device(coordinator, phone, database, "aidos", "team-1")
     response = await phone.patch("/api/v1/villages/431010000", json={"population": 1})
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from tests.conftest import SETTLEMENTS_CSV
-from tests.dbstate import dump, scalar
+from tests.dbstate import dump
 from tests.synthetic import make_rows, to_csv
 
 CSV = {"content-type": "text/csv"}
 
 
-async def test_patch_position_makes_village_exact_and_keeps_history(client, db_path) -> None:
+async def test_patch_position_makes_village_exact_and_keeps_history(client, database) -> None:
     response = await client.patch(
         "/api/v1/villages/431033103",
         json={"position": {"lat": 44.9, "lon": 65.4}, "population": 120, "expected_version": 1},
@@ -21,29 +21,29 @@ async def test_patch_position_makes_village_exact_and_keeps_history(client, db_p
     assert village["fallback_position"] is None
     assert village["population"] == 120
     assert village["version"] == 2
-    fields = scalar(db_path, "SELECT group_concat(field) FROM village_corrections")
-    assert sorted(str(fields).split(",")) == ["population", "position"]
+    fields = database.rows("SELECT field FROM village_corrections ORDER BY field")
+    assert fields == [("population",), ("position",)]
 
 
-async def test_patch_with_stale_version_is_409_and_changes_nothing(client, db_path) -> None:
+async def test_patch_with_stale_version_is_409_and_changes_nothing(client, database) -> None:
     await client.patch("/api/v1/villages/431033103", json={"population": 5})
-    before = dump(db_path)
+    before = dump(database)
     response = await client.patch(
         "/api/v1/villages/431033103", json={"population": 7, "expected_version": 1}
     )
     assert response.status_code == 409
     assert response.json()["code"] == "version_conflict"
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
-async def test_patch_swapped_coordinates_is_refused(client, db_path) -> None:
-    before = dump(db_path)
+async def test_patch_swapped_coordinates_is_refused(client, database) -> None:
+    before = dump(database)
     response = await client.patch(
         "/api/v1/villages/431033103", json={"position": {"lat": 65.4, "lon": 44.9}}
     )
     assert response.status_code == 422
     assert response.json()["details"][0]["field"] == "position"
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 async def test_patch_null_clears_population(client) -> None:
@@ -52,15 +52,15 @@ async def test_patch_null_clears_population(client) -> None:
     assert village["population"] is None and village["population_source"] is None
 
 
-async def test_reimport_of_shipped_file_changes_nothing(client, db_path) -> None:
-    before = dump(db_path)
+async def test_reimport_of_shipped_file_changes_nothing(client, database) -> None:
+    before = dump(database)
     response = await client.post(
         "/api/v1/gazetteer/imports", content=SETTLEMENTS_CSV.read_bytes(), headers=CSV
     )
     assert response.status_code == 200, response.text
     summary = response.json()
     assert (summary["rows"], summary["unchanged"], summary["created"]) == (298, 298, 0)
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 async def test_reimport_keeps_coordinator_corrections(client) -> None:
@@ -87,27 +87,27 @@ async def test_import_new_region_counts_equal_the_csv(client) -> None:
                                            "en": "Test Region"}} in regions  # fmt: skip
 
 
-async def test_import_bad_cell_names_line_and_column_and_changes_nothing(client, db_path) -> None:
+async def test_import_bad_cell_names_line_and_column_and_changes_nothing(client, database) -> None:
     rows = make_rows("991100000")
     rows[5]["population"] = "many"
-    before = dump(db_path)
+    before = dump(database)
     response = await client.post("/api/v1/gazetteer/imports", content=to_csv(rows), headers=CSV)
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_gazetteer_file"
     assert body["details"][0]["line"] == 7 and body["details"][0]["column"] == "population"
     assert "line 7, column population" in body["message"]
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
-async def test_import_failing_after_writes_rolls_back_whole_file(client, db_path) -> None:
+async def test_import_failing_after_writes_rolls_back_whole_file(client, database) -> None:
     rows = make_rows("991100000", okrugs=5, per_okrug=5)
     rows[-1]["lat"], rows[-1]["lon"] = rows[-1]["lon"], rows[-1]["lat"]  # swapped: passes ranges
-    before = dump(db_path)
+    before = dump(database)
     response = await client.post("/api/v1/gazetteer/imports", content=to_csv(rows), headers=CSV)
     assert response.status_code == 400
     assert response.json()["details"][0]["line"] == len(rows) + 1
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 async def test_import_reports_every_kind_of_bad_row(client) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from outreach.config import Settings
-from outreach.db.database import Database
+from outreach.db.database import Database, connect
 from outreach.domain.gazetteer import Page, Position, Village, VillageFilter, VillagePatch
 from outreach.domain.grouping import GroupingRequest
 from outreach.services.gazetteer import list_villages, patch_village
@@ -19,8 +19,8 @@ async def village_with_located_neighbour(db: Database) -> Village:
     return next(v for v in page.items if v.okrug_kato and okrugs[v.okrug_kato] > 1)
 
 
-async def test_repeated_previews_compute_no_new_distances(db_path) -> None:
-    db = Database(db_path)
+async def test_repeated_previews_compute_no_new_distances(database) -> None:
+    db = connect(database.url)
     await db.open()
     try:
         await load_packaged_if_empty(db)

@@ -11,10 +11,10 @@ NAME = "Канарейка Сәуле Тестқызы"
 PHONE = "+7 701 555 12 34"
 
 
-async def test_no_personal_data_or_secret_reaches_the_logs(client, anonymous_phone, db_path,
+async def test_no_personal_data_or_secret_reaches_the_logs(client, anonymous_phone, database,
                                                           caplog, capsys) -> None:  # fmt: skip
     caplog.set_level(logging.DEBUG)
-    token = await enrol_device(client, anonymous_phone, db_path, "aidos", "team-1")
+    token = await enrol_device(client, anonymous_phone, database, "aidos", "team-1")
     await anonymous_phone.get("/api/v1/field/plan")
     await anonymous_phone.get("/api/v1/field/plan", params={"note": NAME, "phone": PHONE})
     await client.patch("/api/v1/villages/431010000", json={"name": NAME, "phone": PHONE})

@@ -88,16 +88,16 @@ CASES: list[tuple[str, str, dict[str, str], bytes | None]] = [
 
 @pytest.mark.parametrize(("method", "path", "headers", "body"), CASES,
                          ids=[f"{i}-{c[0]}" for i, c in enumerate(CASES)])  # fmt: skip
-async def test_malformed_request_gets_4xx_error_body(client, db_path, method, path, headers, body
+async def test_malformed_request_gets_4xx_error_body(client, database, method, path, headers, body
                                                       ) -> None:  # fmt: skip
-    before = dump(db_path)
+    before = dump(database)
     response = await client.request(method, path, headers=headers, content=body)
     assert 400 <= response.status_code < 500, response.text[:500]
     error = response.json()
     assert set(error) == {"code", "message", "status", "details", "request_id"}
     assert error["status"] == response.status_code
     assert error["code"] and error["message"]
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 @pytest.mark.parametrize(("body", "status", "code"), [

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
-from contextlib import closing
 
 import pytest
 
@@ -145,15 +143,14 @@ async def test_bad_edits_are_refused(client, edits: dict) -> None:
     assert len((await client.get("/api/v1/plans")).json()) == 1
 
 
-async def test_publication_and_exports_are_audited(client, db_path) -> None:
+async def test_publication_and_exports_are_audited(client, database) -> None:
     plan_id = (await make_plan(client))["summary"]["id"]
     await client.post(f"/api/v1/plans/{plan_id}/publish")
     await client.get(f"/api/v1/plans/{plan_id}/itinerary.csv")
     await client.get(f"/api/v1/plans/{plan_id}/routes.geojson")
     await client.get(f"/api/v1/plans/{plan_id}/day-sheet",
                      params={"team": "team-1", "date": "2027-03-02"})  # fmt: skip
-    with closing(sqlite3.connect(db_path)) as conn:
-        actions = [r[0] for r in conn.execute(
-            "SELECT action FROM audit_log WHERE actor = 'coordinator-user' ORDER BY id")]  # fmt: skip
+    actions = [r[0] for r in database.rows(
+        "SELECT action FROM audit_log WHERE actor = 'coordinator-user' ORDER BY id")]  # fmt: skip
     assert actions[-4:] == ["plan.publish", "plan.export.csv", "plan.export.geojson",
                             "plan.export.day_sheet"]  # fmt: skip

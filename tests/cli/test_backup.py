@@ -1,32 +1,43 @@
-"""Backup while the service runs, restore after a loss: the restored server has a new
-identity, phones resync in full and send again what the backup missed."""
+"""Backup while the service runs, restore after a loss, on each engine (SQLite's online
+backup; pg_dump and pg_restore): the restored server has a new identity, phones resync in
+full and send again what the backup missed."""
 
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-from tests.cli.test_cli import scalar
 from tests.conftest import LiveServer
+from tests.engines import TestDatabase
 from tests.sync.phone import make_meeting
 from tests.sync.test_crash import enrol
 
 
-def outreach(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+def outreach(*args: str, database: TestDatabase) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "outreach", *args, "--database-url", f"sqlite:///{db}"],
+        [sys.executable, "-m", "outreach", *args, "--database-url", database.url],
         capture_output=True,
         text=True,
         check=False,
     )
 
 
-def test_backup_during_pushes_and_restore_forces_a_full_resync(tmp_path: Path):
-    db = tmp_path / "live.db"
-    server = LiveServer(db, tmp_path / "server.log")
+def records_in(printed: str) -> int:
+    """The record count `backup` or `restore` printed."""
+    found = re.search(r"(\d+) sync_records", printed)
+    assert found, printed
+    return int(found.group(1))
+
+
+def test_backup_during_pushes_and_restore_forces_a_full_resync(
+    database: TestDatabase, tmp_path: Path
+):
+    copy = tmp_path / "copy.backup"
+    server = LiveServer(database.url, tmp_path / "server.log")
     server.start()
     rng = random.Random(60)
     early = [make_meeting(rng) for _ in range(100)]
@@ -40,19 +51,22 @@ def test_backup_during_pushes_and_restore_forces_a_full_resync(tmp_path: Path):
             ]
         )
         pushing.start()
-        taken = outreach("backup", str(tmp_path / "copy.db"), db=db)  # while pushes go on
+        taken = outreach("backup", str(copy), database=database)  # while pushes go on
         pushing.join()
         assert taken.returncode == 0, taken.stderr
         phone.post("/api/v1/sync/push", json={"mutations": late[10:]})
     server.stop()
-    in_copy = scalar(tmp_path / "copy.db", "SELECT count(*) FROM sync_records")
+    in_copy = records_in(taken.stdout)
     assert 100 <= in_copy <= 110
-    assert scalar(db, "SELECT count(*) FROM sync_records") == 130
+    assert database.scalar("SELECT count(*) FROM sync_records") == 130
+    server_id = database.scalar("SELECT server_id FROM sync_state")
 
-    restored = outreach("restore", str(tmp_path / "copy.db"), db=db)  # the disk was lost
+    restored = outreach("restore", str(copy), database=database)  # the disk was lost
     assert restored.returncode == 0, restored.stderr
-    assert scalar(db, "SELECT count(*) FROM sync_records") == in_copy
-    again = LiveServer(db, tmp_path / "server2.log")
+    assert records_in(restored.stdout) == in_copy
+    assert database.scalar("SELECT count(*) FROM sync_records") == in_copy
+    assert database.scalar("SELECT server_id FROM sync_state") != server_id
+    again = LiveServer(database.url, tmp_path / "server2.log")
     again.start()
     try:
         with enrol_again(again) as phone:
@@ -64,7 +78,20 @@ def test_backup_during_pushes_and_restore_forces_a_full_resync(tmp_path: Path):
             assert statuses.count("duplicate") == 30 - (130 - in_copy)
     finally:
         again.stop()
-    assert scalar(db, "SELECT count(*) FROM sync_records") == 130
+    assert database.scalar("SELECT count(*) FROM sync_records") == 130
+
+
+def test_backup_of_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path: Path, engine):
+    missing = (
+        TestDatabase(f"sqlite:///{tmp_path / 'none.db'}")
+        if engine == "sqlite"
+        else TestDatabase("postgresql://outreach:wrong@127.0.0.1:1/nothing")
+    )
+    result = outreach("backup", str(tmp_path / "copy.backup"), database=missing)
+    assert result.returncode == 1
+    assert "Error:" in result.stderr and "Traceback" not in result.stderr
+    assert "wrong" not in result.stderr  # no password in messages
+    assert not (tmp_path / "copy.backup").exists()
 
 
 def enrol_again(server: LiveServer):

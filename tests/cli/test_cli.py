@@ -6,20 +6,22 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from outreach.db.migrate import latest
 from tests.conftest import DISTRICTS_CSV, SETTLEMENTS_CSV
 from tests.dbstate import dump, scalar
+from tests.engines import TestDatabase
 from tests.synthetic import make_rows, to_csv
 
 
-def outreach(*args: str, db_path: Path | None = None) -> subprocess.CompletedProcess[str]:
+def outreach(
+    *args: str, database: TestDatabase | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
-    if db_path is not None:
-        env["OUTREACH_DATABASE_URL"] = f"sqlite:///{db_path}"
+    if database is not None:
+        env["OUTREACH_DATABASE_URL"] = database.url
     return subprocess.run([sys.executable, "-m", "outreach", *args], env=env, capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+                          text=True, timeout=60, input=stdin)  # fmt: skip
 
 
 def test_help_explains_every_command() -> None:
@@ -31,42 +33,44 @@ def test_help_explains_every_command() -> None:
         assert sub.returncode == 0 and len(sub.stdout.splitlines()) > 5
 
 
-def test_migrate_twice_is_idempotent(db_path) -> None:
-    first = outreach("migrate", db_path=db_path)
-    second = outreach("migrate", db_path=db_path)
+def test_migrate_twice_is_idempotent(empty_database) -> None:
+    first = outreach("migrate", database=empty_database)
+    second = outreach("migrate", database=empty_database)
     assert first.returncode == second.returncode == 0
     assert f"schema version {latest()}" in second.stdout
 
 
-def test_import_gazetteer_counts_equal_the_csv_and_repeat_changes_nothing(db_path) -> None:
+def test_import_gazetteer_counts_equal_the_csv_and_repeat_changes_nothing(empty_database) -> None:
     result = outreach("import-gazetteer", str(SETTLEMENTS_CSV), "--districts", str(DISTRICTS_CSV),
-                      "--region-ru", "Кызылординская область", db_path=db_path)  # fmt: skip
+                      "--region-ru", "Кызылординская область", database=empty_database)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "298 settlements: 298 created" in result.stdout
-    assert scalar(db_path, "SELECT count(*) FROM villages") == 298
-    assert scalar(db_path, "SELECT count(*) FROM districts") == 9
-    before = dump(db_path)
+    assert scalar(empty_database, "SELECT count(*) FROM villages") == 298
+    assert scalar(empty_database, "SELECT count(*) FROM districts") == 9
+    before = dump(empty_database)
     again = outreach("import-gazetteer", str(SETTLEMENTS_CSV), "--districts", str(DISTRICTS_CSV),
-                     db_path=db_path)  # fmt: skip
+                     database=empty_database)  # fmt: skip
     assert "0 created, 0 updated, 298 unchanged" in again.stdout
-    assert dump(db_path) == before
+    assert dump(empty_database) == before
 
 
-def test_import_bad_file_names_line_and_column_and_changes_nothing(db_path, tmp_path) -> None:
-    outreach("import-gazetteer", str(SETTLEMENTS_CSV), db_path=db_path)
-    before = dump(db_path)
+def test_import_bad_file_names_line_and_column_and_changes_nothing(
+    empty_database, tmp_path
+) -> None:
+    outreach("import-gazetteer", str(SETTLEMENTS_CSV), database=empty_database)
+    before = dump(empty_database)
     rows = make_rows("991100000")
     rows[3]["lat"] = "44,5"
     bad = tmp_path / "bad.csv"
     bad.write_bytes(to_csv(rows))
-    result = outreach("import-gazetteer", str(bad), db_path=db_path)
+    result = outreach("import-gazetteer", str(bad), database=empty_database)
     assert result.returncode == 1
     assert "bad.csv: line 5, column lat" in result.stderr
     assert "nothing imported" in result.stderr
-    assert dump(db_path) == before
+    assert dump(empty_database) == before
 
 
-def test_bad_setting_is_a_clear_usage_error(db_path) -> None:
+def test_bad_setting_is_a_clear_usage_error() -> None:
     env_result = subprocess.run(
         [sys.executable, "-m", "outreach", "migrate"], capture_output=True, text=True, timeout=60,
         env={**os.environ, "OUTREACH_DATABASE_URL": "mysql://x"},
@@ -75,17 +79,17 @@ def test_bad_setting_is_a_clear_usage_error(db_path) -> None:
     assert "OUTREACH_DATABASE_URL" in env_result.stderr
 
 
-def test_groups_prints_meetings_and_district_table(db_path) -> None:
-    lines = outreach("groups", "--district", "Aral", "--max-km", "15", db_path=db_path)
+def test_groups_prints_meetings_and_district_table(empty_database) -> None:
+    lines = outreach("groups", "--district", "Aral", "--max-km", "15", database=empty_database)
     assert lines.returncode == 0, lines.stderr
     assert "meetings for 58 settlements" in lines.stdout
-    table = outreach("groups", "--format", "districts", db_path=db_path)
+    table = outreach("groups", "--format", "districts", database=empty_database)
     assert "| **all** | 298 |" in table.stdout
     assert len(table.stdout.strip().splitlines()) == 12  # header, rule, nine districts, total
 
 
-def test_groups_with_ambiguous_district_name_is_refused(db_path) -> None:
-    result = outreach("groups", "--district", "Ж", db_path=db_path)
+def test_groups_with_ambiguous_district_name_is_refused(empty_database) -> None:
+    result = outreach("groups", "--district", "Ж", database=empty_database)
     assert result.returncode == 1
     assert "use a KATO code" in result.stderr
 
@@ -112,26 +116,19 @@ def test_plan_with_dates_reversed_is_refused(tmp_path) -> None:
     assert not (tmp_path / "p.json").exists()
 
 
-def test_users_create_admin_from_the_command_line(db_path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "outreach", "users", "create", "--login", "admin",
-         "--role", "admin", "--password-stdin"],
-        input="a long enough password\n", capture_output=True, text=True, timeout=60,
-        env={**os.environ, "OUTREACH_DATABASE_URL": f"sqlite:///{db_path}"},
-    )  # fmt: skip
+def test_users_create_admin_from_the_command_line(empty_database) -> None:
+    result = outreach("users", "create", "--login", "admin", "--role", "admin",
+                      "--password-stdin", database=empty_database,
+                      stdin="a long enough password\n")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "created admin admin" in result.stdout
-    assert scalar(db_path, "SELECT role FROM users WHERE login = 'admin'") == "admin"
+    assert scalar(empty_database, "SELECT role FROM users WHERE login = 'admin'") == "admin"
     assert "a long enough password" not in result.stdout + result.stderr
 
 
-def test_users_create_refuses_a_short_password(db_path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "outreach", "users", "create", "--login", "admin",
-         "--role", "admin", "--password-stdin"],
-        input="short\n", capture_output=True, text=True, timeout=60,
-        env={**os.environ, "OUTREACH_DATABASE_URL": f"sqlite:///{db_path}"},
-    )  # fmt: skip
+def test_users_create_refuses_a_short_password(empty_database) -> None:
+    result = outreach("users", "create", "--login", "admin", "--role", "admin",
+                      "--password-stdin", database=empty_database, stdin="short\n")  # fmt: skip
     assert result.returncode == 2
     assert "password" in result.stderr
 
@@ -139,7 +136,8 @@ def test_users_create_refuses_a_short_password(db_path) -> None:
 def test_serve_demo_creates_accounts_once_and_they_sign_in(tmp_path) -> None:
     from tests.conftest import LiveServer
 
-    server = LiveServer(tmp_path / "demo.db", tmp_path / "server.log", args=["--demo"])
+    demo = TestDatabase(f"sqlite:///{tmp_path / 'demo.db'}")
+    server = LiveServer(demo.url, tmp_path / "server.log", args=["--demo"])
     server.start()
     try:
         printed = (tmp_path / "server.log").read_text()
@@ -155,15 +153,14 @@ def test_serve_demo_creates_accounts_once_and_they_sign_in(tmp_path) -> None:
         assert response.status_code == 200
     finally:
         server.stop()
-    records = scalar(tmp_path / "demo.db", "SELECT count(*) FROM sync_records")
+    records = scalar(demo, "SELECT count(*) FROM sync_records")
     assert records > 5  # demo data: a short simulated season
-    plan = scalar(tmp_path / "demo.db", "SELECT campaign FROM plans WHERE status = 'published'")
+    plan = scalar(demo, "SELECT campaign FROM plans WHERE status = 'published'")
     assert plan.startswith("DEMO")
-    again = LiveServer(tmp_path / "demo.db", tmp_path / "server2.log", args=["--demo"])
+    again = LiveServer(demo.url, tmp_path / "server2.log", args=["--demo"])
     again.start()
     again.stop()
-    db = tmp_path / "demo.db"
-    assert scalar(db, "SELECT count(*) FROM users WHERE login LIKE 'demo-%'") == 4
+    assert scalar(demo, "SELECT count(*) FROM users WHERE login LIKE 'demo-%'") == 4
     # the simulator's accounts (their password is in the source) cannot sign in
-    assert scalar(db, "SELECT count(*) FROM users WHERE disabled_at IS NULL") == 4
-    assert scalar(db, "SELECT count(*) FROM sync_records") == records  # played once
+    assert scalar(demo, "SELECT count(*) FROM users WHERE disabled_at IS NULL") == 4
+    assert scalar(demo, "SELECT count(*) FROM sync_records") == records  # played once

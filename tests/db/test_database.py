@@ -1,4 +1,5 @@
-"""The database's transactions: whole or nothing, and reads that do not wait for writes."""
+"""The database's transactions, on each engine: whole or nothing, and reads that do not wait
+for writes."""
 
 from __future__ import annotations
 
@@ -6,17 +7,17 @@ import asyncio
 
 import pytest
 
-from outreach.db.database import Database
+from outreach.db.database import Database, connect
 
 
 @pytest.fixture
-async def db(db_path):
-    database = Database(db_path, read_connections=2)
-    await database.open()
-    async with database.write() as tx:
+async def db(database):
+    opened = connect(database.url, connections=2)
+    await opened.open()
+    async with opened.write() as tx:
         await tx.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
-    yield database
-    await database.close()
+    yield opened
+    await opened.close()
 
 
 async def count(db: Database) -> int:

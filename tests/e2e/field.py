@@ -6,8 +6,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +45,7 @@ class Coordinator:
 
     def __init__(self, server: LiveServer) -> None:
         self.server = server
-        add_user(server.db_path, "coord", "coordinator")
+        add_user(server.database, "coord", "coordinator")
         self.http = httpx.Client(base_url=server.url, timeout=60)
         signed = self.http.post("/api/v1/session", json={"login": "coord", "password": PASSWORD})
         self.http.headers["x-csrf-token"] = signed.json()["csrf_token"]
@@ -64,10 +62,8 @@ class Coordinator:
 
     def code(self, login: str = "walker", team: str = "team-1") -> str:
         """A fresh enrolment code for a field user (created on first use)."""
-        with closing(sqlite3.connect(self.server.db_path)) as conn:
-            known = conn.execute("SELECT 1 FROM users WHERE login = ?", (login,)).fetchone()
-        if not known:
-            add_user(self.server.db_path, login, "field", team)
+        if not self.server.database.rows("SELECT 1 FROM users WHERE login = ?", (login,)):
+            add_user(self.server.database, login, "field", team)
         issued = self.http.post("/api/v1/devices/enrolments", json={"login": login})
         assert issued.status_code == 201, issued.text
         return str(issued.json()["code"])
@@ -77,8 +73,7 @@ class Coordinator:
             self.http.post(f"/api/v1/devices/{device['id']}/revoke")
 
     def rows(self, sql: str) -> list[tuple]:
-        with closing(sqlite3.connect(self.server.db_path)) as conn:
-            return conn.execute(sql).fetchall()
+        return self.server.database.rows(sql)
 
 
 def enrol(page: Any, server: LiveServer, code: str) -> None:

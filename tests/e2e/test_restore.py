@@ -9,9 +9,9 @@ import sys
 from tests.e2e.field import KK, enrol, log_meeting
 
 
-def outreach(*args: str, db) -> None:
+def outreach(*args: str, url: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "outreach", *args, "--database-url", f"sqlite:///{db}"],
+        [sys.executable, "-m", "outreach", *args, "--database-url", url],
         check=True,
         capture_output=True,
     )
@@ -20,7 +20,7 @@ def outreach(*args: str, db) -> None:
 def test_restore_phone_sends_again_what_the_backup_missed(phone, server, coordinator, tmp_path):
     page = phone.new_page()
     enrol(page, server, coordinator.code())
-    outreach("backup", str(tmp_path / "before.db"), db=server.db_path)
+    outreach("backup", str(tmp_path / "before.db"), url=server.database_url)
     log_meeting(page, total=33)
     page.wait_for_function(
         f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
@@ -28,7 +28,7 @@ def test_restore_phone_sends_again_what_the_backup_missed(phone, server, coordin
     )
     assert coordinator.rows("SELECT count(*) FROM sync_records") == [(1,)]
     server.stop()  # the disk is lost; last night's backup comes back
-    outreach("restore", str(tmp_path / "before.db"), db=server.db_path)
+    outreach("restore", str(tmp_path / "before.db"), url=server.database_url)
     server.start()  # the same address: the phone's data stays with its origin
     assert coordinator.rows("SELECT count(*) FROM sync_records") == [(0,)]
     page.click("button:has-text('Қазір синхрондау')")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 
+import psycopg
 import pytest
 
 from outreach.db import accounts as sql
-from outreach.db.database import Database
+from outreach.db.database import connect
 from outreach.domain.accounts import Actor, NewUser
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.accounts import check_password, create_user, list_teams, move_to_team
@@ -18,11 +18,11 @@ CLI = Actor("cli")
 
 
 @pytest.fixture
-async def db(db_path):
-    database = Database(db_path, read_connections=2)
-    await database.open()
-    yield database
-    await database.close()
+async def db(database):
+    opened = connect(database.url, connections=2)
+    await opened.open()
+    yield opened
+    await opened.close()
 
 
 def make_user(login: str = "aigerim", role: str = "field", team: str | None = "team-1") -> NewUser:
@@ -33,10 +33,9 @@ async def test_default_three_teams_exist(db) -> None:
     assert [t.name for t in await list_teams(db)] == ["team-1", "team-2", "team-3"]
 
 
-async def test_password_is_stored_only_as_argon2id(db, db_path) -> None:
+async def test_password_is_stored_only_as_argon2id(db, database) -> None:
     await create_user(db, make_user(), actor=CLI)
-    with closing(sqlite3.connect(db_path)) as conn:
-        (stored,) = conn.execute("SELECT password_hash FROM users").fetchone()
+    stored = database.scalar("SELECT password_hash FROM users")
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
 
@@ -49,10 +48,9 @@ async def test_check_password_accepts_only_the_right_one(db) -> None:
     assert await check_password(db, "nobody", PASSWORD) is None
 
 
-async def test_disabled_user_cannot_sign_in(db, db_path) -> None:
+async def test_disabled_user_cannot_sign_in(db, database) -> None:
     await create_user(db, make_user(), actor=CLI)
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("UPDATE users SET disabled_at = 'now'")
+    database.execute("UPDATE users SET disabled_at = 'now'")
     assert await check_password(db, "aigerim", PASSWORD) is None
 
 
@@ -82,12 +80,13 @@ async def test_taken_login_is_refused(db) -> None:
         await create_user(db, make_user(login="Aigerim", role="admin", team=None), actor=CLI)
 
 
-async def test_audit_log_records_and_refuses_changes(db, db_path) -> None:
+async def test_audit_log_records_and_refuses_changes(db, database) -> None:
     await create_user(db, make_user(), actor=CLI)
     async with db.read() as tx:
         (entry,) = await sql.audit_entries(tx)
     assert (entry.actor, entry.action, entry.outcome) == ("cli", "user.create", "ok")
-    with closing(sqlite3.connect(db_path)) as conn:
-        for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                conn.execute(statement)
+    refused = (sqlite3.IntegrityError, psycopg.errors.RaiseException)
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(refused, match="append-only"):
+            database.execute(statement)
+    assert database.scalar("SELECT count(*) FROM audit_log") == 1

@@ -14,9 +14,10 @@ from outreach.simulate.campaign import Options, simulate
 from outreach.simulate.proxy import Faults
 
 
-def test_simulation_short_season_keeps_every_invariant(tmp_path: Path):
+def test_simulation_short_season_keeps_every_invariant(empty_database, tmp_path: Path):
     faults = Faults(drop=0.1, lose_response=0.1, duplicate=0.1, delay=0.2)
-    report = asyncio.run(simulate(Options(days=6, seed=5, restarts=2, faults=faults), tmp_path))
+    options = Options(days=6, seed=5, restarts=2, faults=faults)
+    report = asyncio.run(simulate(options, tmp_path, empty_database.url))
     assert report.ok, report.invariants
     assert [i.name for i in report.invariants] == [
         "every record made on a phone is on the server exactly once",
@@ -28,7 +29,7 @@ def test_simulation_short_season_keeps_every_invariant(tmp_path: Path):
     assert report.records > 10
     assert report.restarts == 2
     assert sum(report.faults.values()) > 3
-    assert (tmp_path / "simulation.db").exists()
+    assert empty_database.scalar("SELECT count(*) FROM sync_records") == report.records
 
 
 def test_simulation_load_mode_reports_latency_and_no_errors(tmp_path: Path):

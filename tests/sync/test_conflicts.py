@@ -4,7 +4,6 @@ order, overwritten values wait for review, lists merge, deletes are tombstones."
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -16,11 +15,11 @@ from tests.sync.test_push import push
 
 
 @pytest.fixture
-async def pair(client, anonymous_phone, settings, db_path: Path):
+async def pair(client, anonymous_phone, settings, database):
     """Two phones of team-1 that both hold version 1 of one meeting."""
-    await enrol_device(client, anonymous_phone, db_path, "field-a", "team-1")
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
     async with AsyncTestClient(app=create_app(settings)) as second:
-        await enrol_device(client, second, db_path, "field-b", "team-1")
+        await enrol_device(client, second, database, "field-b", "team-1")
         meeting = make_meeting(random.Random(20))
         await push(anonymous_phone, [meeting])
         yield anonymous_phone, second, meeting["record_id"]

@@ -4,15 +4,14 @@ partial batch, no acknowledged mutation missing, no duplicate after the client r
 from __future__ import annotations
 
 import random
-import sqlite3
 import threading
 import time
-from contextlib import closing
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import PASSWORD, LiveServer, add_user
+from tests.engines import TestDatabase
 from tests.sync.phone import edit, make_meeting
 
 KILLS = 12
@@ -21,8 +20,8 @@ SIZE = 200
 
 def enrol(server: LiveServer) -> httpx.Client:
     """A phone of team-1 enrolled on the live server."""
-    add_user(server.db_path, "coord", "coordinator")
-    add_user(server.db_path, "field-a", "field", "team-1")
+    add_user(server.database, "coord", "coordinator")
+    add_user(server.database, "field-a", "field", "team-1")
     with httpx.Client(base_url=server.url) as staff:
         signed = staff.post("/api/v1/session", json={"login": "coord", "password": PASSWORD})
         staff.headers["x-csrf-token"] = signed.json()["csrf_token"]
@@ -32,15 +31,16 @@ def enrol(server: LiveServer) -> httpx.Client:
                         timeout=10)  # fmt: skip
 
 
-def stored(db_path: Path, ids: list[str]) -> set[str]:
-    with closing(sqlite3.connect(db_path)) as conn:
-        marks = ",".join("?" * len(ids))
-        sql = f"SELECT mutation_id FROM sync_mutations WHERE mutation_id IN ({marks})"
-        return {row[0] for row in conn.execute(sql, ids)}
+def stored(database: TestDatabase, ids: list[str]) -> set[str]:
+    marks = ",".join("?" * len(ids))
+    sql = f"SELECT mutation_id FROM sync_mutations WHERE mutation_id IN ({marks})"
+    return {row[0] for row in database.rows(sql, ids)}
 
 
-def test_crash_kill_nine_during_pushes_loses_and_duplicates_nothing(tmp_path: Path):
-    server = LiveServer(tmp_path / "crash.db", tmp_path / "server.log")
+def test_crash_kill_nine_during_pushes_loses_and_duplicates_nothing(
+    database: TestDatabase, tmp_path: Path
+):
+    server = LiveServer(database.url, tmp_path / "server.log")
     server.start()
     rng = random.Random(99)
     phone = enrol(server)
@@ -71,7 +71,7 @@ def test_crash_kill_nine_during_pushes_loses_and_duplicates_nothing(tmp_path: Pa
             process.wait(timeout=10)  # killed: during this push, or just after its answer
             kills += 1
             server.process = None
-            present = stored(server.db_path, ids)
+            present = stored(server.database, ids)
             assert present in (set(), set(ids)), "a batch was stored in part"
             stored_unanswered += results is None and present == set(ids)
             server.start()
@@ -88,9 +88,8 @@ def test_crash_kill_nine_during_pushes_loses_and_duplicates_nothing(tmp_path: Pa
     finally:
         phone.close()
         server.stop()
-    with closing(sqlite3.connect(server.db_path)) as conn:
-        mutations = {row[0] for row in conn.execute("SELECT mutation_id FROM sync_mutations")}
-        records = dict(conn.execute("SELECT id, version FROM sync_records").fetchall())
+    mutations = {row[0] for row in database.rows("SELECT mutation_id FROM sync_mutations")}
+    records = dict(database.rows("SELECT id, version FROM sync_records"))
     assert set(acknowledged) <= mutations
     assert len(mutations) == len(acknowledged) + len(warm_up)  # nothing stored twice or unasked
     assert {r: v for r, v in records.items() if r in versions} == versions

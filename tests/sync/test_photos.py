@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 
 from tests.sync.phone import make_meeting
 from tests.sync.test_push import push
@@ -32,7 +29,7 @@ async def send(http, data: bytes, first: int, last: int):
     )
 
 
-async def test_photo_whole_upload_is_stored_and_served_to_its_team(phone, client, db_path):
+async def test_photo_whole_upload_is_stored_and_served_to_its_team(phone, client, database):
     photo = make_jpeg(50_000)
     response = await phone.put(url(photo), content=photo)
     assert response.status_code == 200, response.text
@@ -44,7 +41,7 @@ async def test_photo_whole_upload_is_stored_and_served_to_its_team(phone, client
     assert (await client.get(f"/api/v1/photos/{sha}")).content == photo
 
 
-async def test_photo_resumes_after_a_broken_upload(phone, db_path: Path):
+async def test_photo_resumes_after_a_broken_upload(phone, database):
     photo = make_jpeg(300_000, seed=2)
     assert (await send(phone, photo, 0, 99_999)).json()["received_bytes"] == 100_000
     # the connection broke during the second chunk: the phone asks where to go on from
@@ -56,21 +53,19 @@ async def test_photo_resumes_after_a_broken_upload(phone, db_path: Path):
     assert (await send(phone, photo, 100_000, 199_999)).json()["received_bytes"] == 200_000
     done = await send(phone, photo, 200_000, 299_999)
     assert done.json()["complete"] is True
-    with closing(sqlite3.connect(db_path)) as conn:
-        assert conn.execute("SELECT size_bytes FROM photos").fetchall() == [(300_000,)]
-        assert conn.execute("SELECT count(*) FROM photo_uploads").fetchone() == (0,)
+    assert database.rows("SELECT size_bytes FROM photos") == [(300_000,)]
+    assert database.scalar("SELECT count(*) FROM photo_uploads") == 0
     again = await send(phone, photo, 0, 99_999)
     assert again.json()["complete"] is True
 
 
-async def test_photo_with_wrong_hash_is_refused_and_discarded(phone, db_path: Path):
+async def test_photo_with_wrong_hash_is_refused_and_discarded(phone, database):
     photo = make_jpeg(1000, seed=3)
     wrong = "0" * 64
     response = await phone.put(f"/api/v1/sync/photos/{wrong}", content=photo)
     assert response.status_code == 422
     assert response.json()["code"] == "photo_hash_mismatch"
-    with closing(sqlite3.connect(db_path)) as conn:
-        assert conn.execute("SELECT count(*) FROM photos").fetchone() == (0,)
+    assert database.scalar("SELECT count(*) FROM photos") == 0
 
 
 async def test_photo_that_is_not_an_image_is_415(phone):
@@ -101,7 +96,7 @@ async def test_photo_record_may_name_it_before_it_arrives(phone):
     assert (await phone.get(f"/api/v1/photos/{sha}")).status_code == 200
 
 
-async def test_photo_of_another_team_is_not_found(phone, client, anonymous, settings, db_path):
+async def test_photo_of_another_team_is_not_found(phone, client, anonymous, settings, database):
     from litestar.testing import AsyncTestClient
 
     from outreach.app import create_app
@@ -110,6 +105,6 @@ async def test_photo_of_another_team_is_not_found(phone, client, anonymous, sett
     photo = make_jpeg(500, seed=5)
     await phone.put(url(photo), content=photo)
     async with AsyncTestClient(app=create_app(settings)) as other:
-        await enrol_device(client, other, db_path, "field-b", "team-2")
+        await enrol_device(client, other, database, "field-b", "team-2")
         sha = hashlib.sha256(photo).hexdigest()
         assert (await other.get(f"/api/v1/photos/{sha}")).status_code == 404

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 
 from tests.conftest import enrol_device
 from tests.sync.phone import edit, make_meeting, pull_all
@@ -60,7 +57,7 @@ async def test_pull_sends_plan_and_reference_only_when_changed(phone):
     assert again["reference"] is None and again["plan"] is None
 
 
-async def test_pull_foreign_cursor_resets_and_keeps_nothing_stale(phone, db_path: Path):
+async def test_pull_foreign_cursor_resets_and_keeps_nothing_stale(phone, database):
     await push(phone, [make_meeting(random.Random(13))])
     _, cursor = await pull_all(phone)
     server_id, team, seq = cursor.split(".")
@@ -78,15 +75,15 @@ async def test_pull_foreign_cursor_resets_and_keeps_nothing_stale(phone, db_path
 
 
 async def test_pull_two_teams_each_hold_exactly_their_own(
-    client, anonymous_phone, settings, db_path: Path
+    client, anonymous_phone, settings, database
 ):
     from litestar.testing import AsyncTestClient
 
     from outreach.app import create_app
 
-    await enrol_device(client, anonymous_phone, db_path, "field-a", "team-1")
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
     async with AsyncTestClient(app=create_app(settings)) as other:
-        await enrol_device(client, other, db_path, "field-b", "team-2")
+        await enrol_device(client, other, database, "field-b", "team-2")
         rng = random.Random(14)
         mine = [make_meeting(rng) for _ in range(30)]
         theirs = [make_meeting(rng) for _ in range(20)]
@@ -99,16 +96,11 @@ async def test_pull_two_teams_each_hold_exactly_their_own(
         # the other team's record is no record at all to this phone
         [result] = await push(other, [edit(mine[0]["record_id"], 1, notes="not mine")])
         assert (result["status"], result["reason"]) == ("rejected", "unknown_record")
-    with closing(sqlite3.connect(db_path)) as conn:
-        assert (
-            conn.execute("SELECT doc FROM sync_records WHERE id = ?", (mine[0]["record_id"],))
-            .fetchone()[0]
-            .count("not mine")
-            == 0
-        )
+    doc = database.scalar("SELECT doc FROM sync_records WHERE id = ?", (mine[0]["record_id"],))
+    assert "not mine" not in doc
 
 
-async def test_pull_drains_a_two_week_backlog_of_5000(phone, db_path: Path):
+async def test_pull_drains_a_two_week_backlog_of_5000(phone, database):
     rng = random.Random(15)
     backlog = [make_meeting(rng) for _ in range(5000)]
     outbox = list(backlog)
@@ -118,8 +110,7 @@ async def test_pull_drains_a_two_week_backlog_of_5000(phone, db_path: Path):
         outbox = outbox[500:]
     held, _ = await pull_all(phone, limit=2000)
     assert set(held) == {m["record_id"] for m in backlog}
-    with closing(sqlite3.connect(db_path)) as conn:
-        assert conn.execute("SELECT count(*) FROM sync_records").fetchone() == (5000,)
+    assert database.scalar("SELECT count(*) FROM sync_records") == 5000
 
 
 async def test_pull_brings_the_team_plan_and_a_meeting_reports_its_outcome(phone, client):

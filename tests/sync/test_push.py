@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 
 from tests.sync.phone import edit, make_meeting, new_id
 
 
-def rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with closing(sqlite3.connect(db_path)) as conn:
-        return conn.execute(sql, params).fetchall()
+def rows(database, sql: str, params: tuple = ()) -> list[tuple]:
+    return database.rows(sql, params)
 
 
 async def push(http, mutations: list[dict], **extra) -> list[dict]:
@@ -22,18 +18,18 @@ async def push(http, mutations: list[dict], **extra) -> list[dict]:
     return response.json()["results"]
 
 
-async def test_push_applies_a_new_meeting_and_stores_it(phone, db_path):
+async def test_push_applies_a_new_meeting_and_stores_it(phone, database):
     mutation = make_meeting(random.Random(1))
     [result] = await push(phone, [mutation])
     assert result["status"] == "applied"
     assert result["version"] == 1
-    [(kind, version, doc)] = rows(db_path, "SELECT kind, version, doc FROM sync_records")
+    [(kind, version, doc)] = rows(database, "SELECT kind, version, doc FROM sync_records")
     assert (kind, version) == ("meeting", 1)
     sent = mutation["add"]["interested"][0]["phone"]  # "+7 70x xxx xx xx"
     assert f'"phone":"+7{sent.replace(" ", "")[2:]}"' in doc  # normalised
 
 
-async def test_push_same_batch_ten_times_is_stored_once(phone, db_path):
+async def test_push_same_batch_ten_times_is_stored_once(phone, database):
     rng = random.Random(2)
     batch = [make_meeting(rng) for _ in range(20)]
     first = await push(phone, batch)
@@ -43,33 +39,33 @@ async def test_push_same_batch_ten_times_is_stored_once(phone, db_path):
     for replay in replays:
         assert [r["status"] for r in replay] == ["duplicate"] * 20
         assert [r["original"] for r in replay] == first
-    assert rows(db_path, "SELECT count(*) FROM sync_records") == [(20,)]
-    assert rows(db_path, "SELECT count(*) FROM sync_mutations") == [(20,)]
-    assert rows(db_path, "SELECT max(seq), count(DISTINCT seq) FROM sync_records") == [(20, 20)]
+    assert rows(database, "SELECT count(*) FROM sync_records") == [(20,)]
+    assert rows(database, "SELECT count(*) FROM sync_mutations") == [(20,)]
+    assert rows(database, "SELECT max(seq), count(DISTINCT seq) FROM sync_records") == [(20, 20)]
 
 
-async def test_push_fifty_identical_at_once_applies_exactly_one(phone, db_path):
+async def test_push_fifty_identical_at_once_applies_exactly_one(phone, database):
     mutation = make_meeting(random.Random(3))
     results = await asyncio.gather(*(push(phone, [mutation]) for _ in range(50)))
     statuses = sorted(r[0]["status"] for r in results)
     assert statuses == ["applied"] + ["duplicate"] * 49
-    assert rows(db_path, "SELECT count(*), max(version) FROM sync_records") == [(1, 1)]
+    assert rows(database, "SELECT count(*), max(version) FROM sync_records") == [(1, 1)]
 
 
-async def test_push_reused_mutation_id_with_other_content_is_refused(phone, db_path):
+async def test_push_reused_mutation_id_with_other_content_is_refused(phone, database):
     mutation = make_meeting(random.Random(4))
     await push(phone, [mutation])
-    before = rows(db_path, "SELECT doc, version, seq FROM sync_records")
+    before = rows(database, "SELECT doc, version, seq FROM sync_records")
     changed = {**mutation, "set": {**mutation["set"], "notes": "something else"}}
     [result] = await push(phone, [changed])
     assert result["status"] == "rejected"
     assert result["reason"] == "mutation_id_reused"
-    assert rows(db_path, "SELECT doc, version, seq FROM sync_records") == before
+    assert rows(database, "SELECT doc, version, seq FROM sync_records") == before
     [replayed] = await push(phone, [mutation])
     assert replayed["status"] == "duplicate"
 
 
-async def test_push_bad_mutations_do_not_sink_good_ones(phone, db_path):
+async def test_push_bad_mutations_do_not_sink_good_ones(phone, database):
     rng = random.Random(5)
     good = [make_meeting(rng) for _ in range(3)]
     bad_phone = make_meeting(rng)
@@ -104,31 +100,31 @@ async def test_push_bad_mutations_do_not_sink_good_ones(phone, db_path):
         "rule_broken",
         "malformed",
     ]
-    stored = {r[0] for r in rows(db_path, "SELECT id FROM sync_records")}
+    stored = {r[0] for r in rows(database, "SELECT id FROM sync_records")}
     assert stored == {m["record_id"] for m in good}
     # the database says what the answer said: each applied one at its version and seq
     for mutation, result in zip(batch, results, strict=True):
         if result["status"] == "applied":
             assert rows(
-                db_path,
+                database,
                 "SELECT version, seq FROM sync_records WHERE id = ?",
                 (mutation["record_id"],),
             ) == [(result["version"], result["seq"])]
-    assert rows(db_path, "SELECT count(*) FROM sync_parked") == [(5,)]
+    assert rows(database, "SELECT count(*) FROM sync_parked") == [(5,)]
     # a parked mutation is not retried into a different outcome
     [again] = await push(phone, [bad_phone])
     assert again["status"] == "duplicate"
     assert again["original"]["reason"] == "invalid_phone"
 
 
-async def test_push_edit_on_latest_version_is_applied(phone, db_path):
+async def test_push_edit_on_latest_version_is_applied(phone, database):
     mutation = make_meeting(random.Random(6))
     await push(phone, [mutation])
     [result] = await push(phone, [edit(mutation["record_id"], 1, notes="more notes")])
     assert (result["status"], result["version"]) == ("applied", 2)
 
 
-async def test_push_same_phone_edits_offline_without_conflict(phone, db_path):
+async def test_push_same_phone_edits_offline_without_conflict(phone, database):
     # made and edited twice while offline: every mutation is based on version 0
     mutation = make_meeting(random.Random(7))
     edits = [
@@ -147,7 +143,7 @@ async def test_push_too_many_mutations_is_413(phone):
     assert response.json()["code"] == "batch_too_large"
 
 
-async def test_push_gzip_body_is_accepted(phone, db_path):
+async def test_push_gzip_body_is_accepted(phone, database):
     import gzip
     import json
 
@@ -171,14 +167,14 @@ async def test_push_damaged_gzip_is_400(phone):
     assert response.json()["code"] == "bad_request"
 
 
-async def test_push_records_device_report(phone, db_path):
+async def test_push_records_device_report(phone, database):
     await push(
         phone,
         [],
         device={"pending": 7, "app_version": "1.2.0", "clock": "2000-01-01T00:00:00+00:00"},
     )
     [(pending, version, offset)] = rows(
-        db_path, "SELECT pending_count, app_version, clock_offset_s FROM devices"
+        database, "SELECT pending_count, app_version, clock_offset_s FROM devices"
     )
     assert (pending, version) == (7, "1.2.0")
     assert offset < -8e8  # the phone's clock is decades behind
@@ -201,11 +197,11 @@ async def test_push_report_shows_a_phone_at_risk_to_coordinators(phone, client):
     assert device["at_risk"] == ["clock_off"]
 
 
-async def test_push_review_queue_read_is_audited(phone, client, db_path):
+async def test_push_review_queue_read_is_audited(phone, client, database):
     await push(phone, [{"nonsense": True}])
     queue = (await client.get("/api/v1/sync/review")).json()
     assert [p["reason"] for p in queue["parked"]] == ["malformed"]
     assert queue["parked"][0]["login"] == "field-a"
-    assert rows(db_path, "SELECT actor FROM audit_log WHERE action = 'sync.review_read'") == [
+    assert rows(database, "SELECT actor FROM audit_log WHERE action = 'sync.review_read'") == [
         ("coordinator-user",)
     ]

@@ -1,0 +1,159 @@
+"""The two database engines every storage-backed test runs on, and direct access to a test's
+database for setting up and checking state (through the engine's own driver, not the app's).
+
+SQLite: a fresh file in the test's tmp_path. PostgreSQL: a fresh database on the server that
+OUTREACH_TEST_POSTGRES_URL names (a role that may create databases), copied from a template
+made once per run (migrated, the shipped gazetteer loaded, as the app leaves a new SQLite file
+at its first start), dropped after the test. Without that variable the PostgreSQL leg is
+skipped and the run says so; with OUTREACH_REQUIRE_POSTGRES=1 (as in CI) it fails instead."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+
+from outreach.db.database import connect
+from outreach.db.postgres import translate
+from outreach.services.gazetteer_import import load_packaged_if_empty
+
+ENGINES = ("sqlite", "postgresql")
+POSTGRES_URL = os.environ.get("OUTREACH_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("OUTREACH_REQUIRE_POSTGRES") == "1"
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server and role, another database."""
+    return urlsplit(url)._replace(path=f"/{name}").geturl()
+
+
+class TestDatabase:
+    """A test's database: its URL for the app, and SQL straight at it (`?` placeholders)."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = "sqlite" if url.startswith("sqlite:///") else "postgresql"
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (SQLite only)."""
+        assert self.engine == "sqlite", "only a SQLite database is a file"
+        return Path(self.url[len("sqlite:///") :])
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement and commit; the number of rows changed."""
+        if self.engine == "sqlite":
+            with closing(sqlite3.connect(self.path)) as conn, conn:
+                return conn.execute(sql, params).rowcount
+        with psycopg.connect(self.url) as conn:
+            return conn.execute(translate(sql), params).rowcount
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of a query, as tuples."""
+        if self.engine == "sqlite":
+            with closing(sqlite3.connect(self.path)) as conn:
+                return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+        with psycopg.connect(self.url) as conn:
+            return [tuple(r) for r in conn.execute(translate(sql), params).fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row."""
+        found = self.rows(sql, params)
+        return found[0][0] if found else None
+
+    def dump(self, tables: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of the named tables, in a stable order."""
+        return {t: sorted(self.rows(f"SELECT * FROM {t}"), key=repr) for t in tables}
+
+
+class PostgresUnavailable(RuntimeError):
+    pass
+
+
+_checked: list[str] = []
+
+
+def postgres_admin_url() -> str:
+    """The server tests create their databases on; PostgresUnavailable says why not."""
+    if not POSTGRES_URL:
+        raise PostgresUnavailable("OUTREACH_TEST_POSTGRES_URL is not set")
+    if not _checked:
+        try:
+            with psycopg.connect(POSTGRES_URL, connect_timeout=5):
+                pass
+        except psycopg.Error as exc:
+            raise PostgresUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
+        _checked.append(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+_templates: dict[bool, str] = {}
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(postgres_admin_url(), autocommit=True) as conn:
+        conn.execute(sql.encode())
+
+
+def template_name(*, gazetteer: bool) -> str:
+    """A database migrated (and holding the shipped gazetteer), made once per test run."""
+    if gazetteer not in _templates:
+        name = f"outreach_template_{os.getpid()}_{int(gazetteer)}"
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'CREATE DATABASE "{name}"')
+
+        async def prepare() -> None:
+            url = with_database(postgres_admin_url(), name)
+            async with connect(url, connections=1) as db:
+                if gazetteer:
+                    await load_packaged_if_empty(db)
+
+        # a thread of its own: the calling thread may be running an event loop (Playwright's)
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(prepare())).result()
+        _templates[gazetteer] = name
+    return _templates[gazetteer]
+
+
+def drop_templates() -> None:
+    for name in _templates.values():
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _templates.clear()
+
+
+@contextmanager
+def postgres_database(*, gazetteer: bool = True) -> Iterator[TestDatabase]:
+    """A new PostgreSQL database for one test: migrated, with the gazetteer unless not."""
+    template = template_name(gazetteer=gazetteer)
+    name = f"outreach_test_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+    try:
+        database = TestDatabase(with_database(postgres_admin_url(), name))
+        # a server of its own, as a new SQLite file would be
+        database.execute("UPDATE sync_state SET server_id = ?", (uuid.uuid4().hex,))
+        yield database
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_database(engine: str, folder: Path, *, empty: bool = False) -> Iterator[TestDatabase]:
+    """A new database on an engine: a file in `folder` (that the app will create, migrate and
+    load the gazetteer into), or a PostgreSQL database as the app would leave it, `empty` of
+    the gazetteer if asked (for commands that load it themselves)."""
+    if engine == "sqlite":
+        yield TestDatabase(f"sqlite:///{folder / 'outreach.db'}")
+    else:
+        with postgres_database(gazetteer=not empty) as database:
+            yield database
