@@ -1,7 +1,11 @@
-"""Benchmark: region-wide coverage computed from 100,000 meeting records on a SQLite file,
-beside one plain aggregate query (count and attendance sum) over the same rows, in the same run.
+"""Benchmark: region-wide coverage computed from 100,000 meeting records, on SQLite and on
+PostgreSQL, each beside one plain aggregate query (count and attendance sum) over the same rows
+on the same engine, in the same run.
 
-Run: .venv/bin/python bench/bench_coverage.py [--records N]
+The PostgreSQL leg runs in a scratch database on the server that --postgres-url or
+OUTREACH_BENCH_POSTGRES_URL names, dropped afterwards; without one, SQLite alone is measured.
+
+Run: .venv/bin/python bench/bench_coverage.py [--records N] [--postgres-url URL]
 """
 
 from __future__ import annotations
@@ -13,27 +17,46 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from outreach.db.database import Database
+from engines import NOT_RUN, add_postgres_option, describe, scratch_database
+
+from outreach.db.database import Database, connect
+from outreach.domain.coverage import Coverage
 from outreach.services import coverage
 from outreach.services.gazetteer_import import load_packaged_if_empty
 from tests.sync.phone import make_meeting
 
-AGGREGATE = (
-    "SELECT count(*), sum(json_extract(doc, '$.attendance.total')) FROM sync_records"
-    " WHERE kind = 'meeting' AND deleted = 0"
-)
+# the reference: each engine's own spelling of the same JSON lookup
+AGGREGATE = {
+    "sqlite": "SELECT count(*), sum(json_extract(doc, '$.attendance.total')) FROM sync_records"
+    " WHERE kind = 'meeting' AND deleted = 0",
+    "postgresql": "SELECT count(*), sum((doc::jsonb -> 'attendance' ->> 'total')::integer)"
+    " FROM sync_records WHERE kind = 'meeting' AND deleted = 0",
+}
 
 
-async def seed(db: Database, count: int) -> None:
-    """`count` held meetings spread over every village and three teams (not timed)."""
+@dataclass(frozen=True)
+class Leg:
+    """One engine's figures: best seconds of the reference query and of coverage."""
+
+    plain_s: float
+    full_s: float
+    found: Coverage
+    villages: int
+
+
+async def seed(db: Database, count: int) -> int:
+    """`count` held meetings spread over every village and three teams (not timed), the same
+    on every engine; returns the number of villages."""
     rng = random.Random(9)
     async with db.read() as tx:
-        villages = [r[0] for r in await tx.fetch_all("SELECT kato FROM villages")]
+        villages = [r[0] for r in await tx.fetch_all("SELECT kato FROM villages ORDER BY kato")]
     rows = []
     for n in range(count):
         meeting = make_meeting(rng, hub=rng.choice(villages))
@@ -50,6 +73,14 @@ async def seed(db: Database, count: int) -> None:
             rows,
         )
         await tx.execute("UPDATE sync_state SET last_seq = ?", (count,))
+    return len(villages)
+
+
+def settle_postgres(url: str) -> None:
+    """VACUUM ANALYZE the seeded rows now, as autovacuum would soon, so that it does not run
+    during the timings."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE sync_records")
 
 
 async def timed(work, repeats: int = 3) -> float:
@@ -61,36 +92,69 @@ async def timed(work, repeats: int = 3) -> float:
     return best
 
 
+async def measure(url: str, count: int) -> Leg:
+    """Seed `count` meetings into the database at `url`, then time the query and coverage."""
+    async with connect(url) as db:
+        await load_packaged_if_empty(db)
+        villages = await seed(db, count)
+        if db.dialect == "postgresql":
+            settle_postgres(url)
+
+        async def aggregate() -> None:
+            async with db.read() as tx:
+                await tx.fetch_one(AGGREGATE[db.dialect])
+
+        async def whole() -> None:
+            await coverage.coverage(db, coverage.CoverageFilter())
+
+        plain = await timed(aggregate)
+        full = await timed(whole)
+        found = await coverage.coverage(db, coverage.CoverageFilter())
+    return Leg(plain, full, found, villages)
+
+
+def line(label: str, lite: float, pg: float | None) -> str:
+    """A row of the table: SQLite's figure, PostgreSQL's and their ratio (in columns of 14)."""
+    row = f"{label:<26}: {lite * 1000:11.0f} ms"
+    return row if pg is None else row + f"{pg * 1000:11.0f} ms{pg / lite:13.2f}x"
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    add_postgres_option(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        db = Database(Path(folder) / "bench.db")
-        await db.open()
-        try:
-            await load_packaged_if_empty(db)
-            await seed(db, args.records)
-
-            async def aggregate() -> None:
-                async with db.read() as tx:
-                    await tx.fetch_one(AGGREGATE)
-
-            async def whole() -> None:
-                await coverage.coverage(db, coverage.CoverageFilter())
-
-            plain = await timed(aggregate)
-            full = await timed(whole)
-            found = await coverage.coverage(db, coverage.CoverageFilter())
-        finally:
-            await db.close()
-    print(f"records: {args.records} held meetings over 298 villages, 3 teams (best of 3)")
-    print(f"one plain aggregate query : {plain * 1000:8.0f} ms")
+        lite = await measure(f"sqlite:///{Path(folder) / 'bench.db'}", args.records)
+    pg, title = None, ""
+    if args.postgres_url:
+        with scratch_database(args.postgres_url) as url:
+            title = describe(url)
+            pg = await measure(url, args.records)
+    found = lite.found
     print(
-        f"region-wide coverage      : {full * 1000:8.0f} ms  ({full / plain:.1f}x the query;"
-        f" {len(found.districts)} districts, {len(found.okrugs)} okrugs,"
-        f" {len(found.weeks)} weeks, {found.headline.villages_reached} villages reached)"
+        f"records: {args.records} held meetings over {lite.villages} villages, 3 teams (best of 3)"
     )
+    if pg is not None:
+        print(f"{title}; VACUUM ANALYZE after seeding")
+    print(f"{'':28}{'SQLite':>14}" + ("" if pg is None else f"{'PostgreSQL':>14}{'PG/SQLite':>14}"))
+    print(line("one plain aggregate query", lite.plain_s, None if pg is None else pg.plain_s))
+    print(line("region-wide coverage", lite.full_s, None if pg is None else pg.full_s))
+    ratios = [lite] if pg is None else [lite, pg]
+    print(
+        f"{'  coverage / the query':<26}: "
+        + "".join(f"{r.full_s / r.plain_s:13.1f}x" for r in ratios)
+    )
+    print(
+        f"found: {len(found.districts)} districts, {len(found.okrugs)} okrugs,"
+        f" {len(found.weeks)} weeks, {found.headline.villages_reached} villages reached"
+    )
+    if pg is None:
+        print(NOT_RUN)
+    elif pg.found != found:
+        print("WARNING: PostgreSQL computed a different coverage from the same records")
+    else:
+        print("the same coverage on both engines")
 
 
 if __name__ == "__main__":

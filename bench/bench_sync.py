@@ -1,13 +1,19 @@
-"""Benchmark: sync through HTTP against a live server on a SQLite file, beside references
-measured in the same run:
+"""Benchmark: sync through HTTP against a live server on SQLite and on PostgreSQL, each beside
+references measured in the same run on the same engine:
 
 - push: records per second through `POST /api/v1/sync/push` (batches of 500, gzipped, each
-  committed durably before the answer), beside raw inserts of the same rows into a SQLite file
-  with the same durability (WAL, synchronous=FULL, one transaction per 500 rows);
-- pull: records per second for 10,000 changes through `POST /api/v1/sync/pull`;
+  committed durably before the answer), beside raw inserts of the server's own rows into a
+  fresh table of the same shape (primary key and checks, no foreign key) with the same
+  durability, one transaction per 500 rows: on SQLite with WAL and synchronous=FULL; on
+  PostgreSQL with psycopg's executemany and the server's synchronous_commit;
+- pull: records per second for all the changes through `POST /api/v1/sync/pull`;
+- PostgreSQL's push rate as a multiple of SQLite's;
 - wire: bytes per record on the wire, both ways, beside the gzip size of the bare records.
 
-Run: .venv/bin/python bench/bench_sync.py [--records N]
+The PostgreSQL leg runs in a scratch database on the server that --postgres-url or
+OUTREACH_BENCH_POSTGRES_URL names, dropped afterwards; without one, SQLite alone is measured.
+
+Run: .venv/bin/python bench/bench_sync.py [--records N] [--postgres-url URL]
 """
 
 from __future__ import annotations
@@ -21,16 +27,34 @@ import sys
 import tempfile
 import time
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from engines import NOT_RUN, add_postgres_option, describe, scratch_database
+
 from tests.conftest import LiveServer
+from tests.engines import TestDatabase
 from tests.sync.phone import make_meeting
 from tests.sync.test_crash import enrol
 
 BATCH = 500
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One engine's figures: seconds for each measurement, bytes on the wire."""
+
+    engine: str
+    push_s: float
+    sent_bytes: int
+    raw_s: float
+    pull_s: float
+    received_bytes: int
+    pulled: int
 
 
 def bare(mutation: dict) -> dict:
@@ -74,16 +98,15 @@ def pull_all(phone: httpx.Client, limit: int) -> tuple[float, int, int]:
             return time.perf_counter() - start, received, count
 
 
-def raw_inserts(db_path: Path, server_db: Path) -> float:
+def raw_sqlite(db_path: Path, server: TestDatabase) -> float:
     """Seconds to insert the server's own record rows into a fresh SQLite file, 500 rows per
-    durable transaction."""
-    with closing(sqlite3.connect(server_db)) as conn:
-        rows = conn.execute("SELECT * FROM sync_records ORDER BY seq").fetchall()
-        ddl = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'sync_records'").fetchone()
+    durable transaction (WAL, synchronous=FULL)."""
+    rows = server.rows("SELECT * FROM sync_records ORDER BY seq")
+    ddl = server.scalar("SELECT sql FROM sqlite_master WHERE name = 'sync_records'")
     with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
-        conn.execute(ddl[0].replace("REFERENCES teams (id)", ""))
+        conn.execute(ddl.replace("REFERENCES teams (id)", ""))
         marks = ",".join("?" * len(rows[0]))
         start = time.perf_counter()
         for first in range(0, len(rows), BATCH):
@@ -94,40 +117,91 @@ def raw_inserts(db_path: Path, server_db: Path) -> float:
         return time.perf_counter() - start
 
 
+def raw_postgres(server: TestDatabase) -> float:
+    """Seconds to insert the server's own record rows into a fresh table of the same shape in
+    the same database, with psycopg's executemany, 500 rows per committed transaction."""
+    rows = server.rows("SELECT * FROM sync_records ORDER BY seq")
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE raw_records (LIKE sync_records INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        )
+        conn.execute("ALTER TABLE raw_records ADD PRIMARY KEY (id)")
+        marks = ",".join(["%s"] * len(rows[0]))
+        start = time.perf_counter()
+        with conn.cursor() as cursor:
+            for first in range(0, len(rows), BATCH):
+                with conn.transaction():
+                    cursor.executemany(f"INSERT INTO raw_records VALUES ({marks})",
+                                       rows[first : first + BATCH])  # fmt: skip
+        return time.perf_counter() - start
+
+
+def measure(engine: str, url: str, folder: Path, mutations: list[dict]) -> Leg:
+    """Push and pull every mutation through a live server on `url`, then the raw reference."""
+    server = LiveServer(url, folder / f"server-{engine}.log")
+    server.start()
+    try:
+        with enrol(server) as phone:
+            push_s, sent = push_all(phone, mutations)
+            pull_s, received, pulled = pull_all(phone, 1000)
+    finally:
+        server.stop()
+    if engine == "sqlite":
+        raw_s = raw_sqlite(folder / "raw.db", server.database)
+    else:
+        raw_s = raw_postgres(server.database)
+    return Leg(engine, push_s, sent, raw_s, pull_s, received, pulled)
+
+
+def report(leg: Leg, n: int, title: str, raw: str) -> None:
+    print(title)
+    print(f"  push through HTTP : {n / leg.push_s:10,.0f} records/s ({leg.push_s:.2f} s)")
+    print(f"  raw inserts       : {n / leg.raw_s:10,.0f} rows/s    ({leg.raw_s:.2f} s; {raw})")
+    print(f"    ratio           : {leg.push_s / leg.raw_s:10.1f}x  (goal: within 10x)")
+    print(
+        f"  pull through HTTP : {leg.pulled / leg.pull_s:10,.0f} records/s"
+        f" ({leg.pulled} changes, pages of 1000, {leg.pull_s:.2f} s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
+    add_postgres_option(parser)
     args = parser.parse_args()
     rng = random.Random(7)
     mutations = [make_meeting(rng) for _ in range(args.records)]
+    n = args.records
     with tempfile.TemporaryDirectory() as folder:
-        server = LiveServer(Path(folder) / "bench.db", Path(folder) / "server.log")
-        server.start()
-        try:
-            with enrol(server) as phone:
-                push_s, sent = push_all(phone, mutations)
-                pull_s, received, count = pull_all(phone, 1000)
-        finally:
-            server.stop()
-        raw_s = raw_inserts(Path(folder) / "raw.db", server.db_path)
+        lite = measure("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder), mutations)
+        pg, pg_title = None, ""
+        if args.postgres_url:
+            with scratch_database(args.postgres_url) as url:
+                pg_title = describe(url)
+                pg = measure("postgresql", url, Path(folder), mutations)
+    print(f"records: {n} meetings, batches of {BATCH}, each batch committed durably")
+    report(lite, n, "SQLite (WAL, synchronous=FULL)", "sqlite3 executemany, 500 rows per commit")
+    if pg is None:
+        print(NOT_RUN)
+    else:
+        report(pg, n, pg_title, "psycopg executemany, 500 rows per commit")
+        print(
+            f"PostgreSQL push / SQLite push: {lite.push_s / pg.push_s:.2f}x the records/s"
+            f" (pull: {lite.pull_s / pg.pull_s * pg.pulled / lite.pulled:.2f}x)"
+        )
     bare_gzip = len(gzip.compress(json.dumps([bare(m) for m in mutations],
                                              separators=(",", ":")).encode(), 6))  # fmt: skip
-    n = args.records
-    print(f"records: {n} meetings, batches of {BATCH}; SQLite, synchronous=FULL")
-    print(f"push through HTTP : {n / push_s:10,.0f} records/s ({push_s:.2f} s)")
-    print(f"raw SQLite inserts: {n / raw_s:10,.0f} records/s ({raw_s:.2f} s)")
-    print(f"  ratio           : {push_s / raw_s:10.1f}x  (goal: within 10x)")
-    pull_rate = count / pull_s
+    print("wire (the same on both engines; measured on SQLite):")
+    print(f"  bare records, gzip: {bare_gzip / n:10.0f} bytes/record")
+    print(f"  push on the wire  : {lite.sent_bytes / n:10.0f} bytes/record"
+          f" ({lite.sent_bytes / bare_gzip:.2f}x)")  # fmt: skip
+    per_record = lite.received_bytes / lite.pulled
     print(
-        f"pull through HTTP : {pull_rate:10,.0f} records/s ({count} changes, pages of 1000,"
-        f" {pull_s:.2f} s)"
+        f"  pull on the wire  : {per_record:10.0f} bytes/record"
+        f" ({per_record / (bare_gzip / n):.2f}x; goal: within 1.2x)"
     )
-    print(f"bare records, gzip: {bare_gzip / n:10.0f} bytes/record")
-    print(f"push on the wire  : {sent / n:10.0f} bytes/record ({sent / bare_gzip:.2f}x)")
-    print(
-        f"pull on the wire  : {received / count:10.0f} bytes/record"
-        f" ({received / count / (bare_gzip / n):.2f}x; goal: within 1.2x)"
-    )
+    if pg is not None and abs(pg.received_bytes / lite.received_bytes - 1) > 0.01:
+        print(f"  (pull on PostgreSQL: {pg.received_bytes / pg.pulled:.0f} bytes/record)")
 
 
 if __name__ == "__main__":
