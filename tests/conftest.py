@@ -95,7 +95,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 
 PASSWORD = "a test password, long enough"
-PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
+# cheap parameters: signing in verifies with the hash's own, and tests sign in hundreds of times
+# (the service's own hashes use the library's recommended ones: tests/services/test_accounts.py)
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The two database engines every storage-backed test runs on, and direct access to a test's
 database for setting up and checking state (through the engine's own driver, not the app's).
 
-SQLite: a fresh file in the test's tmp_path. PostgreSQL: a fresh database on the server that
+SQLite: a file in the test's tmp_path, copied from a template made once per run (migrated, the
+shipped gazetteer loaded, as the app leaves a new file at its first start). PostgreSQL: a fresh database on the server that
 OUTREACH_TEST_POSTGRES_URL names (a role that may create databases), copied from a template
 made once per run (migrated, the shipped gazetteer loaded, as the app leaves a new SQLite file
 at its first start), dropped after the test. Without that variable the PostgreSQL leg is
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -106,6 +109,34 @@ def _admin(sql: str) -> None:
         conn.execute(sql.encode())
 
 
+def _prepare(url: str, *, gazetteer: bool) -> None:
+    """Migrate a new database (and load the gazetteer), in a thread of its own: the calling
+    thread may be running an event loop (Playwright's)."""
+
+    async def prepare() -> None:
+        async with connect(url, connections=1) as db:
+            if gazetteer:
+                await load_packaged_if_empty(db)
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(prepare())).result()
+
+
+_sqlite_template: list[Path] = []
+
+
+def sqlite_database(folder: Path) -> TestDatabase:
+    """A SQLite file as the app leaves it at its first start, with a server id of its own."""
+    if not _sqlite_template:
+        template = Path(tempfile.mkdtemp(prefix="outreach-template-")) / "template.db"
+        _prepare(f"sqlite:///{template}", gazetteer=True)
+        _sqlite_template.append(template)
+    database = TestDatabase(f"sqlite:///{folder / 'outreach.db'}")
+    shutil.copyfile(_sqlite_template[0], database.path)
+    database.execute("UPDATE sync_state SET server_id = ?", (uuid.uuid4().hex,))
+    return database
+
+
 def template_name(*, gazetteer: bool) -> str:
     """A database migrated (and holding the shipped gazetteer), made once per test run."""
     if gazetteer not in _templates:
@@ -113,15 +144,7 @@ def template_name(*, gazetteer: bool) -> str:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _admin(f'CREATE DATABASE "{name}"')
 
-        async def prepare() -> None:
-            url = with_database(postgres_admin_url(), name)
-            async with connect(url, connections=1) as db:
-                if gazetteer:
-                    await load_packaged_if_empty(db)
-
-        # a thread of its own: the calling thread may be running an event loop (Playwright's)
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(lambda: asyncio.run(prepare())).result()
+        _prepare(with_database(postgres_admin_url(), name), gazetteer=gazetteer)
         _templates[gazetteer] = name
     return _templates[gazetteer]
 
@@ -130,6 +153,9 @@ def drop_templates() -> None:
     for name in _templates.values():
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _templates.clear()
+    for template in _sqlite_template:
+        shutil.rmtree(template.parent, ignore_errors=True)
+    _sqlite_template.clear()
 
 
 @contextmanager
@@ -149,11 +175,15 @@ def postgres_database(*, gazetteer: bool = True) -> Iterator[TestDatabase]:
 
 @contextmanager
 def fresh_database(engine: str, folder: Path, *, empty: bool = False) -> Iterator[TestDatabase]:
-    """A new database on an engine: a file in `folder` (that the app will create, migrate and
-    load the gazetteer into), or a PostgreSQL database as the app would leave it, `empty` of
-    the gazetteer if asked (for commands that load it themselves)."""
+    """A new database on an engine as the app leaves it at its first start, or `empty` (for
+    commands that migrate and load themselves: no SQLite file yet, a PostgreSQL database
+    migrated only)."""
     if engine == "sqlite":
-        yield TestDatabase(f"sqlite:///{folder / 'outreach.db'}")
+        yield (
+            TestDatabase(f"sqlite:///{folder / 'outreach.db'}")
+            if empty
+            else sqlite_database(folder)
+        )
     else:
         with postgres_database(gazetteer=not empty) as database:
             yield database

@@ -14,12 +14,13 @@ def csv_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-async def test_health_reports_version_and_loaded_gazetteer(client) -> None:
+async def test_health_reports_version_and_loaded_gazetteer(client, database) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
     assert body["version"]
+    assert body["database"]["engine"] == database.engine
     assert body["database"]["schema_version"] == body["database"]["expected_schema_version"] >= 1
     assert body["database"]["counts"] == {
         "regions": 1, "districts": 9, "okrugs": 144, "settlements": 298,

@@ -17,7 +17,7 @@ def test_update_waits_for_the_user_and_never_over_a_half_filled_form(
     static = tmp_path / "pwa"
     shutil.copytree(PWA, static)
     monkeypatch.setenv("OUTREACH_STATIC_DIR", str(static))
-    server = LiveServer(tmp_path / "update.db", tmp_path / "server.log")
+    server = LiveServer(f"sqlite:///{tmp_path / 'update.db'}", tmp_path / "server.log")
     server.start()
     try:
         with Coordinator(server) as coordinator:

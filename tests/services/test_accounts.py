@@ -6,6 +6,7 @@ import sqlite3
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 
 from outreach.db import accounts as sql
 from outreach.db.database import connect
@@ -38,6 +39,7 @@ async def test_password_is_stored_only_as_argon2id(db, database) -> None:
     stored = database.scalar("SELECT password_hash FROM users")
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
+    assert not PasswordHasher().check_needs_rehash(stored)  # the recommended parameters
 
 
 async def test_check_password_accepts_only_the_right_one(db) -> None:
