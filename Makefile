@@ -21,6 +21,7 @@ typecheck: $(VENV)/.installed-dev
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
+# the sync and coverage benches also run on PostgreSQL when OUTREACH_BENCH_POSTGRES_URL is set
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/bench_grouping.py
