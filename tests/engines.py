@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -109,6 +110,19 @@ def _admin(sql: str) -> None:
         conn.execute(sql.encode())
 
 
+def _drop(name: str) -> None:
+    """Drop a test database, ending its connections; an autovacuum worker busy in it cannot
+    be ended by a role without pg_signal_backend (.ci/run grants it), so try a few times."""
+    for attempt in range(20):
+        try:
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
+
+
 def _prepare(url: str, *, gazetteer: bool) -> None:
     """Migrate a new database (and load the gazetteer), in a thread of its own: the calling
     thread may be running an event loop (Playwright's)."""
@@ -141,7 +155,7 @@ def template_name(*, gazetteer: bool) -> str:
     """A database migrated (and holding the shipped gazetteer), made once per test run."""
     if gazetteer not in _templates:
         name = f"outreach_template_{os.getpid()}_{int(gazetteer)}"
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(name)
         _admin(f'CREATE DATABASE "{name}"')
 
         _prepare(with_database(postgres_admin_url(), name), gazetteer=gazetteer)
@@ -151,7 +165,7 @@ def template_name(*, gazetteer: bool) -> str:
 
 def drop_templates() -> None:
     for name in _templates.values():
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(name)
     _templates.clear()
     for template in _sqlite_template:
         shutil.rmtree(template.parent, ignore_errors=True)
@@ -170,7 +184,7 @@ def postgres_database(*, gazetteer: bool = True) -> Iterator[TestDatabase]:
         database.execute("UPDATE sync_state SET server_id = ?", (uuid.uuid4().hex,))
         yield database
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(name)
 
 
 @contextmanager

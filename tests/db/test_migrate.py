@@ -63,7 +63,7 @@ async def test_processes_starting_together_migrate_once(engine, tmp_path) -> Non
         assert TestDatabase(url).scalar("SELECT count(*) FROM teams") == 3  # seeded once
     finally:
         if engine == "postgresql":
-            engines._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            engines._drop(name)
 
 
 async def test_database_newer_than_program_is_refused(database) -> None:
