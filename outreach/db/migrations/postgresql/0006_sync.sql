@@ -4,8 +4,8 @@
 -- photos, and what each device reports about itself.
 
 -- one row: this server's identity (a phone's cursor from another server forces a full pull)
--- and the last sequence number handed out; every write takes it under the write lock, so
--- numbers follow commit order
+-- and the last sequence number handed out; every write that hands out numbers locks this row
+-- first (SELECT ... FOR UPDATE, held to commit), so numbers follow commit order
 CREATE TABLE sync_state (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     server_id   TEXT NOT NULL,
