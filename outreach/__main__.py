@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -58,13 +57,12 @@ def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
-def configure_logging(level: str) -> None:
-    """Plain lines on stderr; request bodies, cookies and tokens are never logged."""
-    logging.basicConfig(
-        level=level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def configure_logging(settings: Settings) -> None:
+    """Lines on stderr (outreach/logs.py); request bodies, cookies and tokens are never
+    logged."""
+    from outreach import logs
+
+    logs.configure(settings.log_level, settings.log_format)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,7 +122,7 @@ def serve(
         "workers": workers,
     }
     settings = _settings(**overrides)
-    configure_logging(settings.log_level)
+    configure_logging(settings)
     # migrate and load the gazetteer here, once, before any worker starts
     _with_db(settings, lambda db: _prepare(db, settings))
     if demo:
@@ -151,7 +149,7 @@ def serve(
     for name, value in overrides.items():
         if value is not None:
             os.environ[f"OUTREACH_{name.upper()}"] = "false" if value is False else str(value)
-    uvicorn.run("outreach.app:create_app", factory=True, workers=settings.workers,
+    uvicorn.run("outreach.app:create_served_app", factory=True, workers=settings.workers,
                 **server_options)  # fmt: skip
 
 

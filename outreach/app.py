@@ -16,7 +16,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
-from outreach import __version__
+from outreach import __version__, logs
 from outreach.api.accounts import AccountsController
 from outreach.api.auth import SessionController, authorize
 from outreach.api.coverage import CoverageController
@@ -30,6 +30,7 @@ from outreach.api.photos import PhotoController, PhotoUploadController
 from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
 from outreach.api.sync import ReviewController, SyncController
+from outreach.api.wire import refuse_control_characters
 from outreach.config import Settings
 from outreach.db.database import connect
 from outreach.services.coverage import CoverageCache
@@ -69,6 +70,14 @@ def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(title="Outreach", version=__version__, description=API_DESCRIPTION,
                          path="/schema", render_plugins=[swagger],
                          use_handler_docstrings=True)  # fmt: skip
+
+
+def create_served_app() -> Litestar:
+    """The app as `outreach serve` runs it, in its process or in each worker process:
+    logging set up from the settings first (a worker process starts with none)."""
+    settings = Settings.from_env()
+    logs.configure(settings.log_level, settings.log_format)
+    return create_app(settings)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -133,7 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_body_media_type,
-        guards=[authorize],
+        guards=[refuse_control_characters, authorize],
         middleware=[request_id_middleware],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(),

@@ -17,6 +17,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 KYZYLORDA_DIR = PACKAGE_DIR / "data" / "kyzylorda"
 
 LogLevel = Literal["debug", "info", "warning", "error"]
+LogFormat = Literal["text", "json"]
 
 
 class SettingsError(ValueError):
@@ -47,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_body_bytes: Annotated[int, Meta(ge=1024)] = 1_048_576
     max_import_bytes: Annotated[int, Meta(ge=1024)] = 16_777_216
     log_level: LogLevel = "info"
+    log_format: LogFormat = "text"
     static_dir: str = ""
     secure_cookies: bool = True
     session_idle_minutes: Annotated[int, Meta(ge=1, le=1440)] = 30

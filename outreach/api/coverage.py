@@ -20,10 +20,13 @@ from outreach.domain.errors import InvalidInput
 from outreach.domain.geojson import FeatureCollection
 from outreach.domain.records import FollowupFields
 from outreach.domain.sync import RecordOut
+from outreach.domain.wire import MAX_INT64
 from outreach.services import coverage as service
 from outreach.services import followups, sync_records
 
-Campaign = Annotated[int | None, QueryParameter(ge=1, description="a published plan's id")]
+Campaign = Annotated[
+    int | None, QueryParameter(ge=1, le=MAX_INT64, description="a published plan's id")
+]
 District = Annotated[str | None, QueryParameter(pattern=r"^\d{9}$", description="district KATO")]
 Team = Annotated[str | None, QueryParameter(max_length=100, description="team name")]
 From = Annotated[date | None, QueryParameter(name="from", description="first day, inclusive")]

@@ -17,10 +17,11 @@ from outreach.domain.accounts import (
     EnrolmentRequest,
     EnrolRequest,
 )
+from outreach.domain.wire import MAX_INT64
 from outreach.services import devices as service
 from outreach.services import plans
 
-DeviceId = Annotated[int, PathParameter(ge=1, description="device id")]
+DeviceId = Annotated[int, PathParameter(ge=1, le=MAX_INT64, description="device id")]
 
 
 class DeviceController(Controller):
@@ -43,8 +44,10 @@ class DeviceController(Controller):
         """Exchange an enrolment code for a device token (phones). Send the token as
         `Authorization: Bearer <token>` from then on; it is never accepted in a URL, is shown
         only in this answer, and expires after 30 days without use. A revoked device, a
-        disabled user or an expired device is refused with `device_revoked`, `user_disabled`
-        or `device_expired`, so the app can keep its unsent records and enrol again."""
+        disabled user, a user who is no longer a field user or an expired device is refused
+        with `device_revoked`, `user_disabled`, `device_role_changed` or `device_expired`, so
+        the app can keep its unsent records and enrol again. A role change, a team move or
+        disabling revokes the user's devices for good."""
         client = request.client.host if request.client else "unknown"
         return await service.enrol(db, data.code, data.label, client)
 

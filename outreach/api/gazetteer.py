@@ -22,6 +22,7 @@ from outreach.domain.gazetteer import (
     VillageFilter,
     VillagePatch,
 )
+from outreach.domain.wire import MAX_INT64
 from outreach.services import gazetteer as service
 from outreach.services import gazetteer_import
 
@@ -51,7 +52,7 @@ SearchQuery = Annotated[
     ),
 ]
 LimitQuery = Annotated[int, QueryParameter(ge=1, le=1000, description="page size")]
-OffsetQuery = Annotated[int, QueryParameter(ge=0, description="items to skip")]
+OffsetQuery = Annotated[int, QueryParameter(ge=0, le=MAX_INT64, description="items to skip")]
 RegionNameQuery = Annotated[str | None, QueryParameter(max_length=200)]
 
 

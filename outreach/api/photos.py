@@ -43,9 +43,12 @@ class PhotoUploadController(Controller):
         )
 
     @get("/{sha256:str}")
-    async def progress(self, db: DB, sha256: Sha256) -> UploadState:
-        """How far an upload has got, to resume it after a broken connection."""
-        return await service.state(db, sha256)
+    async def progress(
+        self, db: DB, request: Request[Any, Any, Any], sha256: Sha256
+    ) -> UploadState:
+        """How far this team's upload has got, to resume it after a broken connection
+        (`complete` once this team has sent the photo whole)."""
+        return await service.state(db, current_session(request).user, sha256)
 
 
 class PhotoController(Controller):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
@@ -14,10 +16,22 @@ from outreach.api.deps import DB, Geo
 from outreach.domain import geojson
 from outreach.domain.plan_exports import Lang, day_sheet_html, itinerary_csv, routes_geojson
 from outreach.domain.planning import CampaignSpec, PlanDiff, PlanEdits, PlanSummary
+from outreach.domain.wire import MAX_INT64
 from outreach.services import plans as service
 
-PlanId = Annotated[int, PathParameter(ge=1, description="plan version id")]
+PlanId = Annotated[int, PathParameter(ge=1, le=MAX_INT64, description="plan version id")]
 TeamQuery = Annotated[str | None, QueryParameter(max_length=100, description="only this team")]
+
+
+_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download named after user-given text (a team's name in
+    Kazakh, say): an ASCII fallback name, and the real name percent-encoded (RFC 6266), so no
+    value can break the header."""
+    fallback = _UNSAFE_IN_FILENAME.sub("_", filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class PlanController(Controller):
@@ -69,7 +83,8 @@ class PlanController(Controller):
     @get("/{plan_id:int}/diff")
     async def diff(
         self, db: DB, plan_id: PlanId,
-        against: Annotated[int, QueryParameter(ge=1, description="the earlier plan version")],
+        against: Annotated[int, QueryParameter(ge=1, le=MAX_INT64,
+                                                description="the earlier plan version")],
     ) -> PlanDiff:  # fmt: skip
         """What changed from plan `against` to this one: meetings added, removed, and moved
         to another team, date or start time."""
@@ -87,7 +102,7 @@ class PlanController(Controller):
                         team: TeamQuery = None) -> Response[str]:  # fmt: skip
         """The itinerary as CSV, one row per meeting in team, date and route order."""
         document = await service.export(db, plan_id, "csv", current_actor(request))
-        disposition = f'attachment; filename="plan-{plan_id}-{team or "all"}.csv"'
+        disposition = attachment(f"plan-{plan_id}-{team or 'all'}.csv")
         return Response(itinerary_csv(document, team), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": disposition})  # fmt: skip
 

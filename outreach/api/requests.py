@@ -15,6 +15,9 @@ from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from outreach.api.wire import check_json_body
+from outreach.logs import REQUEST_ID
+
 log = logging.getLogger("outreach.access")
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -31,6 +34,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         given = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
         request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
+        token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500
 
@@ -45,16 +49,18 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send_with_id)
         finally:
             log.info(
-                "%s %s %s %.1fms id=%s", scope["method"], scope["path"], status,
-                (time.perf_counter() - started) * 1000, request_id,
+                "%s %s %s %.1fms", scope["method"], scope["path"], status,
+                (time.perf_counter() - started) * 1000,
             )  # fmt: skip
+            REQUEST_ID.reset(token)
 
     return middleware
 
 
 async def check_body_media_type(request: Request[Any, Any, Any]) -> None:
     """Refuse (415) a body whose Content-Type is not the one the handler declares in its
-    `opt["body_media_type"]`."""
+    `opt["body_media_type"]`; a JSON body passes the edge check first (api/wire.py)."""
+    await check_json_body(request)
     expected = request.route_handler.opt.get("body_media_type")
     if expected is None:
         return

@@ -3,16 +3,21 @@ review overwritten values and parked mutations."""
 
 from __future__ import annotations
 
+import asyncio
 import zlib
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
 from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
+from outreach.api.wire import PER_ITEM
 from outreach.domain.errors import DomainError
 from outreach.domain.review import Resolved, ReviewQueue
 from outreach.domain.sync import (
@@ -21,7 +26,9 @@ from outreach.domain.sync import (
     PullRequest,
     PushRequest,
     PushResponse,
+    printable,
 )
+from outreach.domain.wire import MAX_INT64
 from outreach.services import review
 from outreach.services import sync as service
 
@@ -47,16 +54,13 @@ def device_id(request: Request[Any, Any, Any]) -> int:
     return session.device_id
 
 
-async def _json_body(request: Request[Any, Any, Any]) -> bytes:
+def _unpacked(body: bytes, encoding: str, limit: int) -> bytes:
     """The body, gunzipped when sent with `Content-Encoding: gzip` (bounded, so a small
     compressed body cannot unpack into an unbounded one)."""
-    body = await request.body()
-    encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding == "identity":
         return body
     if encoding != "gzip":
         raise BodyUnreadable(f"unsupported Content-Encoding {encoding!r}: send gzip or nothing")
-    limit = request.app.state.settings.max_import_bytes
     inflater = zlib.decompressobj(wbits=31)
     try:
         plain = inflater.decompress(body, limit + 1)
@@ -70,42 +74,77 @@ async def _json_body(request: Request[Any, Any, Any]) -> bytes:
 _push_decoder = msgspec.json.Decoder(PushRequest)
 
 
+def _push_request(body: bytes, encoding: str, limit: int) -> PushRequest:
+    """A push from its body: unpacking and decoding 16 MiB is work for a worker thread."""
+    try:
+        batch = _push_decoder.decode(_unpacked(body, encoding, limit))
+    except msgspec.ValidationError as error:
+        raise BodyUnreadable(printable(f"not a push: {error}")) from None
+    except msgspec.DecodeError as error:
+        raise BodyUnreadable(printable(f"not JSON: {error}")) from None
+    if len(batch.mutations) > MAX_BATCH_MUTATIONS:
+        raise BatchTooLarge(f"at most {MAX_BATCH_MUTATIONS} mutations a push")
+    return batch
+
+
+_PIECE = 16_384
+
+
+async def _streamed(value: msgspec.Struct) -> Stream:
+    """An answer encoded in a worker thread and sent in pieces, so that neither encoding nor
+    compressing (the compression middleware works piece by piece) a page of large records
+    holds up the event loop for long."""
+    body = await asyncio.to_thread(msgspec.json.encode, value)
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), _PIECE):
+            if start:
+                await asyncio.sleep(0)  # let other requests in between pieces
+            yield body[start : start + _PIECE]
+
+    return Stream(pieces(), media_type=MediaType.JSON)
+
+
+def _answer(shape: type[msgspec.Struct], description: str) -> ResponseSpec:
+    """The documented answer of an operation that streams it (no generated examples: a
+    `msgspec.Raw` field has none that is valid JSON)."""
+    return ResponseSpec(shape, description=description, generate_examples=False)
+
+
 class SyncController(Controller):
     """The sync protocol (docs/sync.md) for field teams' phones."""
 
     path = "/api/v1/sync"
     tags = ["sync"]
 
-    @post("/push", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"})
-    async def push(self, db: DB, request: Request[Any, Any, Any]) -> PushResponse:
+    @post("/push", status_code=HTTP_200_OK,
+          opt={"body_media_type": "application/json", PER_ITEM: True},
+          responses={200: _answer(PushResponse, "one result per mutation, in order")})  # fmt: skip
+    async def push(self, db: DB, request: Request[Any, Any, Any]) -> Stream:
         """Apply a batch of at most 500 mutations (JSON, optionally gzipped with
         `Content-Encoding: gzip`). The answer comes only after the batch is stored durably;
         each mutation has its own result, in order: `applied`, `duplicate` (with the first
         result), `conflict` (stored, with the server's record) or `rejected` (with a reason;
         parked for a coordinator and not to be retried)."""
-        body = await _json_body(request)
-        try:
-            batch = _push_decoder.decode(body)
-        except msgspec.ValidationError as error:
-            raise BodyUnreadable(f"not a push: {error}") from None
-        except msgspec.DecodeError as error:
-            raise BodyUnreadable(f"not JSON: {error}") from None
-        if len(batch.mutations) > MAX_BATCH_MUTATIONS:
-            raise BatchTooLarge(f"at most {MAX_BATCH_MUTATIONS} mutations a push")
+        encoding = request.headers.get("content-encoding", "identity").strip().lower()
+        limit = request.app.state.settings.max_import_bytes
+        body = await request.body()
+        batch = await asyncio.to_thread(_push_request, body, encoding, limit)
         session = current_session(request)
-        return await service.push(db, device_id(request), session.user, batch)
+        return await _streamed(await service.push(db, device_id(request), session.user, batch))
 
-    @post("/pull", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"})
+    @post("/pull", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"},
+          responses={200: _answer(PullPage, "a page of changes")})  # fmt: skip
     async def pull(
         self, db: DB, request: Request[Any, Any, Any], data: JSONBody[PullRequest]
-    ) -> PullPage:
+    ) -> Stream:
         """A page of the team's changes after `cursor`, in server order, from one snapshot;
         the team's plan and the reference data when their etags differ from the ones sent."""
         session = current_session(request)
-        return await service.pull(db, device_id(request), session.user, data)
+        return await _streamed(await service.pull(db, device_id(request), session.user, data))
 
 
-ItemId = Annotated[int, PathParameter(ge=1, description="review item id")]
+ItemId = Annotated[int, PathParameter(ge=1, le=MAX_INT64, description="review item id")]
 Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="items of each list")]
 
 

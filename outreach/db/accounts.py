@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outreach.db.database import Row, Tx
+from outreach.db.database import Row, Tx, for_update
 from outreach.domain.accounts import Actor, AuditEntry, Team, User
 
 _USER = """SELECT u.id, u.login, u.display_name, u.role, u.disabled_at, u.created_at,
@@ -34,6 +34,15 @@ async def user_by_login(tx: Tx, login: str) -> User | None:
     """A user by login (case-insensitive)."""
     row = await tx.fetch_one(_USER + " WHERE lower(u.login) = lower(?)", (login,))
     return None if row is None else _user(row)
+
+
+async def lock_user(tx: Tx, login: str) -> int | None:
+    """The id of a login, its row locked until the transaction ends (on PostgreSQL), so that
+    concurrent changes to one user run one after the other."""
+    found = await tx.fetch_value(
+        "SELECT id FROM users WHERE lower(login) = lower(?)" + for_update(tx), (login,)
+    )
+    return None if found is None else int(found)
 
 
 async def user_by_id(tx: Tx, user_id: int) -> User | None:

@@ -14,8 +14,18 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from outreach.domain.errors import Conflict
+
 Params = Sequence[Any] | dict[str, Any]
 Dialect = Literal["sqlite", "postgresql"]
+
+
+class UniqueViolation(Conflict):
+    """A write collided with a unique key (on either engine): another request got there
+    first. Services catch it to say what was taken; uncaught, it is a 409."""
+
+    def __init__(self, message: str = "another request changed this first; read it again"):
+        super().__init__(message)
 
 
 class Row(Protocol):
@@ -53,6 +63,12 @@ class Tx(ABC):
         """The first column of the first row, or None."""
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
+
+
+def for_update(tx: Tx) -> str:
+    """The row-lock clause for a SELECT that is read then written: ` FOR UPDATE` on
+    PostgreSQL; nothing on SQLite, whose single writer already makes read-then-write one step."""
+    return " FOR UPDATE" if tx.dialect == "postgresql" else ""
 
 
 class Database(ABC):

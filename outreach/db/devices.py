@@ -28,16 +28,14 @@ async def insert_code(tx: Tx, code_sha256: str, user_id: int, issued_by: int, no
 
 
 async def take_code(tx: Tx, code_sha256: str, now: str) -> int | None:
-    """Use an unexpired, unused code once; return its user's id."""
-    row = await tx.fetch_one(
-        "SELECT id, user_id FROM enrolment_codes"
-        " WHERE code_sha256 = ? AND used_at IS NULL AND expires_at > ?",
-        (code_sha256, now),
+    """Use an unexpired, unused code once; return its user's id. One conditional update, so
+    that of several requests racing with the same code (in several processes) one wins."""
+    found = await tx.fetch_value(
+        "UPDATE enrolment_codes SET used_at = ?"
+        " WHERE code_sha256 = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+        (now, code_sha256, now),
     )
-    if row is None:
-        return None
-    await tx.execute("UPDATE enrolment_codes SET used_at = ? WHERE id = ?", (now, row[0]))
-    return int(row[1])
+    return None if found is None else int(found)
 
 
 async def insert_device(tx: Tx, token_sha256: str, user_id: int, label: str, now: str,
@@ -73,6 +71,14 @@ async def slide(tx: Tx, device_id: int, now: str, expires_at: str) -> None:
     """Record use and push the expiry on."""
     await tx.execute("UPDATE devices SET last_seen_at = ?, expires_at = ? WHERE id = ?",
                      (now, expires_at, device_id))  # fmt: skip
+
+
+async def revoke_all_of(tx: Tx, user_id: int, now: str) -> int:
+    """Revoke every device of a user still in use; return how many."""
+    return await tx.execute(
+        "UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        (now, user_id),
+    )
 
 
 async def revoke(tx: Tx, device_id: int, now: str) -> None:

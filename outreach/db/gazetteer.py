@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outreach.db.database import Row, Tx
+from outreach.db.database import Row, Tx, for_update
 from outreach.domain.gazetteer import (
     District,
     Names,
@@ -153,6 +153,15 @@ async def get_village(tx: Tx, kato: str) -> Village | None:
     """One village by KATO code."""
     row = await tx.fetch_one(_VILLAGE_SELECT + " WHERE v.kato = ?", (kato,))
     return None if row is None else _village(row)
+
+
+async def lock_village(tx: Tx, kato: str) -> bool:
+    """Lock a village's row until the transaction ends (on PostgreSQL), so that a version
+    check and the write after it are one step; False if there is no such village."""
+    found = await tx.fetch_value(
+        "SELECT kato FROM villages WHERE kato = ?" + for_update(tx), (kato,)
+    )
+    return found is not None
 
 
 async def district_centre(tx: Tx, kato: str) -> Position | None:

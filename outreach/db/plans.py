@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from outreach.db.database import Row, Tx
+from outreach.db.database import Row, Tx, for_update
 from outreach.domain.planning import PlanDocument, PlanStatus, PlanSummary
 
 _SUMMARY = """SELECT id, campaign, status, based_on, gazetteer_version, road_km, meetings,
@@ -70,3 +70,13 @@ async def published_of(tx: Tx, campaign: str) -> int | None:
         "SELECT id FROM plans WHERE campaign = ? AND status = 'published'", (campaign,)
     )
     return None if found is None else int(found)
+
+
+async def lock_campaign_of(tx: Tx, plan_id: int) -> None:
+    """Lock every version of a plan's campaign, in id order, until the transaction ends (on
+    PostgreSQL): concurrent publishes of its drafts run one after the other."""
+    await tx.fetch_all(
+        "SELECT id FROM plans WHERE campaign = (SELECT campaign FROM plans WHERE id = ?)"
+        " ORDER BY id" + for_update(tx),
+        (plan_id,),
+    )

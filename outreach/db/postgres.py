@@ -16,7 +16,22 @@ from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
 from outreach.db import migrate
-from outreach.db.database import Database, Dialect, Params, Row, Tx, redact
+from outreach.db.database import Database, Dialect, Params, Row, Tx, UniqueViolation, redact
+from outreach.domain.errors import Conflict
+
+# what a concurrent writer can cause on PostgreSQL, as engine-neutral 409s (never a 500)
+_RACES: tuple[type[Exception], ...] = (
+    psycopg.errors.UniqueViolation,
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.SerializationFailure,
+)
+
+
+def _race(exc: Exception) -> Conflict:
+    if isinstance(exc, psycopg.errors.UniqueViolation):
+        return UniqueViolation()
+    return Conflict("another request changed this at the same time; try again")
+
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +95,25 @@ class PostgresTx(Tx):
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        cursor = await self._conn.execute(translate(sql), params)
+        try:
+            cursor = await self._conn.execute(translate(sql), params)
+        except _RACES as exc:
+            raise _race(exc) from exc
         return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self._conn.cursor() as cursor:
-            await cursor.executemany(translate(sql), list(rows))
+        try:
+            async with self._conn.cursor() as cursor:
+                await cursor.executemany(translate(sql), list(rows))
+        except _RACES as exc:
+            raise _race(exc) from exc
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        cursor = await self._conn.execute(translate(sql), params)
-        return list(await cursor.fetchall())
+        try:
+            cursor = await self._conn.execute(translate(sql), params)
+            return list(await cursor.fetchall())
+        except _RACES as exc:
+            raise _race(exc) from exc
 
 
 class PostgresDatabase(Database):

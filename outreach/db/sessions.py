@@ -34,11 +34,33 @@ async def end(tx: Tx, session_id: int, now: str) -> None:
     await tx.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (now, session_id))
 
 
-async def add_failure(tx: Tx, login: str, client: str, now: str) -> None:
-    """Remember a failed sign-in."""
-    await tx.execute(
-        "INSERT INTO sign_in_failures (at, login, client) VALUES (?, ?, ?)", (now, login, client)
+async def end_all_of(tx: Tx, user_id: int, now: str) -> int:
+    """End every open session of a user; return how many."""
+    return await tx.execute(
+        "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", (now, user_id)
     )
+
+
+async def add_failure(tx: Tx, login: str, client: str, now: str) -> int:
+    """Remember a failed sign-in (or one being checked); return its id."""
+    return int(
+        await tx.fetch_value(
+            "INSERT INTO sign_in_failures (at, login, client) VALUES (?, ?, ?) RETURNING id",
+            (now, login, client),
+        )
+    )
+
+
+async def forget_failure(tx: Tx, failure_id: int) -> None:
+    """Forget an attempt that turned out right."""
+    await tx.execute("DELETE FROM sign_in_failures WHERE id = ?", (failure_id,))
+
+
+async def lock_client(tx: Tx, client: str) -> None:
+    """Serialise sign-in attempts from one client until the transaction ends: PostgreSQL's
+    transaction-level advisory lock across processes; SQLite's single writer already does."""
+    if tx.dialect == "postgresql":
+        await tx.fetch_value("SELECT pg_advisory_xact_lock(hashtext(?))", ("sign-in:" + client,))
 
 
 async def failures_since(tx: Tx, since: str, client: str, login: str) -> tuple[int, int]:

@@ -13,7 +13,12 @@ from typing import cast
 import aiosqlite
 
 from outreach.db import migrate
-from outreach.db.database import Database, Dialect, Params, Row, Tx
+from outreach.db.database import Database, Dialect, Params, Row, Tx, UniqueViolation
+
+
+def _unique(exc: sqlite3.IntegrityError) -> Exception:
+    """A unique-key collision as the engine-neutral UniqueViolation; other errors unchanged."""
+    return UniqueViolation() if str(exc).startswith("UNIQUE constraint failed") else exc
 
 
 class SqliteTx(Tx):
@@ -25,19 +30,31 @@ class SqliteTx(Tx):
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        cursor = await self._conn.execute(sql, params)
+        try:
+            cursor = await self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise _unique(exc) from exc
         return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        try:
+            await self._conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise _unique(exc) from exc
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return cast(list[Row], list(await cursor.fetchall()))
+        try:
+            async with self._conn.execute(sql, params) as cursor:
+                return cast(list[Row], list(await cursor.fetchall()))
+        except sqlite3.IntegrityError as exc:
+            raise _unique(exc) from exc
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return cast(Row | None, await cursor.fetchone())
+        try:
+            async with self._conn.execute(sql, params) as cursor:
+                return cast(Row | None, await cursor.fetchone())
+        except sqlite3.IntegrityError as exc:
+            raise _unique(exc) from exc
 
 
 class SqliteDatabase(Database):

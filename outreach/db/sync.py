@@ -55,15 +55,16 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[start : start + _CHUNK]
 
 
-async def stored_mutations(tx: Tx, ids: Sequence[str]) -> dict[str, StoredMutation]:
-    """The mutations among `ids` the server has already taken."""
+async def stored_mutations(tx: Tx, team_id: int, ids: Sequence[str]) -> dict[str, StoredMutation]:
+    """The mutations among `ids` the server has already taken from this team (another team's
+    mutation of the same id is none of its business)."""
     found: dict[str, StoredMutation] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
         rows = await tx.fetch_all(
             "SELECT mutation_id, content_sha256, result FROM sync_mutations"
-            f" WHERE mutation_id IN ({marks})",
-            chunk,
+            f" WHERE team_id = ? AND mutation_id IN ({marks})",
+            (team_id, *chunk),
         )
         for row in rows:
             found[row[0]] = StoredMutation(row[1], row[2].encode())
@@ -74,26 +75,45 @@ _json = msgspec.json.Decoder()
 _writers = msgspec.json.Decoder(dict[str, tuple[int, str]])
 
 
-def _state(row: Row) -> RecordState:
-    return RecordState(
-        id=row["id"],
-        kind=row["kind"],
-        team_id=row["team_id"],
-        version=row["version"],
-        seq=row["seq"],
-        deleted=bool(row["deleted"]),
-        doc=_json.decode(row["doc"]),
-        writers=_writers.decode(row["writers"]),
-    )
-
-
 async def records(tx: Tx, ids: Sequence[str]) -> dict[str, RecordState]:
     """The records among `ids` that exist (of any team: the caller checks the team)."""
-    found: dict[str, RecordState] = {}
+    return {key: stored.state() for key, stored in (await stored_records(tx, ids)).items()}
+
+
+class StoredRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A record as read, its document and writers still JSON text: decoding a large one is
+    work for a worker thread, not for the event loop."""
+
+    id: str
+    kind: str
+    team_id: int
+    version: int
+    seq: int
+    deleted: bool
+    doc: str
+    writers: str
+    size_bytes: int
+
+    def state(self) -> RecordState:
+        """The record decoded."""
+        doc, writers = _json.decode(self.doc), _writers.decode(self.writers)
+        return RecordState(id=self.id, kind=self.kind, team_id=self.team_id,
+                           version=self.version, seq=self.seq, deleted=self.deleted,
+                           doc=doc, writers=writers)  # fmt: skip
+
+
+async def stored_records(tx: Tx, ids: Sequence[str]) -> dict[str, StoredRecord]:
+    """The records among `ids` that exist (of any team: the caller checks the team)."""
+    found: dict[str, StoredRecord] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
-        for row in await tx.fetch_all(f"SELECT * FROM sync_records WHERE id IN ({marks})", chunk):
-            found[row["id"]] = _state(row)
+        sql = ("SELECT id, kind, team_id, version, seq, deleted, doc, writers, size_bytes"
+               f" FROM sync_records WHERE id IN ({marks})")  # fmt: skip
+        for row in await tx.fetch_all(sql, chunk):
+            found[row[0]] = StoredRecord(id=row[0], kind=row[1], team_id=int(row[2]),
+                                         version=int(row[3]), seq=int(row[4]),
+                                         deleted=bool(row[5]), doc=row[6], writers=row[7],
+                                         size_bytes=int(row[8]))  # fmt: skip
     return found
 
 
@@ -110,40 +130,43 @@ async def known_villages(tx: Tx, katos: Sequence[str]) -> set[str]:
 _encode = msgspec.json.encode
 
 
+def encoded(state: RecordState) -> StoredRecord:
+    """A record as it will be stored, its document and writers encoded (CPU work: a large
+    record is encoded in a worker thread)."""
+    doc = _encode(state.doc)
+    return StoredRecord(id=state.id, kind=state.kind, team_id=state.team_id,
+                        version=state.version, seq=state.seq, deleted=state.deleted,
+                        doc=doc.decode(), writers=_encode(state.writers).decode(),
+                        size_bytes=len(doc))  # fmt: skip
+
+
 async def save_records(tx: Tx, states: Iterable[RecordState], now: str) -> None:
     """Insert or update records (their seq already assigned)."""
+    await save_encoded(tx, [encoded(s) for s in states], now)
+
+
+async def save_encoded(tx: Tx, records: Iterable[StoredRecord], now: str) -> None:
+    """Insert or update records already encoded (their seq assigned)."""
     await tx.execute_many(
         "INSERT INTO sync_records (id, kind, team_id, version, seq, deleted, doc, writers,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq,"
         " deleted = excluded.deleted, doc = excluded.doc, writers = excluded.writers,"
-        " updated_at = excluded.updated_at",
-        [
-            (
-                s.id,
-                s.kind,
-                s.team_id,
-                s.version,
-                s.seq,
-                int(s.deleted),
-                _encode(s.doc).decode(),
-                _encode(s.writers).decode(),
-                now,
-                now,
-            )
-            for s in states
-        ],
-    )
+        " size_bytes = excluded.size_bytes, updated_at = excluded.updated_at",
+        [(r.id, r.kind, r.team_id, r.version, r.seq, int(r.deleted), r.doc, r.writers,
+          r.size_bytes, now, now) for r in records],
+    )  # fmt: skip
 
 
 async def save_mutations(
-    tx: Tx, rows: Iterable[tuple[str, int, str, str, bytes]], now: str
+    tx: Tx, team_id: int, rows: Iterable[tuple[str, int, str, str, bytes]], now: str
 ) -> None:
-    """Keep (mutation id, device, record id, content hash, result) for replays."""
+    """Keep (mutation id, device, record id, content hash, result) for replays, under the
+    team that sent them."""
     await tx.execute_many(
-        "INSERT INTO sync_mutations (mutation_id, device_id, record_id, content_sha256, result,"
-        " received_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(m, d, r, h, result.decode(), now) for m, d, r, h, result in rows],
+        "INSERT INTO sync_mutations (team_id, mutation_id, device_id, record_id,"
+        " content_sha256, result, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(team_id, m, d, r, h, result.decode(), now) for m, d, r, h, result in rows],
     )
 
 
@@ -161,16 +184,26 @@ async def save_overwrites(
     )
 
 
-async def park(tx: Tx, rows: Iterable[tuple[str | None, int, str, str, bytes]], now: str) -> None:
-    """Park rejected mutations: (mutation id, device, reason, message, content)."""
+async def park(
+    tx: Tx, rows: Iterable[tuple[str | None, int, str, str, bytes | str]], now: str
+) -> None:
+    """Park rejected mutations: (mutation id, device, reason, message, content, as sent or
+    as `parked_text` made it)."""
     await tx.execute_many(
         "INSERT INTO sync_parked (mutation_id, device_id, reason, message, content, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (m, d, reason, message, bytes(content).decode(errors="replace"), now)
+            (m, d, reason, parked_text(message), parked_text(content), now)
             for m, d, reason, message, content in rows
         ],
     )
+
+
+def parked_text(content: bytes | str) -> str:
+    """A mutation's content (or a message) as it is parked: text, never holding U+0000,
+    which PostgreSQL refuses (a large batch's is made in a worker thread)."""
+    text = content if isinstance(content, str) else bytes(content).decode(errors="replace")
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 async def team_id(tx: Tx, team: str) -> int | None:
@@ -179,14 +212,29 @@ async def team_id(tx: Tx, team: str) -> int | None:
     return None if value is None else int(value)
 
 
-async def changes(tx: Tx, team: int, after_seq: int, limit: int) -> list[RecordOut]:
-    """A team's records changed after a sequence number, in sequence order."""
+async def changes(
+    tx: Tx, team: int, after_seq: int, limit: int, max_bytes: int
+) -> tuple[list[RecordOut], bool]:
+    """A team's records changed after a sequence number, in sequence order: at most `limit`,
+    and no more than fit in `max_bytes` of documents (but always the first); and whether
+    more wait. Sizes are read first, so that no more documents are read than are sent."""
+    sizes = await tx.fetch_all(
+        "SELECT seq, size_bytes FROM sync_records WHERE team_id = ? AND seq > ?"
+        " ORDER BY seq LIMIT ?",
+        (team, after_seq, limit + 1),
+    )
+    total, last, taken = 0, after_seq, 0
+    for seq, size in sizes[:limit]:
+        total += int(size)
+        if total > max_bytes and taken:
+            break
+        last, taken = int(seq), taken + 1
     rows = await tx.fetch_all(
         "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
-        " WHERE team_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-        (team, after_seq, limit),
+        " WHERE team_id = ? AND seq > ? AND seq <= ? ORDER BY seq",
+        (team, after_seq, last),
     )
-    return [
+    records = [
         RecordOut(
             id=row[0],
             kind=row[1],
@@ -197,6 +245,13 @@ async def changes(tx: Tx, team: int, after_seq: int, limit: int) -> list[RecordO
         )
         for row in rows
     ]
+    return records, taken < len(sizes)
+
+
+async def last_sync_at(tx: Tx, device_id: int) -> str | None:
+    """When the device's report was last kept."""
+    value = await tx.fetch_value("SELECT last_sync_at FROM devices WHERE id = ?", (device_id,))
+    return None if value is None else str(value)
 
 
 async def report(
@@ -260,11 +315,11 @@ async def resolve(tx: Tx, table: str, item_id: int, by: str, now: str) -> bool:
 # documents are kept as JSON text in both engines (a pull sends them back byte for byte);
 # the few queries that look inside them use each engine's JSON functions
 _MEETINGS_OF_VILLAGE = {
-    "sqlite": "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
+    "sqlite": "SELECT id, kind, version, seq, deleted, doc, team_id FROM sync_records"
     " WHERE kind = 'meeting' AND deleted = 0 AND (json_extract(doc, '$.hub') = :kato"
     " OR EXISTS (SELECT 1 FROM json_each(doc, '$.villages') WHERE value = :kato))"
     " ORDER BY json_extract(doc, '$.date') DESC",
-    "postgresql": "SELECT id, kind, version, seq, deleted, doc FROM sync_records"
+    "postgresql": "SELECT id, kind, version, seq, deleted, doc, team_id FROM sync_records"
     " WHERE kind = 'meeting' AND deleted = 0 AND (doc::jsonb ->> 'hub' = :kato"
     " OR (doc::jsonb -> 'villages') @> jsonb_build_array(CAST(:kato AS text)))"
     " ORDER BY doc::jsonb ->> 'date' DESC",
@@ -278,17 +333,18 @@ _MEETING_OF_PERSON = {
 }
 
 
-async def meetings_of_village(tx: Tx, kato: str) -> list[RecordOut]:
-    """Meeting records that were held at or represented a village."""
+async def meetings_of_village(tx: Tx, kato: str) -> list[tuple[RecordOut, int]]:
+    """Meeting records that were held at or represented a village, with their team's id."""
     rows = await tx.fetch_all(_MEETINGS_OF_VILLAGE[tx.dialect], {"kato": kato})
-    return [RecordOut(id=r[0], kind=r[1], version=r[2], seq=r[3],
-                      data=msgspec.Raw(r[5].encode())) for r in rows]  # fmt: skip
+    return [(RecordOut(id=r[0], kind=r[1], version=r[2], seq=r[3],
+                       data=msgspec.Raw(r[5].encode())), int(r[6])) for r in rows]  # fmt: skip
 
 
-async def meeting_of_person(tx: Tx, person_id: str) -> tuple[str, int] | None:
-    """(meeting id, team id) of the meeting that lists an interested resident."""
-    row = await tx.fetch_one(_MEETING_OF_PERSON[tx.dialect], (person_id,))
-    return None if row is None else (str(row[0]), int(row[1]))
+async def meetings_of_person(tx: Tx, person_id: str) -> list[tuple[str, int]]:
+    """(meeting id, team id) of every meeting that lists an interested resident by this item
+    id (item ids are made by phones: two teams' meetings may carry the same one)."""
+    rows = await tx.fetch_all(_MEETING_OF_PERSON[tx.dialect], (person_id,))
+    return sorted({(str(row[0]), int(row[1])) for row in rows})
 
 
 async def record_teams(tx: Tx) -> dict[str, str]:

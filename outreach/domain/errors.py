@@ -31,7 +31,15 @@ class InvalidInput(DomainError):
     status = 422
 
 
-class VersionConflict(DomainError):
+class Conflict(DomainError):
+    """The request lost a race or collides with the current state (a name already taken, a
+    one-time code already used): read again and decide."""
+
+    code = "conflict"
+    status = 409
+
+
+class VersionConflict(Conflict):
     """The object changed since the caller read it."""
 
     code = "version_conflict"

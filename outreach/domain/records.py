@@ -4,18 +4,33 @@ each kind has, which of them are lists merged by adds and removes, and their rul
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from outreach.domain.wire import MAX_INT64
+
+# Bounds of every record, far above what a real meeting holds (a few dozen residents, a page
+# of notes), so that one phone cannot make a record that is costly to merge, store or pull.
+# docs/sync.md lists them; phones are told the same figures.
+MAX_LIST_ITEMS = 1000
+"""Items in one list field of one record (and entries in a follow-up's status history)."""
+MAX_TEXT_CHARS = 4000
+"""The longest text (a meeting's notes); every text field has its own bound at or below it."""
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS
+"""Bytes of the longest text in UTF-8 (a character takes at most four)."""
+MAX_RECORD_BYTES = 1_048_576
+"""Bytes of a record's whole document, encoded as JSON."""
+
 Kind = Literal["meeting", "followup", "village_position"]
 KINDS: tuple[Kind, ...] = ("meeting", "followup", "village_position")
 Kato = Annotated[str, Meta(pattern=r"^\d{9}$", description="9-digit KATO code")]
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$", description="lowercase hex SHA-256")]
 ItemId = Annotated[str, Meta(min_length=1, max_length=64)]
-Text = Annotated[str, Meta(max_length=4000)]
+Text = Annotated[str, Meta(max_length=MAX_TEXT_CHARS)]
 ShortText = Annotated[str, Meta(min_length=1, max_length=500)]
 Count = Annotated[int, Meta(ge=0, le=100_000)]
 Clock = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
@@ -77,7 +92,7 @@ class Position(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 class MeetingFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A meeting's single-valued fields; each is last-writer-wins on its own."""
 
-    plan_id: Annotated[int, Meta(ge=1)] | UnsetType | None = UNSET
+    plan_id: Annotated[int, Meta(ge=1, le=MAX_INT64)] | UnsetType | None = UNSET
     plan_meeting: Annotated[str, Meta(max_length=64)] | UnsetType | None = UNSET
     status: Literal["held", "cancelled", "postponed"] | UnsetType = UNSET
     reason: Annotated[str, Meta(max_length=500)] | UnsetType | None = UNSET
@@ -136,7 +151,7 @@ class VillagePositionFields(msgspec.Struct, frozen=True, kw_only=True, forbid_un
     note: Annotated[str, Meta(max_length=500)] | UnsetType | None = UNSET
 
 
-Many = Meta(max_length=1000)
+Many = Meta(max_length=MAX_LIST_ITEMS)
 
 
 class MeetingLists(
@@ -213,6 +228,14 @@ def normalise_phone(raw: str) -> str | None:
     return "+7" + digits
 
 
+# free-text fields, where a tab, a newline or a carriage return may stand (as a path of keys,
+# `*` for any item of a list); every other string refuses every C0 control character
+FREE_TEXT: frozenset[tuple[str, ...]] = frozenset({
+    ("set", "notes"), ("set", "reason"), ("set", "note"), ("add", "questions", "*", "text"),
+    ("add", "referrals", "*", "note"), ("add", "interested", "*", "interest"),
+})  # fmt: skip
+
+
 def item_key(item: Any) -> str:
     """The key a list item is merged by: its `id`, or the string itself."""
     return item["id"] if isinstance(item, dict) else str(item)
@@ -229,7 +252,7 @@ def katos_in(doc: dict[str, Any]) -> set[str]:
     return found
 
 
-def rule_breaches(kind: str, doc: dict[str, Any]) -> list[str]:
+def rule_breaches(kind: str, doc: Mapping[str, Any]) -> list[str]:
     """Rules about a whole record that single fields cannot state; empty when it is sound."""
     problems: list[str] = []
     if kind == "meeting":

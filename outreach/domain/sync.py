@@ -4,12 +4,14 @@ what a device reports about itself. docs/sync.md describes them for client write
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
 
 from outreach.domain.records import (
+    FREE_TEXT,
     FollowupFields,
     MeetingFields,
     MeetingLists,
@@ -19,9 +21,14 @@ from outreach.domain.records import (
     item_key,
     normalise_phone,
 )
+from outreach.domain.wire import MAX_INT64
 
 MAX_BATCH_MUTATIONS = 500
 MAX_PULL_LIMIT = 5000
+MAX_PULL_PAGE_BYTES = 4 * 1_048_576
+"""A pull page holds records up to this many bytes of documents (and always at least one)."""
+# what a phone says about itself is stored: no control characters in it
+Printable = Meta(pattern=r"^[^\x00-\x1f]*$")
 Uuid = Annotated[
     str,
     Meta(
@@ -38,7 +45,7 @@ class _MutationBase(
     mutation_id: Uuid
     record_id: Uuid
     op: Literal["put", "delete"] = "put"
-    base_version: Annotated[int, Meta(ge=0)] = 0
+    base_version: Annotated[int, Meta(ge=0, le=MAX_INT64)] = 0
     made_at: Annotated[str, Meta(max_length=40)] | None = None
 
 
@@ -86,8 +93,8 @@ class DeviceReport(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     version and its clock (ISO 8601), from which the server works out the clock's offset."""
 
     pending: Annotated[int, Meta(ge=0, le=10_000_000)] = 0
-    app_version: Annotated[str, Meta(max_length=40)] | None = None
-    clock: Annotated[str, Meta(max_length=40)] | None = None
+    app_version: Annotated[str, Meta(max_length=40), Printable] | None = None
+    clock: Annotated[str, Meta(max_length=40), Printable] | None = None
 
 
 class PushRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -127,10 +134,10 @@ class PullRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     """Changes after `cursor` (null for everything), at most `limit` records a page; the etags
     of the plan and reference data the phone holds, so they come only when they changed."""
 
-    cursor: Annotated[str, Meta(max_length=200)] | None = None
+    cursor: Annotated[str, Meta(max_length=200), Printable] | None = None
     limit: Annotated[int, Meta(ge=1, le=MAX_PULL_LIMIT)] = 1000
-    plan_etag: Annotated[str, Meta(max_length=100)] | None = None
-    reference_etag: Annotated[str, Meta(max_length=100)] | None = None
+    plan_etag: Annotated[str, Meta(max_length=100), Printable] | None = None
+    reference_etag: Annotated[str, Meta(max_length=100), Printable] | None = None
     device: DeviceReport | None = None
 
 
@@ -211,6 +218,7 @@ class Rejection(Exception):
     mutation when at least its envelope decoded (so the refusal can be kept under its id)."""
 
     def __init__(self, reason: str, message: str) -> None:
+        message = printable(message)  # stored and shown: never a control character in it
         super().__init__(message)
         self.reason = reason
         self.message = message
@@ -223,9 +231,61 @@ _any = msgspec.json.Decoder()
 _LIST_PARTS = ("`$.set", "`$.add", "`$.remove")
 
 
+_C0 = re.compile(r"[\x00-\x1f]")
+_C0_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # tab, newline, CR allowed
+# a control character can only be in JSON text escaped (\u0000, \n ...): when none of these
+# appears, none is there, and the mutation need not be decoded twice
+_SUSPECT = re.compile(rb"[\x00-\x1f]|\\u00[01]|\\[bfnrt]")
+
+
+def printable(text: str) -> str:
+    """Text with every C0 control character written as an escape (`\\x00`)."""
+    return _C0.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _C0.search(text) else text
+
+
+def control_character(raw: bytes) -> str | None:
+    """Where in a mutation a C0 control character stands that may not (a tab, newline or
+    carriage return only in free text, such as notes), as a path of keys; None when none
+    does."""
+    if not _SUSPECT.search(raw):
+        return None
+    try:
+        value = _any.decode(raw)
+    except msgspec.DecodeError:
+        return None  # not JSON: refused as malformed
+    return _find_control(value, ())
+
+
+def _find_control(value: Any, path: tuple[str, ...]) -> str | None:
+    if isinstance(value, str):
+        forbidden = _C0_IN_TEXT if path in FREE_TEXT else _C0
+        return (".".join(path) or "the mutation") if forbidden.search(value) else None
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if _C0.search(key):
+                return f"a key of {'.'.join(path) or 'the mutation'}"
+            if found := _find_control(inner, (*path, key)):
+                return found
+    elif isinstance(value, list):
+        for inner in value:
+            if found := _find_control(inner, (*path, "*")):
+                return found
+    return None
+
+
 def check(raw: msgspec.Raw | bytes) -> CheckedMutation:
     """Decode one mutation and type-check its fields and list items in one pass; Rejection
-    if it can never be applied (with the mutation's identity when that much decoded)."""
+    if it can never be applied (with the mutation's identity when that much decoded).
+    Control characters are looked for first, since a decoding error may quote the value."""
+    where = control_character(bytes(raw))
+    if where is not None:
+        rejection = Rejection(
+            "control_character",
+            f"{where}: a control character (only tab, newline and carriage return, and only"
+            " in free text such as notes)",
+        )
+        rejection.checked = _envelope(raw)
+        raise rejection
     try:
         typed = _decoder.decode(raw)
     except msgspec.DecodeError as error:

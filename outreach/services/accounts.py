@@ -9,7 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from outreach.db import accounts as sql
-from outreach.db.database import Database
+from outreach.db import devices as devices_sql
+from outreach.db import sessions as sessions_sql
+from outreach.db.database import Database, Tx, UniqueViolation
 from outreach.domain.accounts import Actor, AuditEntry, NewUser, Team, User, UserChange
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.clock import now_iso
@@ -42,12 +44,15 @@ async def create_user(db: Database, new: NewUser, *, actor: Actor) -> User:
         team = await sql.team_id(tx, new.team) if new.team else None
         if new.team and team is None:
             raise NotFound(f"no team {new.team}")
-        # the single writer's lock makes this check and the insert one step
+        taken = VersionConflict(f"the login {new.login!r} is taken")
         if await sql.user_by_login(tx, new.login) is not None:
-            raise VersionConflict(f"the login {new.login!r} is taken")
-        user_id = await sql.insert_user(
-            tx, new.login, new.display_name, new.role, password_hash, now
-        )
+            raise taken
+        try:  # another process may insert the same login between the check and here
+            user_id = await sql.insert_user(
+                tx, new.login, new.display_name, new.role, password_hash, now
+            )
+        except UniqueViolation as exc:
+            raise taken from exc
         await sql.set_team(tx, user_id, team, now)
         await sql.audit(tx, at=now, actor=actor, action="user.create", object_id=f"user:{user_id}")
         user = await sql.user_by_id(tx, user_id)
@@ -69,17 +74,18 @@ async def check_password(db: Database, login: str, password: str) -> User | None
 
 
 async def move_to_team(db: Database, login: str, team: str | None, *, actor: Actor) -> User:
-    """Move a user to another team (or none); the previous membership is kept as history."""
+    """Move a user to another team (or none); the previous membership is kept as history.
+    The user's devices and sessions end: a phone enrols again for its new team."""
     now = now_iso()
     async with db.write() as tx:
-        user = await sql.user_by_login(tx, login)
-        if user is None:
-            raise NotFound(f"no user {login}")
+        user = await _locked_user(tx, login)
         team_id = await sql.team_id(tx, team) if team else None
         if team and team_id is None:
             raise NotFound(f"no team {team}")
         await sql.set_team(tx, user.id, team_id, now)
         await sql.audit(tx, at=now, actor=actor, action="user.team", object_id=f"user:{user.id}")
+        if team != user.team:
+            await _end_access(tx, user, actor, now)
         moved = await sql.user_by_id(tx, user.id)
     assert moved is not None
     return moved
@@ -107,21 +113,24 @@ async def create_team(db: Database, name: str, *, actor: Actor) -> Team:
     """Add a team (audited)."""
     now = now_iso()
     async with db.write() as tx:
+        taken = VersionConflict(f"there is already a team {name!r}")
         if await sql.team_id(tx, name) is not None:
-            raise VersionConflict(f"there is already a team {name!r}")
-        team_id = await sql.insert_team(tx, name, now)
+            raise taken
+        try:  # another process may insert the same name between the check and here
+            team_id = await sql.insert_team(tx, name, now)
+        except UniqueViolation as exc:
+            raise taken from exc
         await sql.audit(tx, at=now, actor=actor, action="team.create", object_id=f"team:{team_id}")
     return Team(id=team_id, name=name, members=0)
 
 
 async def change_user(db: Database, login: str, change: UserChange, *, actor: Actor) -> User:
     """Change an account's role or disabled state (audited: `user.role`, `user.disable`,
-    `user.enable`). A disabled user's sessions and devices stop working at once."""
+    `user.enable`). A role change or disabling ends the user's sessions and devices for good
+    (re-enabling does not bring them back): they sign in or enrol again."""
     now = now_iso()
     async with db.write() as tx:
-        user = await sql.user_by_login(tx, login)
-        if user is None:
-            raise NotFound(f"no user {login}")
+        user = await _locked_user(tx, login)
         role = None if change.role is msgspec.UNSET else change.role
         disabled = None if change.disabled is msgspec.UNSET else change.disabled
         await sql.update_user(tx, user.id, role, now if disabled else None, disabled is not None)
@@ -131,6 +140,26 @@ async def change_user(db: Database, login: str, change: UserChange, *, actor: Ac
         if disabled is not None and disabled != user.disabled:
             action = "user.disable" if disabled else "user.enable"
             await sql.audit(tx, at=now, actor=actor, action=action, object_id=target)
+        if (role is not None and role != user.role) or disabled:
+            await _end_access(tx, user, actor, now)
         changed = await sql.user_by_id(tx, user.id)
     assert changed is not None
     return changed
+
+
+async def _locked_user(tx: Tx, login: str) -> User:
+    """A user, locked against concurrent changes until the transaction ends."""
+    user_id = await sql.lock_user(tx, login)
+    user = None if user_id is None else await sql.user_by_id(tx, user_id)
+    if user is None:
+        raise NotFound(f"no user {login}")
+    return user
+
+
+async def _end_access(tx: Tx, user: User, actor: Actor, now: str) -> None:
+    """Revoke the user's devices and end their web sessions (audited when there were any)."""
+    devices = await devices_sql.revoke_all_of(tx, user.id, now)
+    sessions = await sessions_sql.end_all_of(tx, user.id, now)
+    if devices or sessions:
+        await sql.audit(tx, at=now, actor=actor, action="user.signed_out",
+                        object_id=f"user:{user.id}")  # fmt: skip

@@ -51,6 +51,14 @@ class UserDisabled(DomainError):
     status = 401
 
 
+class DeviceRoleChanged(DomainError):
+    """The device's user is no longer a field user: a device token only ever acts as a field
+    phone. Keep unsent records and enrol again."""
+
+    code = "device_role_changed"
+    status = 401
+
+
 def _later(delta: timedelta) -> str:
     return (datetime.now(UTC) + delta).isoformat(timespec="milliseconds")
 
@@ -90,7 +98,7 @@ async def enrol(db: Database, code: str, label: str, client: str) -> EnrolledDev
     async with db.write() as tx:
         user_id = await sql.take_code(tx, token_digest(normalise(code)), now)
         user = await accounts_sql.user_by_id(tx, user_id) if user_id is not None else None
-        if user is None or user.disabled:
+        if user is None or user.disabled or user.role != "field":
             await accounts_sql.audit(tx, at=now, actor=Actor("anonymous", client=client),
                                      action="device.enrol", outcome="refused")  # fmt: skip
             raise InvalidEnrolmentCode("this code is unknown, used or expired")
@@ -105,13 +113,16 @@ async def enrol(db: Database, code: str, label: str, client: str) -> EnrolledDev
 
 
 async def resolve(db: Database, token: str) -> tuple[Device, User] | None:
-    """The device and user of a bearer token; a revoked or expired device, or a disabled
-    user, is refused with its own error so the app can keep its unsent records."""
+    """The device and user of a bearer token; a revoked or expired device, a disabled user or
+    one who is no longer a field user, is refused with its own error so the app can keep its
+    unsent records."""
     async with db.read() as tx:
         device = await sql.by_token(tx, token_digest(token))
         user = await accounts_sql.user_by_id(tx, device.user_id) if device else None
     if device is None or user is None:
         return None
+    if user.role != "field":  # before revoked: it says why the device was revoked
+        raise DeviceRoleChanged("this device's user is no longer a field user")
     if device.revoked:
         raise DeviceRevoked("this device was revoked; enrol it again")
     if user.disabled:

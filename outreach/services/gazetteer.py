@@ -135,7 +135,8 @@ async def patch_village(db: Database, kato: str, patch: VillagePatch) -> Village
     """Correct a village's position or population; every changed field is kept in its history,
     and later imports of the gazetteer will not overwrite it."""
     async with db.write() as tx:
-        village = await sql.get_village(tx, kato)
+        # locked first: concurrent corrections in other processes wait, then see the new version
+        village = await sql.get_village(tx, kato) if await sql.lock_village(tx, kato) else None
         if village is None:
             raise NotFound(f"no settlement {kato}")
         if patch.expected_version is not None and patch.expected_version != village.version:

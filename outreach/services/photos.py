@@ -7,7 +7,7 @@ import hashlib
 
 from outreach.db import photos as sql
 from outreach.db import sync as sync_sql
-from outreach.db.database import Database
+from outreach.db.database import Database, Tx
 from outreach.domain.accounts import User
 from outreach.domain.errors import DomainError, InvalidInput, NotFound
 from outreach.domain.photos import MAX_PHOTO_BYTES, UploadState, sniff
@@ -43,12 +43,14 @@ class HashMismatch(DomainError):
     status = 422
 
 
-async def state(db: Database, sha256: str) -> UploadState:
-    """How far an upload has got (nothing received yet is not an error)."""
+async def state(db: Database, user: User, sha256: str) -> UploadState:
+    """How far the team's upload has got (nothing received yet is not an error). Only the
+    team's own uploads count: whether another team holds the photo is not told."""
     async with db.read() as tx:
-        if await sql.exists(tx, sha256):
+        team = await _team(tx, user)
+        if await sql.has(tx, sha256, team):
             return UploadState(sha256=sha256, received_bytes=0, total_bytes=None, complete=True)
-        found = await sql.received(tx, sha256)
+        found = await sql.received(tx, sha256, team)
     received, total = found if found else (0, None)
     return UploadState(sha256=sha256, received_bytes=received, total_bytes=total, complete=False)
 
@@ -62,14 +64,12 @@ async def put_chunk(
         raise PhotoTooLarge(f"photos are at most {MAX_PHOTO_BYTES} bytes")
     refusal: DomainError | None = None
     async with db.write() as tx:
-        team = None if user.team is None else await sync_sql.team_id(tx, user.team)
-        if team is None:
-            raise NoTeam("this device's user belongs to no team: ask a coordinator")
-        if await sql.exists(tx, sha256):
+        team = await _team(tx, user)
+        if await sql.has(tx, sha256, team):
             return UploadState(
                 sha256=sha256, received_bytes=total, total_bytes=total, complete=True
             )
-        upload = await sql.upload(tx, sha256)
+        upload = await sql.upload(tx, sha256, team)
         so_far = b"" if upload is None or upload.total_bytes != total else upload.data
         if first != len(so_far):
             raise UploadOffsetMismatch(
@@ -80,7 +80,7 @@ async def put_chunk(
         refusal = _refusal(sha256, data, total)
         now = now_iso()
         if refusal is not None:
-            await sql.discard(tx, sha256)
+            await sql.discard(tx, sha256, team)
         elif len(data) < total:
             await sql.save_upload(tx, sha256, team, device_id, total, data, now)
         else:
@@ -90,6 +90,13 @@ async def put_chunk(
     return UploadState(
         sha256=sha256, received_bytes=len(data), total_bytes=total, complete=len(data) == total
     )
+
+
+async def _team(tx: Tx, user: User) -> int:
+    team = None if user.team is None else await sync_sql.team_id(tx, user.team)
+    if team is None:
+        raise NoTeam("this device's user belongs to no team: ask a coordinator")
+    return team
 
 
 def _refusal(sha256: str, data: bytes, total: int) -> DomainError | None:
@@ -104,11 +111,14 @@ def _refusal(sha256: str, data: bytes, total: int) -> DomainError | None:
 
 
 async def get(db: Database, sha256: str, team: str | None) -> tuple[str, bytes]:
-    """(media type, bytes) of a photo, for its own team's phones (`team`) or for staff
-    (`team` None)."""
+    """(media type, bytes) of a photo, for the phones of a team that sent it (`team`) or
+    for staff (`team` None)."""
     async with db.read() as tx:
-        found = await sql.photo(tx, sha256)
-        team_id = None if team is None else await sync_sql.team_id(tx, team)
-    if found is None or (team is not None and found[0] != team_id):
+        if team is None:
+            found = await sql.photo(tx, sha256, None)
+        else:
+            team_id = await sync_sql.team_id(tx, team)
+            found = None if team_id is None else await sql.photo(tx, sha256, team_id)
+    if found is None:
         raise NotFound(f"no photo {sha256}")
-    return found[1], found[2]
+    return found

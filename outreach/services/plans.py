@@ -85,8 +85,10 @@ async def export(db: Database, plan_id: int, kind: str, actor: Actor) -> PlanDoc
 
 
 async def publish(db: Database, plan_id: int, actor: Actor) -> PlanSummary:
-    """Publish a draft: the campaign's published plan, if any, becomes superseded."""
+    """Publish a draft: the campaign's published plan, if any, becomes superseded.
+    Concurrent publishes of one campaign run one after the other."""
     async with db.write() as tx:
+        await sql.lock_campaign_of(tx, plan_id)
         summary = await sql.get_summary(tx, plan_id)
         if summary is None:
             raise NotFound(f"no plan {plan_id}")

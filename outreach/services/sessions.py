@@ -68,27 +68,41 @@ async def sign_in(db: Database, login: str, password: str, client: str
                   ) -> tuple[str, Session]:  # fmt: skip
     """Check the password (throttled per login and client, and per client) and open a
     session; return its token (for the cookie) and the session."""
-    since = (datetime.now(UTC) - THROTTLE_WINDOW).isoformat(timespec="milliseconds")
-    async with db.read() as tx:
-        for_login, for_client = await sql.failures_since(tx, since, client, login)
-    if for_login >= MAX_FAILURES_PER_LOGIN_AND_CLIENT or for_client >= MAX_FAILURES_PER_CLIENT:
-        raise TooManyAttempts("too many failed sign-ins from here; try again in 15 minutes")
+    attempt = await _take_attempt(db, login[:64], client)
     user = await check_password(db, login, password)
     now = now_iso()
     if user is None:
         async with db.write() as tx:
-            await sql.add_failure(tx, login[:64], client, now)
             await accounts_sql.audit(tx, at=now, actor=Actor("anonymous", client=client),
                                      action="session.sign_in", outcome="refused")  # fmt: skip
         raise SignInRefused("wrong login or password")
-    if user.role == "field":
-        raise DeviceRequired("field users sign in on an enrolled phone")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     async with db.write() as tx:
-        await sql.insert(tx, token_digest(token), csrf, user.id, now)
-        await accounts_sql.audit(tx, at=now, actor=Actor(user.login, user.id, client),
-                                 action="session.sign_in", object_id=f"user:{user.id}")  # fmt: skip
+        await sql.forget_failure(tx, attempt)  # the right password is not a failure
+        if user.role == "field":
+            token = ""
+        else:
+            await sql.insert(tx, token_digest(token), csrf, user.id, now)
+            await accounts_sql.audit(tx, at=now, actor=Actor(user.login, user.id, client),
+                                     action="session.sign_in",
+                                     object_id=f"user:{user.id}")  # fmt: skip
+    if not token:
+        raise DeviceRequired("field users sign in on an enrolled phone")
     return token, Session(user=user, csrf_token=csrf)
+
+
+async def _take_attempt(db: Database, login: str, client: str) -> int:
+    """Count this client's failures and record this attempt as one, in one transaction that
+    other attempts from the client wait for (several processes included), before any password
+    is checked: a burst cannot check more than the limit. Return the attempt's id, to be
+    forgotten if the password is right."""
+    since = (datetime.now(UTC) - THROTTLE_WINDOW).isoformat(timespec="milliseconds")
+    async with db.write() as tx:
+        await sql.lock_client(tx, client)
+        for_login, for_client = await sql.failures_since(tx, since, client, login)
+        if for_login >= MAX_FAILURES_PER_LOGIN_AND_CLIENT or for_client >= MAX_FAILURES_PER_CLIENT:
+            raise TooManyAttempts("too many failed sign-ins from here; try again in 15 minutes")
+        return await sql.add_failure(tx, login, client, now_iso())
 
 
 async def resolve(db: Database, token: str, limits: SessionLimits) -> Session | None:

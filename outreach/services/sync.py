@@ -3,8 +3,12 @@ its own result; changes paged out to a phone in server order, scoped to its team
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from datetime import UTC, datetime
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import msgspec
 
@@ -13,9 +17,10 @@ from outreach.db.database import Database, Tx
 from outreach.domain.accounts import User
 from outreach.domain.errors import DomainError
 from outreach.domain.gazetteer import District, Village
-from outreach.domain.merge import Merge, Overwrite, RecordState, merge
+from outreach.domain.merge import Overwrite, RecordState, Working, apply
 from outreach.domain.records import PROGRAMMES, katos_in
 from outreach.domain.sync import (
+    MAX_PULL_PAGE_BYTES,
     CheckedMutation,
     Cursor,
     DeviceReport,
@@ -74,21 +79,63 @@ async def _report(tx: Tx, device_id: int, report: DeviceReport | None, now: date
 
 
 class _Batch:
-    """One push being applied: what the transaction read, and what it will write."""
+    """One push being applied: what the transaction read, and what it will write. `run` is
+    CPU work (decoding records, merging, encoding) for a worker thread."""
 
     def __init__(self, device_id: int, team_id: int, last_seq: int) -> None:
         self.writer = f"device:{device_id}"
         self.device_id = device_id
         self.team_id = team_id
         self.seq = last_seq
-        self.records: dict[str, RecordState] = {}
+        self.records: dict[str, Working] = {}
         self.villages: set[str] = set()
         self.plan_meetings: set[tuple[int, str]] = set()
         self.seen: dict[str, sql.StoredMutation] = {}
-        self.changed: dict[str, RecordState] = {}
-        self.mutation_rows: list[tuple[str, int, str, str, bytes]] = []
+        self.changed: dict[str, Working] = {}
         self.overwrites: list[tuple[str, str, str, Overwrite]] = []
-        self.parked: list[tuple[str | None, int, str, str, bytes]] = []
+        self.parked: list[tuple[str | None, int, str, str, bytes | str]] = []
+        # per result: the mutation it answers (None: answered by position only), and for a
+        # mutation repeated within the batch, the index of its first result
+        self._answered: list[CheckedMutation | None] = []
+        self._first: dict[str, int] = {}
+        self._repeats: dict[int, int] = {}
+        self._replayed: set[int] = set()
+        self._last_conflict: dict[str, int] = {}
+
+    def run(
+        self,
+        raws: list[msgspec.Raw],
+        checked: list[CheckedMutation | Rejection],
+        stored: dict[str, sql.StoredRecord],
+    ) -> _Applied:
+        """Decode the records read, apply every mutation in order, and encode what is to be
+        written and answered, each record once."""
+        self.records = {key: Working(s.state(), s.size_bytes or None) for key, s in stored.items()}
+        pairs = _breathing(zip(raws, checked, strict=True))
+        results = [self.take(i, raw, c) for i, (raw, c) in enumerate(pairs)]
+        for record_id, index in self._last_conflict.items():
+            # the record is sent once, with the last conflict of the batch: it is the
+            # server's record after the whole batch
+            record = msgspec.Raw(_encode(_record_of(self.records[record_id])))
+            results[index] = msgspec.structs.replace(results[index], record=record)
+        rows: list[tuple[str, int, str, str, bytes]] = []
+        encoded: dict[int, bytes] = {}
+        for index, (mutation, result) in enumerate(zip(self._answered, results, strict=True)):
+            if mutation is None or index in self._repeats or index in self._replayed:
+                continue
+            encoded[index] = _encode(result)
+            rows.append((mutation.mutation_id, self.device_id, mutation.record_id,
+                         mutation.content_sha256, encoded[index]))  # fmt: skip
+        for index, first in self._repeats.items():
+            mutation = self._answered[index]
+            assert mutation is not None
+            first_mutation = self._answered[first]
+            assert first_mutation is not None
+            stored_first = sql.StoredMutation(first_mutation.content_sha256, encoded[first])
+            results[index] = _replay(mutation, stored_first)
+        records = [sql.encoded(work.state()) for work in self.changed.values()]
+        self.parked = [(*p[:4], sql.parked_text(p[4])) for p in self.parked]
+        return _Applied(results=results, records=records, mutations=rows)
 
     def take(
         self, index: int, raw: msgspec.Raw, checked: CheckedMutation | Rejection
@@ -97,6 +144,7 @@ class _Batch:
         identity could not be read is parked and answered by position only; every other is
         kept under its id with its result, so that a replay gets the same answer."""
         envelope = checked.checked if isinstance(checked, Rejection) else checked
+        self._answered.append(envelope)
         if envelope is None:
             assert isinstance(checked, Rejection)
             self.parked.append((None, self.device_id, checked.reason, checked.message, bytes(raw)))
@@ -106,7 +154,12 @@ class _Batch:
             )
         stored = self.seen.get(envelope.mutation_id)
         if stored is not None:
+            self._replayed.add(index)
             return _replay(envelope, stored)
+        if envelope.mutation_id in self._first:
+            self._repeats[index] = self._first[envelope.mutation_id]
+            return MutationResult(mutation_id=envelope.mutation_id, status="duplicate")
+        self._first[envelope.mutation_id] = index
         try:
             if isinstance(checked, Rejection):
                 raise checked
@@ -121,11 +174,8 @@ class _Batch:
             )
             parked = (envelope.mutation_id, self.device_id, rejection.reason, rejection.message)
             self.parked.append((*parked, bytes(raw)))
-        encoded = _encode(result)
-        digest = envelope.content_sha256
-        self.seen[envelope.mutation_id] = sql.StoredMutation(digest, encoded)
-        kept = (envelope.mutation_id, self.device_id, envelope.record_id, digest, encoded)
-        self.mutation_rows.append(kept)
+        if result.status == "conflict":
+            self._last_conflict[envelope.record_id] = index
         return result
 
     def _apply(self, mutation: CheckedMutation) -> MutationResult:
@@ -134,27 +184,23 @@ class _Batch:
             # another team's record is, to this phone, no record at all
             raise Rejection("unknown_record", f"no record {mutation.record_id}")
         self._check_references(mutation)
-        outcome: Merge = merge(current, mutation, self.writer, self.team_id)
-        state = outcome.state if outcome.state is not None else current
-        if outcome.state is not None:
+        change = apply(current, mutation, self.writer, self.team_id)
+        work = change.work if change.work is not None else current
+        if change.work is not None:
             self.seq += 1
-            outcome.state.seq = self.seq
-            self.records[outcome.state.id] = outcome.state
-            self.changed[outcome.state.id] = outcome.state
+            change.work.seq = self.seq
+            self.records[change.work.id] = change.work
+            self.changed[change.work.id] = change.work
         self.overwrites += [
-            (mutation.record_id, mutation.mutation_id, self.writer, o) for o in outcome.overwrites
+            (mutation.record_id, mutation.mutation_id, self.writer, o) for o in change.overwrites
         ]
-        record = None
-        if outcome.status == "conflict" and state is not None:
-            record = msgspec.Raw(_encode(record_out(state)))
         return MutationResult(
             mutation_id=mutation.mutation_id,
             record_id=mutation.record_id,
-            status=outcome.status,
-            version=state.version if state else None,
-            seq=state.seq if state else None,
-            record=record,
-            overwritten=[o.field for o in outcome.overwrites] or None,
+            status=change.status,
+            version=work.version if work else None,
+            seq=work.seq if work else None,
+            overwritten=[o.field for o in change.overwrites] or None,
         )
 
     def _check_references(self, checked: CheckedMutation) -> None:
@@ -167,6 +213,12 @@ class _Batch:
             meeting = self.records.get(meeting_id)
             if meeting is None or meeting.kind != "meeting" or meeting.team_id != self.team_id:
                 raise Rejection("unknown_meeting", f"no meeting {meeting_id} of this team")
+            # a follow-up's id is its resident's item id in that meeting's `interested`
+            if checked.record_id not in meeting.lists.get("interested", {}):
+                raise Rejection(
+                    "unknown_resident",
+                    f"meeting {meeting_id} lists no interested resident {checked.record_id}",
+                )
         plan_meeting = checked.fields.get("plan_meeting")
         if plan_meeting is not None:
             key = (checked.fields.get("plan_id") or 0, plan_meeting)
@@ -175,6 +227,21 @@ class _Batch:
                     "unknown_plan_meeting",
                     f"no meeting {plan_meeting} in this team's published plans",
                 )
+
+
+class _Applied(msgspec.Struct, frozen=True, kw_only=True):
+    """A batch worked out: the answers, and the records and mutations to write."""
+
+    results: list[MutationResult]
+    records: list[sql.StoredRecord]
+    mutations: list[tuple[str, int, str, str, bytes]]
+
+
+def _record_of(work: Working) -> RecordOut:
+    return record_out(work.state()) if work.deleted else RecordOut(
+        id=work.id, kind=work.kind, version=work.version, seq=work.seq,
+        data=msgspec.Raw(_encode(work.doc())),
+    )  # fmt: skip
 
 
 def _replay(mutation: CheckedMutation, stored: sql.StoredMutation) -> MutationResult:
@@ -212,8 +279,10 @@ def record_out(state: RecordState) -> RecordOut:
 
 async def push(db: Database, device_id: int, user: User, request: PushRequest) -> PushResponse:
     """Apply a batch: every mutation gets a result, all of them are stored in one transaction
-    (durably, before the answer), and none can sink another."""
-    checked = [_check(raw) for raw in request.mutations]
+    (durably, before the answer), and none can sink another. Checking, merging and encoding
+    run in a worker thread, between the reads and the writes, so that a large batch does not
+    hold up the event loop."""
+    checked = await asyncio.to_thread(_check_all, request.mutations)
     good = [c for c in checked if isinstance(c, CheckedMutation)]
     known = good + [c.checked for c in checked if isinstance(c, Rejection) and c.checked]
     plan_meetings = await _plan_meetings(db, user) if _names_plan(good) else set()
@@ -222,25 +291,38 @@ async def push(db: Database, device_id: int, user: User, request: PushRequest) -
         team = await _team_id(tx, user)
         batch = _Batch(device_id, team, state.last_seq)
         batch.plan_meetings = plan_meetings
-        batch.seen = await sql.stored_mutations(tx, [c.mutation_id for c in known])
+        batch.seen = await sql.stored_mutations(tx, team, [c.mutation_id for c in known])
         wanted = {c.record_id for c in good}
         wanted |= {c.fields["meeting_id"] for c in good if "meeting_id" in c.fields}
-        batch.records = await sql.records(tx, sorted(wanted))
+        stored = await sql.stored_records(tx, sorted(wanted))
         named = set().union(*(katos_in({**c.fields, **c.adds}) for c in good))
         batch.villages = await sql.known_villages(tx, sorted(named))
-        results = [
-            batch.take(i, raw, c)
-            for i, (raw, c) in enumerate(zip(request.mutations, checked, strict=True))
-        ]
+        applied = await asyncio.to_thread(batch.run, request.mutations, checked, stored)
         now = datetime.now(UTC)
         stamp = now.isoformat(timespec="milliseconds")
-        await sql.save_records(tx, batch.changed.values(), stamp)
-        await sql.save_mutations(tx, batch.mutation_rows, stamp)
+        await sql.save_encoded(tx, applied.records, stamp)
+        await sql.save_mutations(tx, team, applied.mutations, stamp)
         await sql.save_overwrites(tx, batch.overwrites, stamp)
         await sql.park(tx, batch.parked, stamp)
         await sql.set_last_seq(tx, batch.seq)
         await _report(tx, device_id, request.device, now)
-    return PushResponse(results=results, server_time=stamp)
+    return PushResponse(results=applied.results, server_time=stamp)
+
+
+def _check_all(raws: list[msgspec.Raw]) -> list[CheckedMutation | Rejection]:
+    return [_check(raw) for raw in _breathing(raws)]
+
+
+_T = TypeVar("_T")
+
+
+def _breathing(items: Iterable[_T]) -> Iterator[_T]:
+    """The items, with the GIL let go before each (a mutation is well under a millisecond of
+    work): the event loop's thread, waiting for it, gets it at once instead of after the
+    interpreter's switch interval (5 ms), every time it wakes up."""
+    for item in items:
+        time.sleep(0)
+        yield item
 
 
 def _check(raw: msgspec.Raw) -> CheckedMutation | Rejection:
@@ -258,25 +340,43 @@ async def _plan_meetings(db: Database, user: User) -> set[tuple[int, str]]:
     return {(p.plan_id, m.id) for p in await plans.team_plans(db, user.team) for m in p.meetings}
 
 
+REPORT_INTERVAL = timedelta(minutes=1)
+
+
+def report_due(last: str | None, now: datetime) -> bool:
+    """Whether a pull keeps the device's report: at most once a minute (a push always does,
+    as it writes anyway), so that pulls under load seldom wait for the write lock."""
+    if last is None:
+        return True
+    try:
+        kept = datetime.fromisoformat(last)
+    except ValueError:
+        return True
+    if kept.tzinfo is None:
+        kept = kept.replace(tzinfo=UTC)
+    return not timedelta(0) <= now - kept < REPORT_INTERVAL
+
+
 async def pull(db: Database, device_id: int, user: User, request: PullRequest) -> PullPage:
-    """A page of the team's changes after the cursor, from one snapshot; the plan and the
-    reference data when their etags differ from the phone's."""
+    """A page of the team's changes after the cursor, from one snapshot, bounded in records
+    and in bytes; the plan and the reference data when their etags differ from the phone's."""
     async with db.read() as tx:
         team = await _team_id(tx, user)
         state = await sql.state(tx)
         cursor = Cursor.parse(request.cursor)
         reset = request.cursor is not None and not _continues(cursor, state, team)
         after = cursor.seq if cursor is not None and not reset else 0
-        found = await sql.changes(tx, team, after, request.limit + 1)
-    more = len(found) > request.limit
-    records = found[: request.limit]
+        records, more = await sql.changes(tx, team, after, request.limit, MAX_PULL_PAGE_BYTES)
+        last_report = await sql.last_sync_at(tx, device_id)
     last = records[-1].seq if more else max(state.last_seq, after)
     plan = reference = None
     if not more:  # once per pull, not on every page
         plan = _document(await _plan_body(db, user), request.plan_etag)
         reference = _document(await _reference_body(db), request.reference_etag)
-    async with db.write() as tx:
-        await _report(tx, device_id, request.device, datetime.now(UTC))
+    now = datetime.now(UTC)
+    if report_due(last_report, now):
+        async with db.write() as tx:
+            await _report(tx, device_id, request.device, now)
     return PullPage(
         server_id=state.server_id,
         cursor=Cursor(state.server_id, team, last).encode(),

@@ -27,13 +27,19 @@ async def village_meetings(db: Database, kato: str, actor: Actor) -> VillageReco
     """The meetings held at or representing a village, and the follow-ups of their residents."""
     async with db.write() as tx:
         meetings = await sql.meetings_of_village(tx, kato)
-        people = [p["id"] for m in meetings for p in _decode(m).get("interested", [])]
-        found = await sql.records(tx, people)
+        # a follow-up is its resident's only if it is of the same team (item ids are made by
+        # phones: another team's meeting may carry the same one)
+        people = {(p["id"], team) for m, team in meetings for p in _decode(m).get("interested", [])}
+        found = await sql.records(tx, sorted({person for person, _ in people}))
         await accounts_sql.audit(
             tx, at=now_iso(), actor=actor, action="records.village_read", object_id=kato
         )
-    followups = [record_out(r) for r in found.values() if r.kind == "followup" and not r.deleted]
-    return VillageRecords(meetings=meetings, followups=followups)
+    followups = [
+        record_out(r)
+        for r in found.values()
+        if r.kind == "followup" and not r.deleted and (r.id, r.team_id) in people
+    ]
+    return VillageRecords(meetings=[m for m, _ in meetings], followups=followups)
 
 
 def _decode(record: RecordOut) -> dict[str, Any]:

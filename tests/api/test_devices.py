@@ -6,7 +6,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from outreach.app import create_app
-from tests.conftest import add_user, enrol_device, sign_in
+from tests.conftest import PASSWORD, add_user, enrol_device, sign_in
 
 SPRING = {"start": "2027-03-01", "end": "2027-05-28", "districts": ["434600000"]}
 
@@ -119,3 +119,68 @@ async def test_device_writes_need_no_csrf_token_but_stay_in_their_role(phones, d
     await enrol_device(coordinator, phone, database, "aidos", "team-1")
     response = await phone.patch("/api/v1/villages/431010000", json={"population": 1})
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
+
+
+@pytest.fixture
+async def admin_and_phone(settings, database):
+    """An admin's client, a phone of `aidos` (team-1), and the coordinator who enrolled it."""
+    async with (
+        AsyncTestClient(app=create_app(settings)) as admin,
+        AsyncTestClient(app=create_app(settings)) as phone,
+        AsyncTestClient(app=create_app(settings)) as coordinator,
+    ):
+        await sign_in(admin, database, "admin")
+        await sign_in(coordinator, database, "coordinator")
+        await enrol_device(coordinator, phone, database, "aidos", "team-1")
+        assert (await phone.get("/api/v1/field/plan")).status_code == 200
+        yield admin, phone, coordinator
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+async def test_promoted_users_phone_no_longer_acts(admin_and_phone, database, role) -> None:
+    admin, phone, _ = admin_and_phone
+    promoted = await admin.patch("/api/v1/users/aidos", json={"role": role})
+    assert promoted.json()["role"] == role
+    new_user = {"login": "mallory", "display_name": "M", "role": "admin",
+                "password": "a long enough password"}  # fmt: skip
+    for response in [await phone.get("/api/v1/sync/review"), await phone.get("/api/v1/audit"),
+                     await phone.post("/api/v1/users", json=new_user)]:  # fmt: skip
+        assert (response.status_code, response.json()["code"]) == (401, "device_role_changed")
+    assert database.scalar("SELECT count(*) FROM users WHERE login = 'mallory'") == 0
+    assert database.scalar("SELECT count(*) FROM devices WHERE revoked_at IS NULL") == 0
+    # demoted back to field, the old token stays dead: the phone enrols again
+    await admin.patch("/api/v1/users/aidos", json={"role": "field"})
+    response = await phone.get("/api/v1/field/plan")
+    assert (response.status_code, response.json()["code"]) == (401, "device_revoked")
+    actions = [e["action"] for e in (await admin.get("/api/v1/audit")).json()]
+    assert "user.signed_out" in actions
+
+
+async def test_token_of_a_user_no_longer_field_is_refused(admin_and_phone, database) -> None:
+    _, phone, _ = admin_and_phone
+    database.execute("UPDATE users SET role = 'admin' WHERE login = 'aidos'")  # not revoked
+    response = await phone.get("/api/v1/audit")
+    assert (response.status_code, response.json()["code"]) == (401, "device_role_changed")
+
+
+async def test_team_move_ends_the_old_device(admin_and_phone, database) -> None:
+    admin, phone, _ = admin_and_phone
+    moved = await admin.post("/api/v1/users/aidos/team", json={"team": "team-2"})
+    assert moved.json()["team"] == "team-2"
+    response = await phone.get("/api/v1/field/plan")
+    assert (response.status_code, response.json()["code"]) == (401, "device_revoked")
+
+
+async def test_reenabling_revives_no_session_or_device(admin_and_phone, database) -> None:
+    admin, phone, other = admin_and_phone
+    assert (await other.get("/api/v1/session")).status_code == 200
+    for login in ("coordinator-user", "aidos"):
+        assert (await admin.patch(f"/api/v1/users/{login}", json={"disabled": True})).is_success
+        assert (await admin.patch(f"/api/v1/users/{login}", json={"disabled": False})).is_success
+    response = await other.get("/api/v1/session")
+    assert (response.status_code, response.json()["code"]) == (401, "sign_in_required")
+    response = await phone.get("/api/v1/field/plan")
+    assert (response.status_code, response.json()["code"]) == (401, "device_revoked")
+    # signing in again works: only the old session ended
+    again = {"login": "coordinator-user", "password": PASSWORD}
+    assert (await other.post("/api/v1/session", json=again)).status_code == 200

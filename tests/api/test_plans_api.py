@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import quote
 
 import pytest
 
@@ -63,6 +64,13 @@ async def test_exports_carry_the_plan(client) -> None:
     rows = list(csv.DictReader(io.StringIO(response.text)))
     expected = [s for d in document["days"] if d["team"] == "team-1" for s in d["stops"]]
     assert [r["start"] for r in rows] == [s["start"] for s in expected]
+    # a team's name in Kazakh names the file too, without breaking the header
+    named = await client.get(f"/api/v1/plans/{plan_id}/itinerary.csv",
+                             params={"team": "Шиелі тобы"})  # fmt: skip
+    assert named.status_code == 200
+    disposition = named.headers["content-disposition"]
+    assert f'filename="plan-{plan_id}-_.csv"' in disposition
+    assert "filename*=UTF-8''" + quote(f"plan-{plan_id}-Шиелі тобы.csv", safe="") in disposition
     day = next(d for d in document["days"] if d["stops"])
     sheet = await client.get(f"/api/v1/plans/{plan_id}/day-sheet",
                              params={"team": day["team"], "date": day["date"], "lang": "ru"})  # fmt: skip

@@ -165,3 +165,67 @@ def test_risks_of_a_device():
     assert risks(fresh, now) == ["clock_off"]
     revoked = msgspec.structs.replace(fresh, revoked=True, clock_offset_s=0.0)
     assert risks(revoked, now) == ["revoked_with_records_waiting"]
+
+
+def test_merge_keeps_the_size_of_the_record_as_it_changes():
+    from outreach.domain.merge import Working, apply
+
+    work = Working(created())
+    for n, body in enumerate([
+        {"set": {"notes": "longer notes " * 20, "reason": None}},
+        {"add": {"topics": ["a", "b"], "questions": [{"id": "q", "text": "why?"}]}},
+        {"add": {"questions": [{"id": "q", "text": "why not?"}]}, "remove": {"topics": ["a"]}},
+        {"remove": {"villages": ["431033100"], "questions": ["q"]}},
+    ]):  # fmt: skip
+        apply(work, check(mutation(200 + n, base_version=1, **body)), "device:1", 1)
+        actual = len(msgspec.json.encode(work.doc()))
+        assert actual <= work.size_bytes <= actual + 10
+
+
+@pytest.mark.parametrize(("body", "allowed"), [
+    ({"set": {"notes": "tab\tnewline\ncr\r"}}, True),
+    ({"add": {"questions": [{"id": "q", "text": "two\nlines"}]}}, True),
+    ({"set": {"notes": "nul\u0000"}}, False),
+    ({"set": {"notes": "bell\u0007"}}, False),
+    ({"set": {"plan_meeting": "line\n"}}, False),
+    ({"add": {"topics": ["tab\t"]}}, False),
+    ({"kind": "meeting\u0000"}, False),
+    ({"set": {"notes": "a backslash and n: \\n"}}, True),
+])  # fmt: skip
+def test_check_control_characters_only_in_free_text(body, allowed):
+    raw = mutation(300, **body)
+    if allowed:
+        check(raw)
+        return
+    with pytest.raises(Rejection) as caught:
+        check(raw)
+    assert caught.value.reason == "control_character"
+    assert caught.value.checked is not None  # kept under its id: a retry gets the same answer
+    assert "\u0000" not in caught.value.message
+
+
+def test_rejection_messages_never_carry_control_characters():
+    assert Rejection("x", "bad 'a\u0000b'").message == "bad 'a\\x00b'"
+
+
+def test_merge_costs_the_size_of_the_change_not_of_the_record():
+    import time
+
+    from outreach.domain.merge import Working, apply
+
+    def seconds(items: int) -> float:
+        work = Working(created())
+        lists = {"topics": [f"t{i}" for i in range(items)],
+                 "questions": [{"id": f"q{i}", "text": "?"} for i in range(items)],
+                 "referrals": [{"id": f"r{i}", "programme": "other"} for i in range(items)]}  # fmt: skip
+        apply(work, check(mutation(400, base_version=1, add=lists)), "device:1", 1)
+        edits = [check(mutation(500 + n, base_version=1, set={"notes": f"n{n}"},
+                                add={"topics": [f"new {n}"], "questions": [{"id": "q1", "text": "!"}]},
+                                remove={"topics": [f"t{n}"]})) for n in range(300)]  # fmt: skip
+        started = time.perf_counter()
+        for edit in edits:
+            apply(work, edit, "device:2", 1)
+        return time.perf_counter() - started
+
+    small, large = min(seconds(5) for _ in range(3)), min(seconds(1000) for _ in range(3))
+    assert large < 3 * small, (small, large)  # copying the record each time: 50 times slower

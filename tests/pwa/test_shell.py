@@ -78,13 +78,20 @@ def test_every_string_the_app_uses_is_translated():
     assert not missing
 
 
+def refused_codes() -> list[str]:
+    """The error codes on which the app keeps its outbox and asks to enrol again."""
+    found = re.search(r"const REFUSED = \[([^\]]*)\]", (PWA / "js" / "sync.js").read_text())
+    assert found is not None
+    return re.findall(r"'([a-z_]+)'", found.group(1))
+
+
 @pytest.mark.parametrize(("prefix", "values"), [
     ("programme", ["bastau_business", "microcredit", "land_plots", "utility_connections",
                    "business_adviser", "entrepreneurs_house", "other"]),
     ("meeting.status", ["held", "cancelled", "postponed"]),
     ("plan.logged", ["held", "cancelled", "postponed"]),
     ("kind", ["meeting", "followup", "village_position"]),
-    ("refused", ["device_revoked", "user_disabled", "device_expired", "sign_in_required"]),
+    ("refused", refused_codes()),
     ("meeting.attendance", ["total", "women", "youth", "entrepreneurs"]),
     ("stage", ["interested", "contacted", "referred", "trained", "defended", "financed"]),
     ("dash.filter", ["campaign", "district", "team", "from", "to"]),

@@ -108,3 +108,51 @@ async def test_photo_of_another_team_is_not_found(phone, client, anonymous, sett
         await enrol_device(client, other, database, "field-b", "team-2")
         sha = hashlib.sha256(photo).hexdigest()
         assert (await other.get(f"/api/v1/photos/{sha}")).status_code == 404
+
+
+async def test_photo_sent_by_two_teams_belongs_to_each(phone, client, settings, database):
+    """Two teams photograph the same sheet (the same bytes): each sees it once it has sent it,
+    and the bytes are kept once."""
+    from litestar.testing import AsyncTestClient
+
+    from outreach.app import create_app
+    from tests.conftest import enrol_device
+
+    photo = make_jpeg(20_000, seed=6)
+    sha = hashlib.sha256(photo).hexdigest()
+    assert (await phone.put(url(photo), content=photo)).json()["complete"] is True
+    async with AsyncTestClient(app=create_app(settings)) as other:
+        await enrol_device(client, other, database, "field-b", "team-2")
+        # before it sends the photo, the other team learns nothing of it
+        progress = (await other.get(url(photo))).json()
+        assert (progress["complete"], progress["received_bytes"]) == (False, 0)
+        assert (await other.get(f"/api/v1/photos/{sha}")).status_code == 404
+        # its own upload starts from nothing, and completes
+        half = await send(other, photo, 0, 9_999)
+        assert (half.status_code, half.json()["complete"]) == (200, False)
+        assert (await other.get(url(photo))).json()["received_bytes"] == 10_000
+        assert (await send(other, photo, 10_000, 19_999)).json()["complete"] is True
+        got = await other.get(f"/api/v1/photos/{sha}")
+        assert (got.status_code, got.content) == (200, photo)
+    assert (await phone.get(f"/api/v1/photos/{sha}")).content == photo
+    assert database.scalar("SELECT count(*) FROM photos") == 1
+    assert sorted(database.rows("SELECT team_id FROM photo_teams")) == [(1,), (2,)]
+
+
+async def test_photo_uploads_of_two_teams_do_not_mix(phone, client, settings, database):
+    """Two teams sending the same bytes at once keep separate uploads in progress."""
+    from litestar.testing import AsyncTestClient
+
+    from outreach.app import create_app
+    from tests.conftest import enrol_device
+
+    photo = make_jpeg(30_000, seed=7)
+    assert (await send(phone, photo, 0, 9_999)).json()["received_bytes"] == 10_000
+    async with AsyncTestClient(app=create_app(settings)) as other:
+        await enrol_device(client, other, database, "field-b", "team-2")
+        assert (await other.get(url(photo))).json()["received_bytes"] == 0
+        assert (await send(other, photo, 0, 19_999)).json()["received_bytes"] == 20_000
+        assert (await send(phone, photo, 10_000, 29_999)).json()["complete"] is True
+        assert (await other.get(url(photo))).json()["received_bytes"] == 20_000
+        assert (await send(other, photo, 20_000, 29_999)).json()["complete"] is True
+    assert database.scalar("SELECT count(*) FROM photo_uploads") == 0

@@ -7,7 +7,8 @@ import { backoff } from './rules.js';
 
 const BATCH = 200;
 const CHUNK = 256 * 1024;
-const REFUSED = ['device_revoked', 'user_disabled', 'device_expired', 'sign_in_required'];
+const REFUSED = ['device_revoked', 'user_disabled', 'device_expired', 'device_role_changed',
+  'sign_in_required'];
 let attempt = 0;
 let retry = null;
 

@@ -1,0 +1,39 @@
+-- Sync, bounded and scoped: a mutation id is looked up within its team only (another team
+-- reusing an id learns nothing), and a record keeps the size of its document so that a pull
+-- page can be bounded in bytes without reading the documents.
+
+-- existing mutations belong to the team their device's user was in when they arrived (or,
+-- failing that, is in now); 0, a team that never exists, when neither is known
+CREATE TABLE sync_mutations_scoped (
+    mutation_id     TEXT NOT NULL,
+    device_id       INTEGER NOT NULL REFERENCES devices (id),
+    record_id       TEXT NOT NULL,
+    content_sha256  TEXT NOT NULL,
+    result          TEXT NOT NULL,
+    received_at     TEXT NOT NULL,
+    team_id         INTEGER NOT NULL,
+    PRIMARY KEY (team_id, mutation_id)
+);
+INSERT INTO sync_mutations_scoped (mutation_id, device_id, record_id, content_sha256, result,
+                                   received_at, team_id)
+SELECT m.mutation_id, m.device_id, m.record_id, m.content_sha256, m.result, m.received_at,
+       coalesce(
+           (SELECT tm.team_id FROM devices AS d JOIN team_memberships AS tm ON tm.user_id = d.user_id
+            WHERE d.id = m.device_id AND tm.joined_at <= m.received_at
+            ORDER BY tm.joined_at DESC LIMIT 1),
+           (SELECT tm.team_id FROM devices AS d JOIN team_memberships AS tm ON tm.user_id = d.user_id
+            WHERE d.id = m.device_id ORDER BY tm.left_at IS NULL DESC, tm.joined_at DESC LIMIT 1),
+           0)
+FROM sync_mutations AS m;
+DROP TABLE sync_mutations;
+ALTER TABLE sync_mutations_scoped RENAME TO sync_mutations;
+CREATE INDEX sync_mutations_record ON sync_mutations (record_id);
+
+ALTER TABLE sync_records ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0;
+-- PostgreSQL's jsonb cannot hold U+0000, which the server now refuses at the edge; a document
+-- stored before holds U+FFFD in its place (the same length of JSON text, still valid JSON)
+UPDATE sync_records SET doc = replace(doc, '\u0000', '\ufffd') WHERE instr(doc, '\u0000') > 0;
+UPDATE sync_records SET size_bytes = length(CAST(doc AS BLOB));
+-- a pull reads the sizes of the next records first: from this index alone, never from the rows
+-- (in SQLite a column after a large document is reached only through its overflow pages)
+CREATE INDEX sync_records_team_seq_size ON sync_records (team_id, seq, size_bytes);

@@ -1,0 +1,93 @@
+"""Records are bounded (items per list, bytes of the whole record), checked per mutation
+before it is applied; a pull page is bounded in bytes; pulls keep the device's report at
+most once a minute, so that they seldom write."""
+
+from __future__ import annotations
+
+import random
+
+from outreach.domain.records import MAX_LIST_ITEMS, MAX_RECORD_BYTES
+from outreach.domain.sync import MAX_PULL_PAGE_BYTES
+from tests.sync.phone import make_meeting, new_id
+from tests.sync.test_push import push
+
+
+def adding(record_id: str, **lists) -> dict:
+    return {"mutation_id": new_id(), "record_id": record_id, "kind": "meeting", "add": lists}
+
+
+async def test_limits_items_and_bytes_are_refused_before_they_are_applied(phone, client, database):
+    meeting = make_meeting(random.Random(300))
+    record = meeting["record_id"]
+    topics = len(meeting["add"]["topics"])
+    fill = [f"topic {i}" for i in range(MAX_LIST_ITEMS - topics)]
+    long_questions = [{"id": new_id(), "text": "ы" * 2000} for _ in range(300)]  # 1.2 MB
+    results = await push(phone, [
+        meeting,
+        adding(record, topics=fill),  # up to the limit: applied
+        adding(record, topics=["one too many"]),
+        adding(record, questions=long_questions),
+        adding(record, topics=["after a removal"]) | {"remove": {"topics": [fill[0]]}},
+    ])  # fmt: skip
+    assert [(r["status"], r.get("reason")) for r in results] == [
+        ("applied", None),
+        ("applied", None),
+        ("rejected", "too_many_items"),
+        ("rejected", "record_too_large"),
+        ("applied", None),
+    ]
+    assert f"{MAX_LIST_ITEMS + 1} items" in results[2]["message"]
+    assert str(MAX_LIST_ITEMS) in results[2]["message"]
+    assert str(MAX_RECORD_BYTES) in results[3]["message"]
+    doc = database.scalar("SELECT doc FROM sync_records WHERE id = ?", (record,))
+    assert "one too many" not in doc and "ыыы" not in doc and "after a removal" in doc
+    size = database.scalar("SELECT size_bytes FROM sync_records WHERE id = ?", (record,))
+    assert size == len(doc.encode())  # kept up to date change by change, exactly
+    queue = (await client.get("/api/v1/sync/review")).json()
+    assert [p["reason"] for p in queue["parked"]] == ["too_many_items", "record_too_large"]
+
+
+async def test_limits_pull_page_is_bounded_in_bytes(phone):
+    rng = random.Random(310)
+    big = []
+    for _ in range(6):  # six records of about 0.9 MB
+        meeting = make_meeting(rng)
+        meeting["add"]["questions"] = [{"id": new_id(rng), "text": "q" * 1900} for _ in range(450)]
+        big.append(meeting)
+    for meeting in big:
+        assert (await push(phone, [meeting]))[0]["status"] == "applied"
+    cursor, pages = None, []
+    while True:
+        response = await phone.post("/api/v1/sync/pull", json={"cursor": cursor, "limit": 5000})
+        page = response.json()
+        pages.append(len(page["records"]))
+        assert len(response.content) < MAX_PULL_PAGE_BYTES + 200_000
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert sum(pages) == 6 and len(pages) == 2 and all(pages), pages
+
+
+async def test_limits_pulls_keep_the_report_once_a_minute(phone, database):
+    def kept() -> tuple:
+        return database.rows("SELECT last_sync_at, pending_count FROM devices")[0]
+
+    await phone.post("/api/v1/sync/pull", json={"device": {"pending": 3}})
+    first = kept()
+    assert first[1] == 3
+    await phone.post("/api/v1/sync/pull", json={"device": {"pending": 4}})
+    assert kept() == first  # within a minute: no write at all
+    await push(phone, [], device={"pending": 5})
+    assert kept()[1] == 5  # a push keeps it every time
+    database.execute("UPDATE devices SET last_sync_at = '2020-01-01T00:00:00.000+00:00'")
+    await phone.post("/api/v1/sync/pull", json={"device": {"pending": 6}})
+    assert kept()[1] == 6  # a minute later, a pull keeps it again
+
+
+def test_limits_are_listed_in_the_protocol_doc():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sync.md").read_text(encoding="utf-8")
+    for name, value in [("MAX_LIST_ITEMS", MAX_LIST_ITEMS), ("MAX_RECORD_BYTES", MAX_RECORD_BYTES)]:
+        assert f"{value:,} " in doc and f"(`{name}`)" in doc
+    assert "4 MiB (`MAX_PULL_PAGE_BYTES`)" in doc and MAX_PULL_PAGE_BYTES == 4 * 1_048_576
