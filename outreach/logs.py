@@ -6,7 +6,6 @@ type, SQLSTATE and frames, never its message (a database's message quotes the va
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import traceback
 from contextvars import ContextVar
@@ -15,16 +14,11 @@ from typing import Literal
 
 import msgspec
 
+from outreach.domain.wire import printable
+
 LogFormat = Literal["text", "json"]
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MARK = "_outreach_handler"
-
-
-def escape(text: str) -> str:
-    """Control characters (and Unicode line separators) as visible escapes."""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                            else f"\\u{ord(m.group()):04x}", text)  # fmt: skip
 
 
 def exception_lines(error: BaseException) -> list[str]:
@@ -53,10 +47,10 @@ class _Formatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         when = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
-        message = escape(record.getMessage())
-        request_id = escape(str(getattr(record, "request_id", REQUEST_ID.get())))
+        message = printable(record.getMessage())
+        request_id = printable(str(getattr(record, "request_id", REQUEST_ID.get())))
         error = record.exc_info[1] if record.exc_info else None
-        trace = [escape(line) for line in exception_lines(error)] if error else []
+        trace = [printable(line) for line in exception_lines(error)] if error else []
         if self.style == "json":
             fields = {"time": when, "level": record.levelname, "pid": record.process,
                       "request_id": request_id, "logger": record.name,

@@ -26,9 +26,8 @@ from outreach.domain.sync import (
     PullRequest,
     PushRequest,
     PushResponse,
-    printable,
 )
-from outreach.domain.wire import MAX_INT64
+from outreach.domain.wire import MAX_INT64, printable
 from outreach.services import review
 from outreach.services import sync as service
 

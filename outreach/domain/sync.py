@@ -21,7 +21,8 @@ from outreach.domain.records import (
     item_key,
     normalise_phone,
 )
-from outreach.domain.wire import MAX_INT64
+from outreach.domain.wire import MAX_INT64, printable
+from outreach.domain.wire import control_character as control_character_in
 
 MAX_BATCH_MUTATIONS = 500
 MAX_PULL_LIMIT = 5000
@@ -231,16 +232,9 @@ _any = msgspec.json.Decoder()
 _LIST_PARTS = ("`$.set", "`$.add", "`$.remove")
 
 
-_C0 = re.compile(r"[\x00-\x1f]")
-_C0_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # tab, newline, CR allowed
 # a control character can only be in JSON text escaped (\u0000, \n ...): when none of these
 # appears, none is there, and the mutation need not be decoded twice
 _SUSPECT = re.compile(rb"[\x00-\x1f]|\\u00[01]|\\[bfnrt]")
-
-
-def printable(text: str) -> str:
-    """Text with every C0 control character written as an escape (`\\x00`)."""
-    return _C0.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _C0.search(text) else text
 
 
 def control_character(raw: bytes) -> str | None:
@@ -258,11 +252,11 @@ def control_character(raw: bytes) -> str | None:
 
 def _find_control(value: Any, path: tuple[str, ...]) -> str | None:
     if isinstance(value, str):
-        forbidden = _C0_IN_TEXT if path in FREE_TEXT else _C0
-        return (".".join(path) or "the mutation") if forbidden.search(value) else None
+        bad = control_character_in(value, free_text=path in FREE_TEXT)
+        return (".".join(path) or "the mutation") if bad else None
     if isinstance(value, dict):
         for key, inner in value.items():
-            if _C0.search(key):
+            if control_character_in(key, free_text=False):
                 return f"a key of {'.'.join(path) or 'the mutation'}"
             if found := _find_control(inner, (*path, key)):
                 return found

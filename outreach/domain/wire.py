@@ -15,9 +15,13 @@ MAX_INT64 = 2**63 - 1
 MIN_INT64 = -(2**63)
 _CONTROL = re.compile(r"[\x00-\x1f]")
 _CONTROL_IN_FREE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# a control character escaped in JSON text, not preceded by an escaped backslash
-_ESCAPED_CONTROL = re.compile(rb"(?<!\\)(?:\\\\)*\\u00([01][0-9a-fA-F])")
+# a control character escaped in JSON text (\u0000 ... \u001f, or \b and \f), not preceded by
+# an escaped backslash
+_ESCAPED_CONTROL = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:u00([01][0-9a-fA-F])|([bf]))")
 _FREE_TEXT_ESCAPES = frozenset({0x09, 0x0A, 0x0D})
+# what may not be shown raw in a stored message or a log line: C0, DEL, C1, line separators
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_LONG_NUMBER = re.compile(rb"\d{19}")
 _any = msgspec.json.Decoder()
 
 
@@ -35,11 +39,22 @@ def control_character(text: str, *, free_text: bool) -> str | None:
     return None if found is None else f"U+{ord(found.group()):04X}"
 
 
+def printable(text: str) -> str:
+    """Text with control characters (and Unicode line separators) as visible escapes
+    (`\\x00`, `\\u2028`): for messages that are stored, shown or logged."""
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def escaped_control_character(json_text: bytes) -> str | None:
     """The first control character escaped in a JSON text (other than tab, newline and
     carriage return), as `U+0000`, or None; a raw one makes the JSON malformed anyway."""
     for found in _ESCAPED_CONTROL.finditer(json_text):
-        code = int(found.group(1), 16)
+        code = int(found.group(1), 16) if found.group(1) else {b"b": 8, b"f": 12}[found.group(2)]
         if code not in _FREE_TEXT_ESCAPES:
             return f"U+{code:04X}"
     return None
@@ -56,9 +71,6 @@ def json_problem(body: bytes) -> Problem | None:
     except (msgspec.DecodeError, RecursionError):
         return None
     return _walk(value, "$")
-
-
-_LONG_NUMBER = re.compile(rb"\d{19}")
 
 
 def _walk(value: Any, where: str) -> Problem | None:
