@@ -32,6 +32,9 @@ Team = Annotated[str | None, QueryParameter(max_length=100, description="team na
 From = Annotated[date | None, QueryParameter(name="from", description="first day, inclusive")]
 To = Annotated[date | None, QueryParameter(name="to", description="last day, inclusive")]
 LevelParam = Annotated[str, QueryParameter(description="one of " + ", ".join(exports.LEVELS))]
+DelimiterParam = Annotated[
+    exports.Delimiter, QueryParameter(description="comma (default) or semicolon")
+]
 
 
 def provide_filter(
@@ -93,12 +96,16 @@ class CoverageController(Controller):
         where: Where,
         cache: CoverageCacheDep,
         level: LevelParam = "villages",
+        delimiter: DelimiterParam = "comma",
     ) -> Response[str]:
-        """One level of coverage as CSV (audited)."""
+        """One level of coverage as CSV (audited), UTF-8 with a byte-order mark; names in
+        Kazakh, Russian and English beside every village's, okrug's and district's code.
+        `delimiter=semicolon` for Excel in Russian or Kazakh locales."""
         if level not in exports.LEVELS:
             raise InvalidInput(f"level must be one of {', '.join(exports.LEVELS)}")
         found = await service.coverage(db, where, cache)
-        text = exports.to_csv(found, level, await service.gazetteer_villages(db))
+        villages, areas = await service.gazetteer_villages(db), await service.gazetteer_areas(db)
+        text = exports.to_csv(found, level, villages, areas, delimiter)
         await service.audited_export(db, "csv", current_actor(request))
         return Response(
             text,
@@ -116,7 +123,8 @@ class CoverageController(Controller):
     ) -> Response[bytes]:
         """Coverage as an Excel workbook, one sheet per level (audited)."""
         found = await service.coverage(db, where, cache)
-        data = exports.to_xlsx(found, await service.gazetteer_villages(db))
+        villages, areas = await service.gazetteer_villages(db), await service.gazetteer_areas(db)
+        data = exports.to_xlsx(found, villages, areas)
         await service.audited_export(db, "xlsx", current_actor(request))
         return Response(
             data,

@@ -31,7 +31,7 @@ from outreach.domain.coverage import (
     iso_week,
     shares,
 )
-from outreach.domain.gazetteer import Village
+from outreach.domain.gazetteer import Names, Village
 from outreach.domain.planning import PlanDocument
 from outreach.services import gazetteer
 from outreach.services.clock import now_iso
@@ -320,6 +320,13 @@ def _funnel(
 async def gazetteer_villages(db: Database) -> dict[str, Village]:
     """Every village of the gazetteer by KATO code, for names and positions."""
     return {v.kato: v for v in await gazetteer.all_villages(db)}
+
+
+async def gazetteer_areas(db: Database) -> dict[str, Names]:
+    """The names of every district and okrug by KATO code, for exports."""
+    names = {district.kato: district.names for district in await gazetteer.list_districts(db)}
+    names.update({okrug.kato: okrug.names for okrug in await gazetteer.list_okrugs(db)})
+    return names
 
 
 async def audited_export(db: Database, what: str, actor: Actor) -> None:

@@ -64,20 +64,35 @@ async def test_coverage_exports_carry_the_api_numbers_and_are_audited(client, an
                                                                       database):  # fmt: skip
     await seeded(client, anonymous_phone, database)
     api = (await client.get("/api/v1/coverage")).json()
-    text = (await client.get("/api/v1/coverage.csv", params={"level": "districts"})).text
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["key"] for r in rows] == [d["key"] for d in api["districts"]]
-    for row, district in zip(rows, api["districts"], strict=True):
-        assert int(row["villages_reached"]) == district["villages_reached"]
-        assert float(row["residents_reached"]) == district["residents_reached"]
-        assert int(row["referrals_microcredit"]) == district["referrals"].get("microcredit", 0)
+    districts = {d["kato"]: d["names"] for d in (await client.get("/api/v1/districts")).json()}
+    for delimiter, separator in (("comma", ","), ("semicolon", ";")):
+        got = await client.get("/api/v1/coverage.csv",
+                               params={"level": "districts", "delimiter": delimiter})  # fmt: skip
+        assert got.content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs
+        text = got.content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=separator))
+        assert [r["key"] for r in rows] == [d["key"] for d in api["districts"]]
+        for row, district in zip(rows, api["districts"], strict=True):
+            assert row["name_ru"] == districts[row["key"]]["ru"]  # names beside the code
+            assert row["name_kk"] == (districts[row["key"]]["kk"] or "")
+            assert int(row["villages_reached"]) == district["villages_reached"]
+            assert float(row["residents_reached"]) == district["residents_reached"]
+            assert int(row["referrals_microcredit"]) == district["referrals"].get("microcredit", 0)
+    okrugs = (await client.get("/api/v1/coverage.csv", params={"level": "okrugs"})).content
+    okrug_rows = list(csv.DictReader(io.StringIO(okrugs.decode("utf-8-sig"))))
+    assert okrug_rows and all(r["name_ru"] for r in okrug_rows)
     workbook = await client.get("/api/v1/coverage.xlsx")
-    book = load_workbook(io.BytesIO(workbook.content), read_only=True)
+    book = load_workbook(io.BytesIO(workbook.content))
     assert book.sheetnames[:2] == ["headline", "districts"]
     header, *values = list(book["headline"].iter_rows(values_only=True))
     headline = dict(zip(header, values[0], strict=True))
     assert headline["villages_reached"] == api["headline"]["villages_reached"]
+    assert isinstance(headline["villages_reached"], int)  # typed numbers, not text
     assert headline["road_km"] == api["headline"]["road_km"]
+    sheet = book["districts"]
+    assert sheet.freeze_panes == "B2"  # the header row (and the key column) stay in view
+    assert [c.value for c in sheet[1][:4]] == ["key", "name_kk", "name_ru", "name_en"]
+    assert sheet.column_dimensions["C"].width >= max(len(n["ru"]) for n in districts.values())
     village_rows = list(book["villages"].iter_rows(values_only=True))
     assert len(village_rows) - 1 == len(api["villages"])
     geojson = (await client.get("/api/v1/coverage.geojson")).json()
@@ -87,7 +102,9 @@ async def test_coverage_exports_carry_the_api_numbers_and_are_audited(client, an
     assert {f["properties"]["approximate"] for f in geojson["features"]} == {True, False}
     actions = [r[0] for r in database.rows(
         "SELECT action FROM audit_log WHERE action LIKE 'coverage.export.%' ORDER BY id")]  # fmt: skip
-    assert actions == ["coverage.export.csv", "coverage.export.xlsx", "coverage.export.geojson"]
+    # three CSVs, the workbook, the GeoJSON: every export is audited
+    assert actions == ["coverage.export.csv"] * 3 + ["coverage.export.xlsx",
+                                                     "coverage.export.geojson"]  # fmt: skip
 
 
 async def test_coverage_leadership_sees_counts_never_names(client, anonymous, anonymous_phone,
