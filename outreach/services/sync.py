@@ -316,12 +316,19 @@ def _check_all(raws: list[msgspec.Raw]) -> list[CheckedMutation | Rejection]:
 _T = TypeVar("_T")
 
 
+BREATH_S = 0.001
+"""How long a worker thread works on a batch before it lets the event loop have the GIL."""
+
+
 def _breathing(items: Iterable[_T]) -> Iterator[_T]:
-    """The items, with the GIL let go before each (a mutation is well under a millisecond of
-    work): the event loop's thread, waiting for it, gets it at once instead of after the
-    interpreter's switch interval (5 ms), every time it wakes up."""
+    """The items, with the GIL let go every millisecond of work: the event loop's thread,
+    waiting for it, gets it then instead of after the interpreter's switch interval (5 ms).
+    Not before every item: a yield costs about 0.1 ms, as much as checking a mutation."""
+    last = time.perf_counter()
     for item in items:
-        time.sleep(0)
+        if time.perf_counter() - last > BREATH_S:
+            time.sleep(0)
+            last = time.perf_counter()
         yield item
 
 
