@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
+from outreach.cli_plan import checked
 from outreach.config import Settings
 from outreach.db.database import Database
 from outreach.domain.errors import InvalidInput
@@ -24,8 +25,10 @@ async def run_groups(db: Database, settings: Settings, districts: list[str], max
     known = await gazetteer.list_districts(db)
     request = GroupingRequest(
         districts=[_district_kato(name, known) for name in districts],
-        policy=GroupingPolicyInput(max_gathering_km=max_km, allow_cross_okrug=cross_okrug,
-                                   max_expected_attendance=max_attendance, turnout_share=turnout),
+        policy=checked(GroupingPolicyInput, {
+            "max_gathering_km": max_km, "allow_cross_okrug": cross_okrug,
+            "max_expected_attendance": max_attendance, "turnout_share": turnout,
+        }),
     )  # fmt: skip
     result = await preview(db, GeoCache(settings), request)
     if output == "json":

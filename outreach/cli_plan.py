@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import msgspec
 
 from outreach.config import Settings
 from outreach.db.database import connect
-from outreach.domain.grouping import GroupingPolicyInput
+from outreach.domain.errors import InvalidInput
 from outreach.domain.locate import districts as file_districts
 from outreach.domain.locate import planning_sites
 from outreach.domain.planning import CampaignSpec, PlanDocument
@@ -23,11 +25,14 @@ from outreach.services.plans import snapshot as db_snapshot
 def run_plan(settings: Settings, gazetteer: Path | None, districts_file: Path | None,
              districts: list[str], teams: int, start: date, end: date, max_km: float,
              max_trip_days: int, time_limit: float, out: Path) -> str:  # fmt: skip
-    """Plan and write; return a summary for people."""
-    spec = CampaignSpec(
-        start=start, end=end, teams=teams, districts=districts, max_trip_days=max_trip_days,
-        time_limit_s=time_limit, policy=GroupingPolicyInput(max_gathering_km=max_km),
-    )  # fmt: skip
+    """Plan and write; return a summary for people. Every option is checked, and `out` is
+    known to be writable, before anything is computed."""
+    writable(out)
+    spec = checked(CampaignSpec, {
+        "start": start, "end": end, "teams": teams, "districts": districts,
+        "max_trip_days": max_trip_days, "time_limit_s": time_limit,
+        "policy": {"max_gathering_km": max_km},
+    })  # fmt: skip
     travel = GeoCache(settings).travel
     if gazetteer is not None:
         data = parse_files(gazetteer.read_bytes(),
@@ -39,6 +44,36 @@ def run_plan(settings: Settings, gazetteer: Path | None, districts_file: Path | 
     document = make_plan(spec, found, travel)
     out.write_bytes(msgspec.json.format(msgspec.json.encode(document), indent=2))
     return summary(document, out)
+
+
+# where a command-line option's value sits in what it sets, for error messages
+OPTIONS = {"$.policy.max_gathering_km": "--max-km", "$.max_gathering_km": "--max-km",
+           "$.time_limit_s": "--time-limit", "$.teams": "--teams",
+           "$.max_trip_days": "--max-trip-days", "$.turnout_share": "--turnout",
+           "$.max_expected_attendance": "--max-attendance"}  # fmt: skip
+_T = TypeVar("_T")
+
+
+def checked(kind: type[_T], values: dict[str, Any]) -> _T:
+    """Options as the domain type they set, checked by its own rules (the API's): a value
+    out of range is refused with the option's name, not met later as a crash."""
+    try:
+        return msgspec.convert(values, kind)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).rpartition(" - at `")
+        option = OPTIONS.get(where.rstrip("`"), where.rstrip("`"))
+        raise InvalidInput(f"{option}: {message or exc}") from None
+
+
+def writable(out: Path) -> None:
+    """Refuse, before a long computation, an output path that cannot be written."""
+    folder = out.parent
+    if out.is_dir():
+        raise InvalidInput(f"--out: {out} is a folder; name a file")
+    if not folder.is_dir():
+        raise InvalidInput(f"--out: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InvalidInput(f"--out: {out} cannot be written")
 
 
 async def _from_database(settings: Settings) -> Snapshot:

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from outreach.db.migrate import latest
 from tests.conftest import DISTRICTS_CSV, SETTLEMENTS_CSV
 from tests.dbstate import dump, scalar
@@ -114,6 +116,38 @@ def test_plan_with_dates_reversed_is_refused(tmp_path) -> None:
     assert result.returncode == 1
     assert "ends before it starts" in result.stderr
     assert not (tmp_path / "p.json").exists()
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("--max-km", "-1", "--max-km: Expected `float` > 0.0"),
+    ("--max-km", "500", "--max-km: Expected `float` <= 200.0"),
+    ("--time-limit", "0", "--time-limit: Expected `float` > 0.0"),
+    ("--time-limit", "1e9", "--time-limit: Expected `float` <= 120.0"),
+])  # fmt: skip
+def test_plan_refuses_a_bad_number_by_its_option(tmp_path, option: str, value: str,
+                                                 said: str) -> None:  # fmt: skip
+    out = tmp_path / "p.json"
+    result = outreach("plan", "--gazetteer", str(SETTLEMENTS_CSV), "--start", "2027-03-01",
+                      "--end", "2027-05-28", "--out", str(out), option, value)  # fmt: skip
+    assert (result.returncode, result.stdout) == (1, "")
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_plan_refuses_an_unwritable_out_before_anything_else(tmp_path) -> None:
+    """Checked first: a bad gazetteer file beside it is not even read."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("not a gazetteer")
+    for out, code, said in ((tmp_path / "missing" / "p.json", 1, "does not exist"),
+                            (tmp_path, 2, "is a directory")):  # fmt: skip
+        result = outreach("plan", "--gazetteer", str(bad), "--start", "2027-03-01",
+                          "--end", "2027-05-28", "--out", str(out))  # fmt: skip
+        assert result.returncode == code and "--out" in result.stderr and said in result.stderr
+
+
+def test_groups_refuses_a_negative_distance(empty_database) -> None:
+    result = outreach("groups", "--max-km", "-1", database=empty_database)
+    assert result.returncode == 1 and "--max-km: Expected `float` > 0.0" in result.stderr
 
 
 def test_users_create_admin_from_the_command_line(empty_database) -> None:
