@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests import engines
-from tests.conftest import PASSWORD, LiveServer, add_user
+from tests.conftest import PASSWORD, LiveServer, _require_postgres, add_user
 
 BIG = 2**64
 DEFAULTS = {"kato": "431010000", "plan_id": "1", "device_id": "1", "item_id": "1",
@@ -51,12 +51,7 @@ class Battery:
 @pytest.fixture(scope="module", params=engines.ENGINES)
 def battery(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Battery]:
     if request.param == "postgresql":
-        try:
-            engines.postgres_admin_url()
-        except engines.PostgresUnavailable as exc:
-            if engines.REQUIRE_POSTGRES:
-                pytest.fail(f"OUTREACH_REQUIRE_POSTGRES=1 but {exc}", pytrace=False)
-            pytest.skip(f"PostgreSQL tests not run: {exc}")
+        _require_postgres(request)  # skipped with the suite's banner, or failed in CI
     folder: Path = tmp_path_factory.mktemp(f"battery-{request.param}")
     with engines.fresh_database(request.param, folder) as database:
         server = LiveServer(database.url, folder / "server.log")
