@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-import swagger_ui_bundle  # type: ignore[import-untyped]
 from litestar import Litestar, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
@@ -26,6 +25,7 @@ from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
 from outreach.api.grouping import GroupingController
 from outreach.api.health import HealthController
+from outreach.api.openapi import COMPONENTS, VIEWER_FILES, declare_security
 from outreach.api.photos import PhotoController, PhotoUploadController
 from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
@@ -44,7 +44,12 @@ API_DESCRIPTION = """\
 Plans, runs and measures a chamber of entrepreneurs' village-by-village outreach.
 
 Every error is one JSON shape: `{"code", "message", "status", "details", "request_id"}`;
-`code` is stable and meant for programs. Settlements, okrugs and districts are keyed by
+`code` is stable and meant for programs.
+
+Staff sign in with `POST /api/v1/session`: the answer sets the session cookie and gives a
+`csrf_token`, which every write sends back as the `X-CSRF-Token` header (in this page: sign in
+with "Try it out", then put the token under "Authorize"). Field phones send their device token
+as `Authorization: Bearer <token>`. Settlements, okrugs and districts are keyed by
 their 9-digit KATO code. Positions are WGS84 degrees; GeoJSON is `[longitude, latitude]`.
 """
 
@@ -68,7 +73,7 @@ def openapi_config() -> OpenAPIConfig:
         favicon=f"<link rel='icon' type='image/png' href='{SCHEMA_ASSETS}/favicon-32x32.png'>",
     )
     return OpenAPIConfig(title="Outreach", version=__version__, description=API_DESCRIPTION,
-                         path="/schema", render_plugins=[swagger],
+                         path="/schema", render_plugins=[swagger], components=COMPONENTS,
                          use_handler_docstrings=True)  # fmt: skip
 
 
@@ -112,7 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[GazetteerImportController, SyncController, PhotoUploadController],
         request_max_body_size=settings.max_import_bytes,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             root,
             HealthController,
@@ -130,9 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(
                 path="/app", directories=[settings.static_path], html_mode=True, name="pwa"
             ),
-            create_static_files_router(
-                path=SCHEMA_ASSETS, directories=[swagger_ui_bundle.swagger_ui_path], name="docs"
-            ),
+            create_static_files_router(path=SCHEMA_ASSETS, directories=[VIEWER_FILES], name="docs"),
         ],
         dependencies={
             "db": Provide(provide_db, sync_to_thread=False),
@@ -150,3 +153,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # `outreach serve` configures plain logging; see configure_logging
         debug=False,
     )
+    declare_security(app)
+    return app

@@ -1,12 +1,15 @@
 """Screenshots for the README, in Kazakh: the field app at 360 x 640 (the plan and the meeting
-form) and the coverage dashboard as leadership sees it. Needs Chromium (Debian's `chromium`).
+form), the coverage dashboard as leadership sees it, and every screen of the console. Needs
+Chromium (Debian's `chromium`).
 
 Run: .venv/bin/python scripts/screenshots.py  (writes docs/screenshots/*.png)
 """
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -47,7 +50,7 @@ def seed_meetings(server: LiveServer, coordinator: Coordinator) -> None:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        server = LiveServer(Path(folder) / "shots.db", Path(folder) / "server.log")
+        server = LiveServer(f"sqlite:///{Path(folder) / 'shots.db'}", Path(folder) / "server.log")
         server.start()
         try:
             with Coordinator(server) as coordinator, sync_playwright() as driver:
@@ -68,7 +71,7 @@ def main() -> None:
                 )
                 page.screenshot(path=str(OUT / "meeting-kk.png"))
                 seed_meetings(server, coordinator)
-                add_user(server.db_path, "boss", "leadership")
+                add_user(server.database, "boss", "leadership")
                 board = context.new_page()
                 board.set_viewport_size({"width": 1100, "height": 1000})
                 sign_in_dashboard(board, server, "boss")
@@ -77,6 +80,17 @@ def main() -> None:
         finally:
             server.stop()
     print(f"wrote plan-kk.png, meeting-kk.png and dashboard-kk.png in {OUT}")
+    console()
+
+
+def console() -> None:
+    """The console's screens at 1280 x 800, taken by the browser test that walks every one of
+    them (tests/e2e/test_console.py) when OUTREACH_SCREENSHOTS names a folder."""
+    env = {**os.environ, "OUTREACH_SCREENSHOTS": str(OUT)}
+    test = "tests/e2e/test_console.py::test_every_console_screen_is_accessible"
+    command = [sys.executable, "-m", "pytest", "-q", f"{test}[size0]"]
+    subprocess.run(command, env=env, check=True, cwd=ROOT)  # noqa: S603 (a fixed test)
+    print(f"wrote console-*-kk.png in {OUT}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from outreach.api.auth import current_actor
+from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
 from outreach.domain.accounts import (
     AuditEntry,
@@ -31,9 +31,14 @@ class AccountsController(Controller):
     tags = ["accounts"]
 
     @get("/users")
-    async def list_users(self, db: DB) -> list[User]:
-        """Every account with its role and current team (admins)."""
-        return await service.list_users(db)
+    async def list_users(
+        self, db: DB, request: Request[Any, Any, Any],
+        team: Annotated[str | None, QueryParameter(max_length=100, description="only this team")]
+        = None,
+    ) -> list[User]:  # fmt: skip
+        """Accounts with their role and current team: every account for admins, the field
+        users for coordinators (to enrol their phones and move them between teams)."""
+        return await service.list_users(db, current_session(request).user.role, team)
 
     @post("/users", status_code=HTTP_201_CREATED, opt={"body_media_type": "application/json"})
     async def create_user(self, db: DB, request: Request[Any, Any, Any],

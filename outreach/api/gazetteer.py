@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from outreach.api.auth import current_actor
 from outreach.api.deps import DB
 from outreach.domain import geojson
 from outreach.domain.gazetteer import (
@@ -22,6 +23,7 @@ from outreach.domain.gazetteer import (
     VillageFilter,
     VillagePatch,
 )
+from outreach.domain.populations_csv import PopulationImport
 from outreach.domain.wire import MAX_INT64
 from outreach.services import gazetteer as service
 from outreach.services import gazetteer_import
@@ -185,3 +187,23 @@ class GazetteerImportController(Controller):
         )
         changed = summary.created or summary.updated or summary.districts_changed
         return Response(summary, status_code=HTTP_201_CREATED if changed else HTTP_200_OK)
+
+    @post(
+        "/gazetteer/populations",
+        status_code=HTTP_200_OK,
+        opt={"body_media_type": "text/csv"},
+    )
+    async def import_populations(
+        self, db: DB, request: Request[Any, Any, Any],
+        dry_run: Annotated[bool, QueryParameter(description="only say what would change")] = True,
+    ) -> PopulationImport:  # fmt: skip
+        """Settlements' populations from a CSV (coordinators), e.g. from the akimats: columns
+        `kato`, `population` and optionally `population_year`, `,` or `;` separated, UTF-8
+        with or without a byte-order mark. `dry_run=true` (the default) only answers what
+        would change; `dry_run=false` applies every change in one transaction, each kept in
+        the settlement's history like a single correction, and audited. A bad file is
+        refused whole (400 `invalid_gazetteer_file`) with every bad line and column in
+        `details`, and changes nothing. Body: the CSV file (Content-Type: text/csv)."""
+        body = await request.body()
+        return await service.import_populations(db, body, apply=not dry_run,
+                                                actor=current_actor(request))  # fmt: skip

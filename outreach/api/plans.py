@@ -1,4 +1,5 @@
-"""Campaign plans over HTTP: create a draft, list versions, publish, compare, export."""
+"""Campaign plans over HTTP: create a draft (at once or streaming its progress), list versions,
+check and publish, compare, export, announce."""
 
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ from urllib.parse import quote
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from outreach.api.auth import current_actor
 from outreach.api.deps import DB, Geo
+from outreach.api.progress import NDJSON, ndjson_stream
 from outreach.domain import geojson
+from outreach.domain.announcements import Announcement, announcements, notice_html
+from outreach.domain.plan_checks import PlanChecks, PublishOptions
 from outreach.domain.plan_exports import Lang, day_sheet_html, itinerary_csv, routes_geojson
 from outreach.domain.planning import CampaignSpec, PlanDiff, PlanEdits, PlanSummary
 from outreach.domain.wire import MAX_INT64
 from outreach.services import plans as service
 
 PlanId = Annotated[int, PathParameter(ge=1, le=MAX_INT64, description="plan version id")]
+LangQuery = Annotated[Lang, QueryParameter(description="kk (default), ru or en")]
 TeamQuery = Annotated[str | None, QueryParameter(max_length=100, description="only this team")]
 
 
@@ -42,13 +48,36 @@ class PlanController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED,
           opt={"body_media_type": "application/json"})  # fmt: skip
-    async def create(self, db: DB, geo: Geo, data: JSONBody[CampaignSpec]) -> service.StoredPlan:
+    async def create(self, db: DB, geo: Geo, request: Request[Any, Any, Any],
+                     data: JSONBody[CampaignSpec]) -> service.StoredPlan:  # fmt: skip
         """Plan a campaign (coordinators) and keep it as a draft: settlements are grouped into
         meetings, and every meeting gets a team, a working day (no weekends or public
         holidays), a start time and a place in that day's route, within working hours, with
         as little road as possible. Meetings that cannot be placed are listed with the reason.
         The document's format is described in docs/plan-format.md."""
-        return await service.create_draft(db, geo, data)
+        return await service.create_draft(db, geo, data, created_by=current_actor(request).login)
+
+    @post("/stream", status_code=HTTP_200_OK, media_type=NDJSON,
+          opt={"body_media_type": "application/json"})  # fmt: skip
+    async def create_streamed(self, db: DB, geo: Geo, request: Request[Any, Any, Any],
+                              data: JSONBody[CampaignSpec]) -> Stream:  # fmt: skip
+        """Plan a campaign as `POST /api/v1/plans` does, answering at once with one JSON line
+        per stage as it begins (NDJSON): `loading`, `grouping` (`villages`), `distances`
+        (`meetings`), `routing` (`meetings`, `time_limit_s`), `saving`; the current stage again
+        with only `at_s` every second while it lasts; last `done` with the stored `plan`
+        (a PlanSummary), or `error` with the usual error body. A body that does not decode is
+        refused with 400 before any line."""
+        lines = service.stream_draft(db, geo, data, current_actor(request).login)
+        return ndjson_stream(request, lines)
+
+    @post("/{plan_id:int}/replan/stream", status_code=HTTP_200_OK, media_type=NDJSON,
+          opt={"body_media_type": "application/json"})  # fmt: skip
+    async def replan_streamed(self, db: DB, geo: Geo, request: Request[Any, Any, Any],
+                              plan_id: PlanId, data: JSONBody[PlanEdits]) -> Stream:  # fmt: skip
+        """Re-plan as `replan` does, answering with the lines of `POST /api/v1/plans/stream`;
+        an unknown plan is refused with 404 before any line."""
+        lines = await service.stream_replan(db, geo, plan_id, data, current_actor(request).login)
+        return ndjson_stream(request, lines)
 
     @get("/")
     async def list_plans(
@@ -64,21 +93,32 @@ class PlanController(Controller):
         return await service.get_plan(db, plan_id)
 
     @post("/{plan_id:int}/publish", status_code=HTTP_200_OK)
-    async def publish(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId
-                      ) -> PlanSummary:  # fmt: skip
+    async def publish(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
+                      data: JSONBody[PublishOptions | None] = None) -> PlanSummary:  # fmt: skip
         """Publish a draft (coordinators): it becomes what field phones receive, and the
-        campaign's previously published plan becomes superseded."""
-        return await service.publish(db, plan_id, current_actor(request))
+        campaign's previously published plan becomes superseded. The body is optional. If a
+        team would have meetings on a date that another campaign's published plan also gives
+        it, publishing is refused (409 `double_booking`, each booking in `details`) unless
+        the body says `{"confirm_double_booking": true}`; that publication is audited."""
+        confirm = data is not None and data.confirm_double_booking
+        return await service.publish(db, plan_id, current_actor(request), confirm)
+
+    @get("/{plan_id:int}/checks")
+    async def checks(self, db: DB, plan_id: PlanId) -> PlanChecks:
+        """What to look at before publishing: `double_bookings` (a team's date that a
+        published plan of another campaign also uses), `unplaced` meetings with the reason,
+        and meetings at `approximate_hubs` (hub villages without a surveyed position)."""
+        return await service.checks(db, plan_id)
 
     @post("/{plan_id:int}/replan", status_code=HTTP_201_CREATED,
           opt={"body_media_type": "application/json"})  # fmt: skip
-    async def replan(self, db: DB, geo: Geo, plan_id: PlanId, data: JSONBody[PlanEdits]
-                     ) -> service.StoredPlan:  # fmt: skip
+    async def replan(self, db: DB, geo: Geo, request: Request[Any, Any, Any], plan_id: PlanId,
+                     data: JSONBody[PlanEdits]) -> service.StoredPlan:  # fmt: skip
         """Re-plan a version with a coordinator's edits (coordinators): pin meetings to a team
         and date, exclude villages, mark meetings held or cancelled. The new draft keeps the
         version's trips, held meetings and pins, and moves as few of its meetings as it can;
         compare the two with `diff`."""
-        return await service.replan(db, geo, plan_id, data)
+        return await service.replan(db, geo, plan_id, data, current_actor(request).login)
 
     @get("/{plan_id:int}/diff")
     async def diff(
@@ -111,9 +151,33 @@ class PlanController(Controller):
         self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
         team: Annotated[str, QueryParameter(max_length=100, description="the team")],
         day: Annotated[date, QueryParameter(name="date", description="the working day")],
-        lang: Annotated[Lang, QueryParameter(description="kk (default), ru or en")] = "kk",
+        lang: LangQuery = "kk",
+        days: Annotated[int, QueryParameter(ge=1, le=14, description="consecutive calendar "
+                                            "days from `date` (1 to 14)")] = 1,
     ) -> str:  # fmt: skip
-        """A printable page for one team's day: where it leaves from, each meeting with its
-        times and villages, where it spends the night."""
+        """A printable sheet of one team's day, or of `days` calendar days from `date` (days
+        without meetings left out), a page each: where the team leaves from, each meeting with
+        its times and villages, where it spends the night."""
         document = await service.export(db, plan_id, "day_sheet", current_actor(request))
-        return day_sheet_html(document, team, day, lang)
+        return day_sheet_html(document, team, day, lang, days)
+
+    @get("/{plan_id:int}/announcements")
+    async def announcements(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
+                            lang: LangQuery = "kk") -> list[Announcement]:  # fmt: skip
+        """Every planned meeting with a short message (at most 500 characters, for SMS or
+        WhatsApp) to its akimat in the language: date, time, hub village, the villages
+        gathered, what the meeting is about, and a request to invite residents and
+        entrepreneurs."""
+        document = await service.export(db, plan_id, "announcements", current_actor(request))
+        return announcements(document, lang)
+
+    @get("/{plan_id:int}/notice", media_type=MediaType.HTML)
+    async def notice(
+        self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
+        meeting: Annotated[str, QueryParameter(max_length=100, description="the meeting id")],
+        lang: LangQuery = "kk",
+    ) -> str:  # fmt: skip
+        """A printable A4 poster of one meeting for the village notice board, self-contained
+        (no external file): the content of its announcement."""
+        document = await service.export(db, plan_id, "notice", current_actor(request))
+        return notice_html(document, meeting, lang)

@@ -19,7 +19,7 @@ from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
 from outreach.api.wire import PER_ITEM
 from outreach.domain.errors import DomainError
-from outreach.domain.review import Resolved, ReviewQueue
+from outreach.domain.review import Resolution, Resolved, ReviewQueue
 from outreach.domain.sync import (
     MAX_BATCH_MUTATIONS,
     PullPage,
@@ -162,16 +162,29 @@ class ReviewController(Controller):
         residents' personal data: every read is audited."""
         return await review.queue(db, limit, current_actor(request))
 
+    @get("/resolved")
+    async def resolved(self, db: DB, limit: Limit = 50) -> list[Resolved]:
+        """Decisions already taken on review items, newest first: keep or restore, who, when
+        and the comment."""
+        return await review.resolved(db, limit)
+
     @post("/overwrites/{item_id:int}/resolve", status_code=HTTP_200_OK)
     async def resolve_overwrite(
-        self, db: DB, request: Request[Any, Any, Any], item_id: ItemId
-    ) -> Resolved:
-        """Mark an overwritten value as reviewed."""
-        return await review.resolve(db, "overwrites", item_id, current_actor(request))
+        self, db: DB, request: Request[Any, Any, Any], item_id: ItemId,
+        data: JSONBody[Resolution | None] = None,
+    ) -> Resolved:  # fmt: skip
+        """Decide an overwritten value: `keep` (the default; no body works) or `restore` it,
+        which makes it the record's current value again in the same transaction, as a
+        server-made change the team's phones receive at their next pull; an optional
+        `comment` is kept with the decision."""
+        decision = data or Resolution()
+        return await review.resolve(db, "overwrites", item_id, decision, current_actor(request))
 
     @post("/parked/{item_id:int}/resolve", status_code=HTTP_200_OK)
     async def resolve_parked(
-        self, db: DB, request: Request[Any, Any, Any], item_id: ItemId
-    ) -> Resolved:
-        """Mark a parked mutation as dealt with."""
-        return await review.resolve(db, "parked", item_id, current_actor(request))
+        self, db: DB, request: Request[Any, Any, Any], item_id: ItemId,
+        data: JSONBody[Resolution | None] = None,
+    ) -> Resolved:  # fmt: skip
+        """Mark a parked mutation as dealt with (`keep`), with an optional `comment`."""
+        decision = data or Resolution()
+        return await review.resolve(db, "parked", item_id, decision, current_actor(request))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import msgspec
 
 from outreach.db.database import Row, Tx, for_update
+from outreach.domain.plan_checks import BookedDay, PlanBookings
 from outreach.domain.planning import PlanDocument, PlanStatus, PlanSummary
 
 _SUMMARY = """SELECT id, campaign, status, based_on, gazetteer_version, road_km, meetings,
-                     meetings_placed, created_at, published_at FROM plans"""
+                     meetings_placed, created_at, published_at, created_by FROM plans"""
 
 
 def _summary(row: Row) -> PlanSummary:
@@ -17,18 +18,20 @@ def _summary(row: Row) -> PlanSummary:
         gazetteer_version=row["gazetteer_version"], road_km=row["road_km"],
         meetings=row["meetings"], meetings_placed=row["meetings_placed"],
         created_at=row["created_at"], published_at=row["published_at"],
+        created_by=row["created_by"],
     )  # fmt: skip
 
 
-async def insert(tx: Tx, document: PlanDocument, based_on: int | None, now: str) -> int:
-    """Store a new draft; return its id."""
+async def insert(tx: Tx, document: PlanDocument, based_on: int | None, now: str,
+                 created_by: str | None = None) -> int:  # fmt: skip
+    """Store a new draft made by `created_by` (a login); return its id."""
     plan_id = await tx.fetch_value(
         """INSERT INTO plans (campaign, status, based_on, gazetteer_version, document, road_km,
-                              meetings, meetings_placed, created_at)
-           VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                              meetings, meetings_placed, created_at, created_by)
+           VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (document.name, based_on, document.gazetteer_version,
          msgspec.json.encode(document).decode(), document.totals.road_km,
-         document.totals.meetings, document.totals.meetings_placed, now),
+         document.totals.meetings, document.totals.meetings_placed, now, created_by),
     )  # fmt: skip
     return int(plan_id)
 
@@ -53,6 +56,26 @@ async def get_document(tx: Tx, plan_id: int) -> PlanDocument | None:
     """One plan's document."""
     raw = await tx.fetch_value("SELECT document FROM plans WHERE id = ?", (plan_id,))
     return None if raw is None else msgspec.json.decode(raw, type=PlanDocument)
+
+
+class _Bookings(msgspec.Struct, frozen=True):
+    meetings: list[BookedDay]
+
+
+async def published_bookings(tx: Tx, other_than: str) -> list[PlanBookings]:
+    """The team-days with meetings of every published plan of the campaigns other than one
+    (only the documents' meetings are decoded)."""
+    rows = await tx.fetch_all(
+        "SELECT id, campaign, document FROM plans WHERE status = 'published' AND campaign <> ?"
+        " ORDER BY id",
+        (other_than,),
+    )
+    found = []
+    for row in rows:
+        meetings = msgspec.json.decode(row["document"], type=_Bookings).meetings
+        days = [m for m in meetings if m.team is not None and m.date is not None]
+        found.append(PlanBookings(plan_id=row["id"], campaign=row["campaign"], days=days))
+    return found
 
 
 async def set_status(tx: Tx, plan_id: int, status: PlanStatus, now: str) -> None:

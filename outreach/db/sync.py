@@ -11,7 +11,7 @@ import msgspec
 
 from outreach.db.database import Row, Tx
 from outreach.domain.merge import Overwrite, RecordState
-from outreach.domain.review import OverwriteItem, ParkedItem
+from outreach.domain.review import OverwriteItem, ParkedItem, Resolved
 from outreach.domain.sync import RecordOut
 
 _CHUNK = 500
@@ -302,14 +302,41 @@ async def open_parked(tx: Tx, limit: int) -> list[ParkedItem]:
     return [msgspec.convert(_decoded(row), ParkedItem) for row in rows]
 
 
-async def resolve(tx: Tx, table: str, item_id: int, by: str, now: str) -> bool:
-    """Mark a review item done; False if there is no such open item."""
+async def open_overwrite(tx: Tx, item_id: int) -> OverwriteItem | None:
+    """One overwritten value not yet reviewed."""
+    row = await tx.fetch_one(
+        "SELECT id, record_id, field, value, writer, version, mutation_id, by_writer, at"
+        " FROM sync_overwrites WHERE id = ? AND resolved_at IS NULL",
+        (item_id,),
+    )
+    return msgspec.convert(_decoded(row), OverwriteItem) if row else None
+
+
+async def resolve(
+    tx: Tx, table: str, item_id: int, by: str, now: str, resolution: str, comment: str | None
+) -> bool:
+    """Mark a review item done, with the decision and its comment; False if there is no such
+    open item."""
     assert table in ("sync_overwrites", "sync_parked")
     changed = await tx.execute(
-        f"UPDATE {table} SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL",
-        (now, by, item_id),
+        f"UPDATE {table} SET resolved_at = ?, resolved_by = ?, resolution = ?, comment = ?"
+        " WHERE id = ? AND resolved_at IS NULL",
+        (now, by, resolution, comment, item_id),
     )
     return changed == 1
+
+
+async def resolved_items(tx: Tx, limit: int) -> list[Resolved]:
+    """Review items already dealt with, newest decision first, both lists together."""
+    rows = await tx.fetch_all(
+        "SELECT * FROM (SELECT 'overwrites' AS list, id, resolved_by, resolved_at,"
+        " COALESCE(resolution, 'keep') AS action, comment FROM sync_overwrites"
+        " WHERE resolved_at IS NOT NULL UNION ALL SELECT 'parked' AS list, id, resolved_by,"
+        " resolved_at, COALESCE(resolution, 'keep') AS action, comment FROM sync_parked"
+        " WHERE resolved_at IS NOT NULL) AS done ORDER BY resolved_at DESC, list, id DESC LIMIT ?",
+        (limit,),
+    )
+    return [msgspec.convert(dict(row), Resolved) for row in rows]
 
 
 # documents are kept as JSON text in both engines (a pull sends them back byte for byte);

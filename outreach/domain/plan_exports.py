@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from typing import Literal
 
 from outreach.domain import geojson
-from outreach.domain.planning import PlanDocument
+from outreach.domain.planning import PlanDay, PlanDocument
 
 Lang = Literal["kk", "ru", "en"]
 ITINERARY_COLUMNS = (
@@ -79,35 +79,55 @@ def itinerary_csv(document: PlanDocument, team: str | None = None) -> str:
     return out.getvalue()
 
 
-def day_sheet_html(document: PlanDocument, team: str, day: date, lang: Lang = "kk") -> str:
-    """A printable page for one team's day: where it leaves, each meeting, where it sleeps."""
+def day_sheet_html(document: PlanDocument, team: str, day: date, lang: Lang = "kk",
+                   days: int = 1) -> str:  # fmt: skip
+    """A printable sheet of one team's `days` consecutive calendar days from `day`, a page per
+    day with meetings (a single day is shown even without): where the team leaves, each
+    meeting, where it sleeps."""
     text = LABELS[lang]
-    meetings = {m.id: m for m in document.meetings}
-    found = next((d for d in document.days if d.team == team and d.date == day), None)
-    rows = []
-    if found is not None:
-        for order, stop in enumerate(found.stops, start=1):
-            meeting = meetings[stop.meeting_id]
-            villages = ", ".join(escape(getattr(m.names, lang) or m.names.ru)
-                                 for m in meeting.members)  # fmt: skip
-            rows.append(
-                f"<tr><td>{order}</td><td>{stop.arrive}</td><td>{stop.start}–{stop.end}</td>"
-                f"<td><b>{escape(_name(document, stop.place, lang))}</b><br>{villages}</td>"
-                f"<td>{stop.road_km} {text['km']}<br>{stop.travel_min:.0f} {text['min']}</td></tr>"
-            )
-    header = (f"{text['from']}: {escape(_name(document, found.start_place, lang))} · "
-              f"{text['to']}: {escape(_name(document, found.end_place, lang))} · "
-              f"{text['finish']}: {found.finish} · {found.road_km} {text['km']}"
-              if found else text["none"])  # fmt: skip
+    wanted = {day + timedelta(days=n) for n in range(days)}
+    found = sorted((d for d in document.days if d.team == team and d.date in wanted and d.stops),
+                   key=lambda d: d.date)  # fmt: skip
+    if days == 1:
+        found = [d for d in document.days if d.team == team and d.date == day][:1]
+    pages = [_day_page(document, d, lang) for d in found] or [_empty_page(team, day, lang)]
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{text["title"]}</title>
-<style>body{{font:14px/1.4 system-ui,sans-serif;margin:1.5cm}}table{{border-collapse:collapse;
-width:100%}}td,th{{border:1px solid #444;padding:6px;vertical-align:top;text-align:left}}
-@media print{{body{{margin:1cm}}}}</style></head><body>
+<style>@page{{size:A4;margin:1cm}}body{{font:14px/1.4 system-ui,sans-serif;margin:1.5cm}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #444;padding:6px;
+vertical-align:top;text-align:left}}section+section{{break-before:page;page-break-before:always}}
+@media print{{body{{margin:0}}}}</style></head><body>
 <h1>{text["title"]}: {escape(document.name)}</h1>
-<p>{text["team"]}: <b>{escape(team)}</b> · {text["date"]}: <b>{day.isoformat()}</b></p>
+{"".join(pages)}</body></html>
+"""
+
+
+def _empty_page(team: str, day: date, lang: Lang) -> str:
+    text = LABELS[lang]
+    return (f"<section><p>{text['team']}: <b>{escape(team)}</b> · {text['date']}: "
+            f"<b>{day.isoformat()}</b></p><p>{text['none']}</p></section>\n")  # fmt: skip
+
+
+def _day_page(document: PlanDocument, found: PlanDay, lang: Lang) -> str:
+    text = LABELS[lang]
+    meetings = {m.id: m for m in document.meetings}
+    rows = []
+    for order, stop in enumerate(found.stops, start=1):
+        meeting = meetings[stop.meeting_id]
+        villages = ", ".join(escape(getattr(m.names, lang) or m.names.ru)
+                             for m in meeting.members)  # fmt: skip
+        rows.append(
+            f"<tr><td>{order}</td><td>{stop.arrive}</td><td>{stop.start}–{stop.end}</td>"
+            f"<td><b>{escape(_name(document, stop.place, lang))}</b><br>{villages}</td>"
+            f"<td>{stop.road_km} {text['km']}<br>{stop.travel_min:.0f} {text['min']}</td></tr>"
+        )
+    header = (f"{text['from']}: {escape(_name(document, found.start_place, lang))} · "
+              f"{text['to']}: {escape(_name(document, found.end_place, lang))} · "
+              f"{text['finish']}: {found.finish} · {found.road_km} {text['km']}")  # fmt: skip
+    return f"""<section>
+<p>{text["team"]}: <b>{escape(found.team)}</b> · {text["date"]}: <b>{found.date.isoformat()}</b></p>
 <p>{header}</p>
 <table><tr><th>#</th><th>{text["arrive"]}</th><th>{text["meeting"]}</th>
 <th>{text["villages"]}</th><th>{text["km"]}</th></tr>
-{"".join(rows)}</table></body></html>
+{"".join(rows)}</table></section>
 """

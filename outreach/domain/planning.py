@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -13,6 +14,7 @@ from outreach.domain.gazetteer import Kato, Kind, Names, Position
 from outreach.domain.grouping import GroupingPolicyInput
 
 PlanStatus = Literal["draft", "published", "superseded"]
+Stage = Literal["loading", "grouping", "distances", "routing", "saving"]
 MeetingStatus = Literal["planned", "held", "unplaced", "cancelled"]
 Clock = Annotated[str, Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"])]
 
@@ -188,7 +190,8 @@ class PlanDocument(msgspec.Struct, frozen=True, kw_only=True):
 
 class PlanSummary(msgspec.Struct, frozen=True, kw_only=True):
     """A stored plan version: `draft` until published; publishing one supersedes the
-    campaign's previously published plan. Field phones receive the published plan."""
+    campaign's previously published plan. Field phones receive the published plan.
+    `created_by` is the login of the coordinator who made the version (null for older ones)."""
 
     id: int
     campaign: str
@@ -200,6 +203,20 @@ class PlanSummary(msgspec.Struct, frozen=True, kw_only=True):
     meetings_placed: int
     created_at: str
     published_at: str | None
+    created_by: str | None = None
+
+
+class PlanningStep(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A stage of planning as it begins: `loading` the gazetteer, `grouping` `villages` into
+    meetings, `distances` between `meetings`, `routing` them within `time_limit_s`, `saving`."""
+
+    stage: Stage
+    villages: int | None = None
+    meetings: int | None = None
+    time_limit_s: float | None = None
+
+
+Progress = Callable[[PlanningStep], None]
 
 
 class MeetingMove(msgspec.Struct, frozen=True, kw_only=True):

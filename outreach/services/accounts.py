@@ -12,7 +12,7 @@ from outreach.db import accounts as sql
 from outreach.db import devices as devices_sql
 from outreach.db import sessions as sessions_sql
 from outreach.db.database import Database, Tx, UniqueViolation
-from outreach.domain.accounts import Actor, AuditEntry, NewUser, Team, User, UserChange
+from outreach.domain.accounts import Actor, AuditEntry, NewUser, Role, Team, User, UserChange
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.clock import now_iso
 
@@ -97,10 +97,13 @@ async def list_teams(db: Database) -> list[Team]:
         return await sql.list_teams(tx)
 
 
-async def list_users(db: Database) -> list[User]:
-    """Every account."""
+async def list_users(db: Database, viewer: Role, team: str | None = None) -> list[User]:
+    """Accounts as `viewer` may see them: every account for admins, the field users (whom
+    they enrol phones for and move between teams) for coordinators; of one team if given."""
     async with db.read() as tx:
-        return await sql.list_users(tx)
+        users = await sql.list_users(tx)
+    return [u for u in users if (viewer == "admin" or u.role == "field")
+            and (team is None or u.team == team)]  # fmt: skip
 
 
 async def audit_log(db: Database, limit: int) -> list[AuditEntry]:

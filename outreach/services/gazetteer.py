@@ -6,8 +6,11 @@ from typing import Any
 
 import msgspec
 
+from outreach.db import accounts as accounts_sql
 from outreach.db import gazetteer as sql
 from outreach.db.database import Database
+from outreach.domain import populations_csv
+from outreach.domain.accounts import Actor
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.domain.gazetteer import (
     District,
@@ -19,6 +22,7 @@ from outreach.domain.gazetteer import (
     VillagePatch,
 )
 from outreach.domain.plausibility import implausibility
+from outreach.domain.populations_csv import PopulationChange, PopulationImport
 from outreach.services.clock import now_iso
 
 
@@ -160,3 +164,43 @@ async def patch_village(db: Database, kato: str, patch: VillagePatch) -> Village
         updated = await sql.get_village(tx, kato)
     assert updated is not None
     return updated
+
+
+async def import_populations(db: Database, data: bytes, *, apply: bool,
+                             actor: Actor) -> PopulationImport:  # fmt: skip
+    """A file of populations: what it would change (a preview), or, with `apply`, all of it
+    in one transaction, each change kept in the settlement's history like a single
+    correction (so later imports of the gazetteer keep it) and the whole import audited."""
+    async with db.write() if apply else db.read() as tx:
+        villages = {v.kato: v for v in (await sql.list_villages(
+            tx, VillageFilter(), limit=1_000_000, offset=0))[0]}  # fmt: skip
+        rows = populations_csv.parse(data, set(villages))
+        changes: list[PopulationChange] = []
+        for row in rows:
+            village = villages[row.kato]
+            year = row.year if row.year is not None else village.population_year
+            if (row.population, year) == (village.population, village.population_year):
+                continue
+            changes.append(PopulationChange(kato=row.kato, name=village.names,
+                                            before=village.population, after=row.population,
+                                            year=year))  # fmt: skip
+        if apply and changes:
+            now = now_iso()
+            for change in changes:
+                village = villages[change.kato]
+                await sql.lock_village(tx, change.kato)
+                columns: dict[str, Any] = {"population": change.after,
+                                           "population_source": "population import"}  # fmt: skip
+                await sql.add_correction(tx, change.kato, "population", _text(village.population),
+                                         _text(change.after), now)  # fmt: skip
+                if change.year != village.population_year:
+                    columns["population_year"] = change.year
+                    await sql.add_correction(tx, change.kato, "population_year",
+                                             _text(village.population_year), _text(change.year),
+                                             now)  # fmt: skip
+                await sql.update_village(tx, change.kato, columns, now)
+            await sql.bump_version(tx)
+            await accounts_sql.audit(tx, at=now, actor=actor, action="gazetteer.populations",
+                                     object_id=f"{len(changes)} settlements")  # fmt: skip
+    return PopulationImport(changes=changes, unchanged=len(rows) - len(changes),
+                            applied=apply)  # fmt: skip

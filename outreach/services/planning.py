@@ -8,7 +8,7 @@ from datetime import date
 import msgspec
 
 from geo.grouping import group_villages
-from geo.grouping_types import GroupingResult
+from geo.grouping_types import Group, GroupingResult
 from geo.planning.calendar import CalendarSpec
 from geo.planning.planner import plan_campaign
 from geo.planning.types import (
@@ -24,7 +24,7 @@ from geo.point import Point
 from geo.travel import TravelModel
 from outreach.domain.errors import InvalidInput
 from outreach.domain.gazetteer import District, PlanningSite
-from outreach.domain.planning import CampaignSpec, Place, PlanDocument
+from outreach.domain.planning import CampaignSpec, Place, PlanDocument, PlanningStep, Progress
 from outreach.services.grouping import to_geo_policy, to_geo_site
 from outreach.services.plan_document import document
 
@@ -47,14 +47,18 @@ class Solved(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def make_plan(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel,
-              previous: PlanDocument | None = None) -> PlanDocument:  # fmt: skip
+              previous: PlanDocument | None = None, progress: Progress | None = None
+              ) -> PlanDocument:  # fmt: skip
     """Group, plan and document a campaign (CPU-bound and pure: run it in a thread)."""
-    return solve(spec, snapshot, travel, previous).document
+    return solve(spec, snapshot, travel, previous, progress).document
 
 
 def solve(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel,
-          previous: PlanDocument | None = None) -> Solved:  # fmt: skip
-    """Group and plan a campaign, keeping the problem so the plan can be checked."""
+          previous: PlanDocument | None = None, progress: Progress | None = None
+          ) -> Solved:  # fmt: skip
+    """Group and plan a campaign, keeping the problem so the plan can be checked. `progress`
+    is told as each stage begins (grouping, distances, routing), on the calling thread."""
+    tell = progress or _silent
     _check_dates(spec)
     unknown = sorted(set(spec.districts) - {d.kato for d in snapshot.districts})
     if unknown:
@@ -65,14 +69,29 @@ def solve(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel,
              and (not spec.districts or s.district_kato in spec.districts)]  # fmt: skip
     base = _base(spec, snapshot)
     lodgings = _lodgings(spec, snapshot, base)
+    tell(PlanningStep(stage="grouping", villages=len(scope)))
     grouping = group_villages([to_geo_site(s) for s in scope], to_geo_policy(spec.policy),
                               travel)  # fmt: skip
     by_kato = {s.kato: s for s in snapshot.sites}
+    tell(PlanningStep(stage="distances", meetings=len(_hubs(spec, grouping, by_kato))))
     problem = _problem(spec, grouping, [base, *lodgings], by_kato, travel)
     problem = apply_edits(problem, spec, previous)
+    tell(PlanningStep(stage="routing", meetings=len(problem.meetings),
+                      time_limit_s=problem.time_limit_s))  # fmt: skip
     plan: Plan = plan_campaign(problem)
     written = document(spec, snapshot.version, problem, grouping, plan, by_kato)
     return Solved(problem=problem, grouping=grouping, plan=plan, document=written)
+
+
+def _silent(_: PlanningStep) -> None:
+    pass
+
+
+def _hubs(spec: CampaignSpec, grouping: GroupingResult, by_kato: dict[str, PlanningSite]
+          ) -> list[Group]:  # fmt: skip
+    """The meeting groups to plan: located hubs, not cancelled."""
+    return [g for g in grouping.groups
+            if by_kato[g.hub_id].position is not None and g.id not in spec.cancelled]  # fmt: skip
 
 
 def _check_dates(spec: CampaignSpec) -> None:
@@ -122,8 +141,7 @@ def _lodgings(spec: CampaignSpec, snapshot: Snapshot, base: Place) -> list[Place
 
 def _problem(spec: CampaignSpec, grouping: GroupingResult, depots: list[Place],
              by_kato: dict[str, PlanningSite], travel: TravelModel) -> PlanningProblem:  # fmt: skip
-    hubs = [g for g in grouping.groups
-            if by_kato[g.hub_id].position is not None and g.id not in spec.cancelled]  # fmt: skip
+    hubs = _hubs(spec, grouping, by_kato)
     ids = [p.id for p in depots] + [g.id for g in hubs]
     points = [_point(p.position.lat, p.position.lon) for p in depots]
     for group in hubs:

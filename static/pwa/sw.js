@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = 'ba60c5c74c79';
+const VERSION = '7953e73ff814';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
@@ -58,6 +58,8 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || !url.href.startsWith(self.registration.scope)) return;
+  // The console is online only and never served from this cache.
+  if (/\/console\.html$|\/(js|i18n)\/console\/|\/css\/console\.css$/.test(url.pathname)) return;
   if (event.request.mode === 'navigate') {
     const page = url.pathname.endsWith('dashboard.html') ? 'dashboard.html' : './';
     event.respondWith(caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));

@@ -3,26 +3,8 @@ order, overwritten values wait for review, lists merge, deletes are tombstones."
 
 from __future__ import annotations
 
-import random
-
-import pytest
-from litestar.testing import AsyncTestClient
-
-from outreach.app import create_app
-from tests.conftest import enrol_device
-from tests.sync.phone import edit, make_meeting, new_id, pull_all
+from tests.sync.phone import edit, new_id, pull_all
 from tests.sync.test_push import push
-
-
-@pytest.fixture
-async def pair(client, anonymous_phone, settings, database):
-    """Two phones of team-1 that both hold version 1 of one meeting."""
-    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
-    async with AsyncTestClient(app=create_app(settings)) as second:
-        await enrol_device(client, second, database, "field-b", "team-1")
-        meeting = make_meeting(random.Random(20))
-        await push(anonymous_phone, [meeting])
-        yield anonymous_phone, second, meeting["record_id"]
 
 
 async def test_conflict_later_writer_wins_and_loser_is_kept_for_review(pair, client):

@@ -3,10 +3,13 @@ export const LANGUAGES = ['kk', 'ru', 'en'];
 let strings = {};
 let current = 'kk';
 
-export async function load(lang) {
+// `parts`: catalogues of one screen set kept apart (i18n/<part>/<lang>.json), e.g. the console's,
+// so that the field app never downloads them.
+export async function load(lang, parts = []) {
   current = LANGUAGES.includes(lang) ? lang : 'kk';
-  const response = await fetch(`i18n/${current}.json`);
-  strings = await response.json();
+  const files = [`i18n/${current}.json`, ...parts.map((part) => `i18n/${part}/${current}.json`)];
+  const loaded = await Promise.all(files.map(async (file) => (await fetch(file)).json()));
+  strings = Object.assign({}, ...loaded);
   document.documentElement.lang = current;
   return current;
 }

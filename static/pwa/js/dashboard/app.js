@@ -34,7 +34,8 @@ async function signIn() {
       Object.assign(state, { csrf: session.csrf_token, user: session.user });
       await start();
     } catch (error) {
-      message.textContent = error.status === 429 ? t('dash.throttled') : t('dash.sign_in_failed');
+      message.textContent = error.code === 'device_required' ? t('dash.use_phone')
+        : error.status === 429 ? t('dash.throttled') : t('dash.sign_in_failed');
     }
   });
   show(view, h('h1', { text: t('dash.sign_in_title') }), form);
@@ -88,7 +89,8 @@ function reachedList(data) {
 
 function draw() {
   const { data } = state;
-  show(view, h('h1', { text: t('dash.heading') }), filters(data), panels.figures(data.headline),
+  const consoleLink = state.user.role === 'coordinator' ? h('p', {}, h('a', { href: 'console.html', text: t('dash.console_link') })) : null;
+  show(view, h('h1', { text: t('dash.heading') }), consoleLink, filters(data), panels.figures(data.headline),
     h('div', { class: 'panels' }, panels.map(data.villages, gazetteer), panels.districts(data.districts, places),
       panels.weeks(data.weeks), panels.funnel(data.funnel_by_district, places),
       panels.notReached(data.villages, gazetteer, state.from, (kato) => { state.from = kato; draw(); }),

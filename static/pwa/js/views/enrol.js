@@ -58,5 +58,6 @@ export async function render(view) {
   show(view, h('h1', { text: t('enrol.title') }),
     device?.refused ? h('p', { class: 'errors', text: t(`refused.${device.refused}`) }) : null,
     pending ? h('p', { class: 'ok', text: t('enrol.keeps', { n: pending }) }) : null,
-    h('p', { text: t('enrol.intro') }), form);
+    h('p', { text: t('enrol.intro') }), form,
+    h('p', { class: 'muted' }, h('a', { href: 'console.html', text: t('enrol.console_link') })));
 }

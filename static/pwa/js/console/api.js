@@ -1,0 +1,71 @@
+// The service's API as the console uses it: the session cookie, the CSRF header on writes,
+// errors with the server's stable code, and planning answers streamed line by line.
+export const session = { csrf: null, user: null };
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.code || 'http_error';
+    this.details = body?.details || [];
+  }
+}
+
+function init(method, json, body, headers = {}) {
+  const all = { ...headers };
+  if (session.csrf && method !== 'GET') all['x-csrf-token'] = session.csrf;
+  if (json !== undefined) all['content-type'] = 'application/json';
+  return { method, headers: all, credentials: 'same-origin', cache: 'no-store',
+    body: json !== undefined ? JSON.stringify(json) : body };
+}
+
+export async function api(path, { method = 'GET', json, body, headers } = {}) {
+  const response = await fetch(`/api/v1/${path}`, init(method, json, body, headers));
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+// A planning answer in application/x-ndjson: `onLine` gets each stage as it comes; the last
+// line (`done` or `error`) is returned.
+export async function stream(path, json, onLine) {
+  const response = await fetch(`/api/v1/${path}`, init('POST', json));
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let last = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, cut).trim();
+      buffer = buffer.slice(cut + 1);
+      if (!line) continue;
+      last = JSON.parse(line);
+      onLine(last);
+    }
+  }
+  if (buffer.trim()) { last = JSON.parse(buffer); onLine(last); }
+  if (!last) throw new ApiError(502, { code: 'stream_ended' });
+  if (last.stage === 'error') throw new ApiError(last.error?.status || 500, last.error);
+  return last;
+}
+
+export async function signIn(login, password) {
+  const signed = await api('session', { method: 'POST', json: { login, password } });
+  Object.assign(session, { csrf: signed.csrf_token, user: signed.user });
+  return signed;
+}
+
+export async function resume() {
+  const current = await api('session');
+  Object.assign(session, { csrf: current.csrf_token, user: current.user });
+  return current;
+}
+
+export async function signOut() {
+  await api('session', { method: 'DELETE' }).catch(() => {});
+  Object.assign(session, { csrf: null, user: null });
+}

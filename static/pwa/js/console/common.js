@@ -1,0 +1,98 @@
+// What the console's screens share: translated texts and errors, the gazetteer's names, team
+// colours, and small form helpers.
+import * as i18n from '../i18n.js';
+import { api } from './api.js';
+import { field, h, toast } from '../ui.js';
+
+export const t = (...args) => i18n.t(...args);
+export const name = (names) => i18n.name(names);
+
+// An error as the user reads it: a known code in the UI language, never the server's English
+// text in the kk or ru console.
+export function errorText(error) {
+  const key = `con.error.${error?.code}`;
+  if (t(key) !== key) return t(key);
+  if (error?.status === 400 || error?.status === 422) return t('con.error.invalid', { detail: detail(error) });
+  if (error instanceof TypeError) return t('con.error.offline');
+  return i18n.lang() === 'en' && error?.message ? error.message : t('con.error.other', { code: error?.code || '?' });
+}
+
+function detail(error) {
+  const fields = (error.details || []).map((d) => d.field || d.column || d.line).filter(Boolean);
+  return fields.length ? fields.slice(0, 5).join(', ') : (error.code || '');
+}
+
+export function fail(error) { toast(errorText(error)); }
+
+// Run an action from a button: disabled while it works, errors shown.
+export function action(button, work) {
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try { await work(); } catch (error) { fail(error); } finally { button.disabled = false; }
+  });
+  return button;
+}
+
+export const button = (text, opts = {}) => h('button', { type: 'button', ...opts, text });
+
+export function input(name, attrs = {}) { return h('input', { name, ...attrs }); }
+
+export function labelled(key, control, hint) { return field(key, control, hint); }
+
+// The gazetteer, loaded once per language: villages and districts by KATO code.
+export const places = { villages: new Map(), districts: new Map(), okrugs: new Map() };
+
+export async function loadPlaces(force = false) {
+  if (places.villages.size && !force) return places;
+  const [villages, districts, okrugs] = await Promise.all([
+    fetch('/api/v1/villages?limit=1000').then((r) => r.json()),
+    fetch('/api/v1/districts').then((r) => r.json()),
+    fetch('/api/v1/okrugs').then((r) => r.json()),
+  ]);
+  places.villages = new Map(villages.items.map((v) => [v.kato, v]));
+  places.districts = new Map(districts.map((d) => [d.kato, d]));
+  places.okrugs = new Map(okrugs.map((o) => [o.kato, o]));
+  return places;
+}
+
+export const placeName = (kato) => name(places.villages.get(kato)?.names) || kato;
+export const districtName = (kato) => name(places.districts.get(kato)?.names) || kato;
+
+// Teams in colours told apart also by colour-blind readers (Okabe-Ito), and by dash pattern.
+const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+const DASHES = ['none', '8 4', '2 3', '12 3 2 3'];
+export function teamStyle(team, teams) {
+  const i = Math.max(0, teams.indexOf(team));
+  return { colour: COLOURS[i % COLOURS.length], dash: DASHES[Math.floor(i / COLOURS.length) % DASHES.length] };
+}
+
+export function teamLabel(team) {
+  const n = /^team-(\d+)$/.exec(team || '');
+  return n ? t('con.team_n', { n: n[1] }) : team || '—';
+}
+
+export function reasonText(reason) {
+  const key = `con.reason.${reason}`;
+  return t(key) === key ? reason : t(key);
+}
+
+export function dateText(iso) {
+  if (!iso) return '—';
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return t('con.date', { d, month: t(`month.${m}`), y });
+}
+
+export function whenText(iso) {
+  if (!iso) return '—';
+  const at = new Date(iso);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${dateText(`${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}`)} ${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
+export function number(n, digits = 0) {
+  return Number(n ?? 0).toLocaleString(i18n.lang() === 'en' ? 'en-GB' : 'ru-RU', { maximumFractionDigits: digits });
+}
+
+export const figure = (value, key) => h('div', { class: 'figure' }, h('b', { text: value }), h('span', { text: t(key) }));
+
+export async function teams() { return (await api('teams')).map((team) => team.name); }

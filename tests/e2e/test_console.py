@@ -1,0 +1,269 @@
+"""The coordinators' console in Chromium, as coordinators and admins use it, in Kazakh:
+plan a season, edit and re-plan, publish (stopped by a double booking), print, enrol a phone
+that then shows its team's plan; create and move a user; resolve an overwrite made by two
+phones; import populations and see the dashboard change. Every screen passes axe-core with
+no serious or critical violation, has no sideways overflow, labels on every input, and every
+control reachable by keyboard with a visible focus, at 1280 x 800 and 1024 x 768."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import LiveServer, add_user
+from tests.e2e.console import check_screen, desktop, sign_in
+from tests.e2e.field import Coordinator, enrol
+from tests.sync.phone import edit, make_meeting
+
+KARMAKSHY = "434600000"
+PWA = Path(__file__).resolve().parents[2] / "static" / "pwa"
+
+
+@pytest.fixture
+def desk(playwright_driver):
+    context = desktop(playwright_driver)
+    yield context
+    context.browser.close()
+
+
+def field_phone(server: LiveServer, coordinator: Coordinator, login: str) -> httpx.Client:
+    """A phone of team-1 enrolled over HTTP."""
+    phone = httpx.Client(base_url=server.url, timeout=60)
+    enrolled = phone.post("/api/v1/devices/enrol", json={"code": coordinator.code(login)})
+    phone.headers["authorization"] = f"Bearer {enrolled.json()['device_token']}"
+    return phone
+
+
+def plan_document(coordinator: Coordinator, plan_id: int) -> dict[str, Any]:
+    return coordinator.http.get(f"/api/v1/plans/{plan_id}").json()
+
+
+def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
+    desk, phone, server, coordinator
+):
+    add_user(server.database, "walker", "field", "team-1")
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/season")
+    page.fill("input[name=name]", "Көктем")
+    page.fill("input[name=start]", "2027-03-01")
+    page.fill("input[name=end]", "2027-05-28")
+    page.uncheck("input[name=whole]")
+    page.check(f"input[name=district][value='{KARMAKSHY}']")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("ol.stages li", timeout=10_000)  # stages shown while it works
+    page.wait_for_selector("#totals", timeout=120_000)
+    first_id = int(page.url.rsplit("/", 1)[1])
+    first = plan_document(coordinator, first_id)
+    assert first["summary"]["created_by"] == "coord"
+    assert page.locator("svg.planmap circle.hub").count() == len(
+        [m for m in first["document"]["meetings"] if m["hub"]["position"]]
+    )
+    assert str(first["summary"]["meetings_placed"]) in page.text_content("#totals")
+
+    # pin one meeting to team 2 on a later day, exclude a village of another, re-plan
+    meetings = [m for m in first["document"]["meetings"] if m["team"]]
+    pinned, other = meetings[0], next(m for m in meetings[1:] if len(m["members"]) > 1)
+    page.click(f"#calendar button[data-meeting='{pinned['id']}']")
+    page.select_option("select[name=pin_team]", "team-2")
+    page.fill("input[name=pin_date]", "2027-04-06")
+    page.click("#meeting button:has-text('Бекіту')")
+    page.click(f"svg.planmap circle.hub[data-meeting='{other['id']}']")
+    left_out = other["members"][-1]["kato"]
+    page.click(f"#meeting button[data-exclude='{left_out}']")
+    assert page.locator("#edits li").count() == 2
+    page.click("#replan")
+    page.wait_for_selector("#diff", timeout=120_000)
+    second_id = int(page.url.split("/plan/")[1].split("/")[0])
+    assert second_id != first_id
+    diff = page.text_content("#diff")
+    assert "team-2 2027-04-06" in diff or "2027-04-06" in diff
+    second = plan_document(coordinator, second_id)["document"]
+    moved = next(m for m in second["meetings"] if m["id"] == pinned["id"])
+    assert (moved["team"], moved["date"]) == ("team-2", "2027-04-06")
+    assert left_out not in {v["kato"] for m in second["meetings"] for v in m["members"]}
+    page.click("#diff a.button")  # keep the new version
+
+    # publishing is stopped by the double booking with the campaign already published
+    page.wait_for_selector("#publish")
+    page.click("#publish")
+    page.wait_for_selector("dialog[open] .danger-box")
+    assert page.is_disabled("#publish-confirm")
+    assert plan_document(coordinator, second_id)["summary"]["status"] == "draft"
+    page.check("dialog input[name=confirm_double_booking]")
+    page.click("#publish-confirm")
+    page.wait_for_selector("dialog[open]", state="detached")
+    assert plan_document(coordinator, second_id)["summary"]["status"] == "published"
+    assert coordinator.rows("SELECT 1 FROM audit_log WHERE action = 'plan.published_double_booked'")
+
+    # print a day sheet and read an announcement in Kazakh and Russian
+    page.goto(f"{server.url}/app/console.html#/print/{second_id}")
+    page.wait_for_selector("#sheets select[name=date] option", state="attached")
+    with page.expect_popup() as opened:
+        page.click("#open-day")
+    sheet = opened.value
+    sheet.wait_for_load_state()
+    day = page.eval_on_selector("#sheets select[name=date]", "s => s.value")
+    team_day = next(d for d in second["days"] if d["team"] == "team-1" and d["date"] == day)
+    assert all(stop["start"] in sheet.text_content("body") for stop in team_day["stops"])
+    sheet.close()
+    card = page.locator("#announcements article").first
+    kk, ru = (
+        card.locator("textarea[name=text-kk]").input_value(),
+        card.locator("textarea[name=text-ru]").input_value(),
+    )
+    assert kk and ru and kk != ru
+
+    # an enrolment code on screen; a phone enrols with it and shows team 1's plan
+    page.goto(f"{server.url}/app/console.html#/teams")
+    page.click("tr[data-user=walker] button:has-text('Тіркеу коды')")
+    code = page.text_content("#enrolment-code")
+    assert page.locator("#enrolment .qr svg").count() == 1
+    field = phone.new_page()
+    enrol(field, server, code)
+    assert field.locator("section.day").count() > 0
+    page.click("#enrolment button")
+    page.reload()
+    page.wait_for_selector("tr[data-device]")
+    assert "walker" in page.text_content("section[data-team='team-1']")
+
+
+def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server, coordinator):
+    add_user(server.database, "root", "admin")
+    page = desk.new_page()
+    sign_in(page, server, "root")
+    page.wait_for_selector("#new-user")
+    page.fill("#new-user input[name=login]", "aigerim")
+    page.fill("#new-user input[name=display_name]", "Айгерім Сапарова")
+    page.select_option("#new-user select[name=role]", "field")
+    page.select_option("#new-user select[name=team]", "team-1")
+    page.fill("#new-user input[name=password]", "a long enough password")
+    page.click("#new-user button[type=submit]")
+    page.wait_for_selector("tr[data-user=aigerim]")
+    row = page.locator("tr[data-user=aigerim]")
+    row.locator("select").nth(1).select_option("team-2")
+    row.locator("button").nth(1).click()
+    page.wait_for_selector("#toast:not([hidden])")
+    users = {u["login"]: u for u in page.request.get(f"{server.url}/api/v1/users").json()}
+    assert users["aigerim"]["team"] == "team-2"
+    page.goto(f"{server.url}/app/console.html#/audit")
+    page.wait_for_selector("#audit tbody tr")
+    assert "user.team" in page.text_content("#audit") and "user.create" in page.text_content(
+        "#audit"
+    )
+
+
+def test_a_coordinator_resolves_an_overwrite_made_by_two_phones(desk, server, coordinator):
+    meeting = make_meeting(random.Random(60))
+    a, b = field_phone(server, coordinator, "field-a"), field_phone(server, coordinator, "field-b")
+    try:
+        assert a.post("/api/v1/sync/push", json={"mutations": [meeting]}).status_code == 200
+        a.post(
+            "/api/v1/sync/push", json={"mutations": [edit(meeting["record_id"], 1, notes="from A")]}
+        )
+        [result] = b.post(
+            "/api/v1/sync/push", json={"mutations": [edit(meeting["record_id"], 1, notes="from B")]}
+        ).json()["results"]
+        assert result["status"] == "conflict"
+        page = desk.new_page()
+        sign_in(page, server, "coord", "#/review")
+        item = page.locator("#overwrites article").first
+        assert "from A" in item.text_content()
+        item.locator("textarea").fill("А нұсқасы дұрыс: жиналыс хатшысымен тексерілді")
+        item.locator("button[data-action=restore]").click()
+        page.wait_for_selector("#overwrites article", state="detached")
+        assert "жиналыс хатшысымен" in page.text_content("#resolved")
+        record = coordinator.http.get("/api/v1/sync/review").json()
+        assert record["overwrites"] == []
+        pulled = b.post("/api/v1/sync/pull", json={"cursor": None, "limit": 1000}).json()["records"]
+        assert (
+            next(r for r in pulled if r["id"] == meeting["record_id"])["data"]["notes"] == "from A"
+        )
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_population_import_changes_the_dashboard(desk, server, coordinator):
+    unknown = [
+        v
+        for v in coordinator.http.get("/api/v1/villages?limit=1000").json()["items"]
+        if v["population"] is None
+    ][:3]
+    before = coordinator.http.get("/api/v1/coverage").json()["headline"]
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/villages")
+    csv = "kato;population;population_year\n" + "".join(
+        f"{v['kato']};{1000 + i};2026\n" for i, v in enumerate(unknown)
+    )
+    page.set_input_files(
+        "input[name=populations]",
+        files=[{"name": "akimat.csv", "mimeType": "text/csv", "buffer": ("\ufeff" + csv).encode()}],
+    )
+    page.click("#preview-populations")
+    page.wait_for_selector("#population-preview table")
+    assert page.locator("#population-preview tbody tr").count() == 3
+    assert (
+        coordinator.http.get(f"/api/v1/villages/{unknown[0]['kato']}").json()["population"] is None
+    )
+    page.click("#apply-populations")
+    page.wait_for_selector("#population-preview table", state="detached")
+    after = coordinator.http.get("/api/v1/coverage").json()["headline"]
+    assert after["villages_population_unknown"] == before["villages_population_unknown"] - 3
+    assert after["population_known"] == before["population_known"] + 1000 + 1001 + 1002
+    page.goto(f"{server.url}/app/dashboard.html")
+    page.wait_for_selector("#headline")
+    kk = json.loads((PWA / "i18n" / "kk.json").read_text(encoding="utf-8"))[
+        "dash.population_unknown"
+    ]
+    assert kk.replace("{n}", str(after["villages_population_unknown"])) in page.text_content(
+        "#headline"
+    )
+
+
+def test_a_field_user_is_sent_to_the_phone(desk, server):
+    add_user(server.database, "walker", "field", "team-1")
+    page = desk.new_page()
+    page.goto(f"{server.url}/app/console.html")
+    page.fill("input[name=login]", "walker")
+    page.fill("input[name=password]", "a test password, long enough")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("p.error:has-text('телефон')")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_every_console_screen_is_accessible(playwright_driver, server, coordinator, size):
+    add_user(server.database, "root", "admin")
+    add_user(server.database, "walker", "field", "team-1")
+    context = desktop(playwright_driver, *size)
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/app/console.html")
+        page.wait_for_selector("input[name=login]")
+        check_screen(page, "sign-in" if size[0] == 1280 else None)
+        sign_in(page, server, "coord")
+        plan = coordinator.plan_id
+        village = coordinator.http.get("/api/v1/villages?limit=1").json()["items"][0]["kato"]
+        for screen, ready in [
+            ("season", "form"),
+            (f"plan/{plan}", "#totals"),
+            (f"print/{plan}", "#sheets"),
+            ("teams", "section[data-team]"),
+            ("review", "#resolved"),
+            (f"villages/{village}", "#village-editor"),
+        ]:
+            page.goto(f"{server.url}/app/console.html#/{screen}")
+            page.wait_for_selector(ready)
+            check_screen(page, screen.split("/")[0] if size[0] == 1280 else None)
+        page.click("#who button")
+        sign_in(page, server, "root")
+        for screen, ready in [("users", "#users"), ("audit", "#audit")]:
+            page.goto(f"{server.url}/app/console.html#/{screen}")
+            page.wait_for_selector(ready)
+            check_screen(page, screen if size[0] == 1280 else None)
+    finally:
+        context.browser.close()

@@ -1,0 +1,26 @@
+"""/schema in Chromium: Swagger UI renders every tag's operations from the OpenAPI 3.1
+document, offers "Authorize" with the three schemes, and asks nothing of the internet."""
+
+from __future__ import annotations
+
+from tests.e2e.console import desktop
+
+
+def test_the_api_documentation_renders_offline(playwright_driver, server):
+    context = desktop(playwright_driver)
+    try:
+        page = context.new_page()
+        outside: list[str] = []
+        page.on(
+            "request", lambda r: outside.append(r.url) if not r.url.startswith(server.url) else None
+        )
+        page.goto(f"{server.url}/schema")
+        page.wait_for_selector(".opblock", timeout=30_000)
+        assert "Unable to render this definition" not in page.text_content("body")
+        assert page.locator(".opblock").count() > 50
+        page.click("button.authorize")
+        dialog = page.text_content(".dialog-ux")
+        assert "session" in dialog and "csrf" in dialog and "device" in dialog
+        assert outside == []
+    finally:
+        context.browser.close()
