@@ -18,7 +18,9 @@ from outreach.domain.gazetteer import (
     Names,
     Okrug,
     Page,
+    PositionSuggestion,
     Region,
+    SuggestionDecision,
     Village,
     VillageFilter,
     VillagePatch,
@@ -29,6 +31,9 @@ from outreach.services import gazetteer as service
 from outreach.services import gazetteer_import
 
 KATO_PATTERN = r"^[0-9]{9}$"
+SuggestionId = Annotated[
+    str, PathParameter(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="the suggestion's record id")
+]
 KatoPath = Annotated[str, PathParameter(pattern=KATO_PATTERN, description="9-digit KATO code")]
 DistrictQuery = Annotated[
     str | None,
@@ -156,6 +161,32 @@ class GazetteerController(Controller):
         `null` clears one. Corrections are kept in the settlement's history and survive later
         imports of the gazetteer."""
         return await service.patch_village(db, kato, data)
+
+    @get("/gazetteer/suggestions")
+    async def suggestions(self, db: DB) -> list[PositionSuggestion]:
+        """Positions field teams suggested for villages (coordinators), not yet accepted or
+        refused, oldest first, beside the village's current position and its quality."""
+        return await service.suggestions(db)
+
+    @post("/gazetteer/suggestions/{record_id:str}/accept", status_code=HTTP_200_OK)
+    async def accept_suggestion(
+        self, db: DB, request: Request[Any, Any, Any], record_id: SuggestionId,
+        data: JSONBody[SuggestionDecision | None] = None,
+    ) -> Village:  # fmt: skip
+        """Give the village the suggested position (coordinators): a correction like any
+        other (versioned, kept in its history, plausibility-checked), audited."""
+        return await service.decide_suggestion(db, record_id, True, data or SuggestionDecision(),
+                                               current_actor(request))  # fmt: skip
+
+    @post("/gazetteer/suggestions/{record_id:str}/refuse", status_code=HTTP_200_OK)
+    async def refuse_suggestion(
+        self, db: DB, request: Request[Any, Any, Any], record_id: SuggestionId,
+        data: JSONBody[SuggestionDecision | None] = None,
+    ) -> Village:  # fmt: skip
+        """Refuse a suggested position (coordinators), with an optional `comment`; the
+        village stays as it is."""
+        return await service.decide_suggestion(db, record_id, False, data or SuggestionDecision(),
+                                               current_actor(request))  # fmt: skip
 
 
 class GazetteerImportController(Controller):

@@ -373,3 +373,28 @@ async def planning_sites(tx: Tx, districts: list[str]) -> list[PlanningSite]:
         )
         for row in rows
     ]  # fmt: skip
+
+
+# positions field teams suggested: village_position records nobody has decided on yet
+_OPEN_SUGGESTIONS = (
+    "SELECT r.id, r.doc, r.created_at, t.name AS team FROM sync_records AS r"
+    " JOIN teams AS t ON t.id = r.team_id WHERE r.kind = 'village_position' AND r.deleted = 0"
+    " AND NOT EXISTS (SELECT 1 FROM position_suggestion_decisions AS d WHERE d.record_id = r.id)"
+)
+
+
+async def open_suggestions(tx: Tx, record_id: str | None = None) -> list[Row]:
+    """Suggested positions not yet accepted or refused (one, if `record_id`), oldest first."""
+    if record_id is not None:
+        return await tx.fetch_all(_OPEN_SUGGESTIONS + " AND r.id = ?", (record_id,))
+    return await tx.fetch_all(_OPEN_SUGGESTIONS + " ORDER BY r.created_at, r.id")
+
+
+async def decide_suggestion(tx: Tx, record_id: str, decision: str, comment: str | None,
+                            by: str, now: str) -> None:  # fmt: skip
+    """Record a coordinator's decision on a suggested position."""
+    await tx.execute(
+        "INSERT INTO position_suggestion_decisions (record_id, decision, comment, decided_by,"
+        " decided_at) VALUES (?, ?, ?, ?, ?)",
+        (record_id, decision, comment, by, now),
+    )

@@ -16,6 +16,7 @@ LatDeg = Annotated[float, Meta(ge=-90, le=90, description="latitude, WGS84 degre
 LonDeg = Annotated[float, Meta(ge=-180, le=180, description="longitude, WGS84 degrees")]
 Population = Annotated[int, Meta(ge=0, le=100_000_000)]
 Year = Annotated[int, Meta(ge=1800, le=2200)]
+PlaceName = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
 
 KINDS: tuple[Kind, ...] = ("city", "town", "village", "station")
 LOCATION_QUALITIES: tuple[LocationQuality, ...] = (
@@ -128,7 +129,9 @@ class VillageFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class VillagePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A coordinator's correction of a village. Omitted fields stay as they are; `null` clears.
+    """A coordinator's correction of a village: position, population, its year, the Kazakh
+    or Russian name. Omitted fields stay as they are; `null` clears (the Russian name, which
+    every settlement has, cannot be cleared).
 
     Send `expected_version` (the `version` you read) to be refused with 409 instead of
     overwriting someone else's correction made in between.
@@ -137,6 +140,8 @@ class VillagePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     position: Position | msgspec.UnsetType | None = msgspec.UNSET
     population: Population | msgspec.UnsetType | None = msgspec.UNSET
     population_year: Year | msgspec.UnsetType | None = msgspec.UNSET
+    name_kk: PlaceName | msgspec.UnsetType | None = msgspec.UNSET
+    name_ru: PlaceName | msgspec.UnsetType = msgspec.UNSET
     expected_version: Annotated[int, Meta(ge=1)] | None = None
 
 
@@ -145,3 +150,27 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
 
     limit: Annotated[int, Meta(ge=1, le=1000)] = 100
     offset: Annotated[int, Meta(ge=0)] = 0
+
+
+class PositionSuggestion(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a field team says a village really is (a `village_position` record), beside
+    what the gazetteer has now: its position (null when only approximate), its quality and
+    the distance between the two."""
+
+    id: str
+    village: Kato
+    names: Names
+    position: Position
+    accuracy_m: float | None
+    note: str | None
+    current: Position | None
+    quality: LocationQuality
+    distance_km: float | None
+    team: str
+    at: str
+
+
+class SuggestionDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A coordinator's reason for a decision on a suggested position (kept)."""
+
+    comment: Annotated[str, Meta(max_length=1000)] | None = None

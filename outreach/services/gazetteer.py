@@ -8,7 +8,7 @@ import msgspec
 
 from outreach.db import accounts as accounts_sql
 from outreach.db import gazetteer as sql
-from outreach.db.database import Database
+from outreach.db.database import Database, Tx
 from outreach.domain import populations_csv
 from outreach.domain.accounts import Actor
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
@@ -16,12 +16,16 @@ from outreach.domain.gazetteer import (
     District,
     Okrug,
     Page,
+    Position,
+    PositionSuggestion,
     Region,
+    SuggestionDecision,
     Village,
     VillageFilter,
     VillagePatch,
 )
-from outreach.domain.plausibility import implausibility
+from outreach.domain.names import search_key
+from outreach.domain.plausibility import distance_from_centre_m, implausibility
 from outreach.domain.populations_csv import PopulationChange, PopulationImport
 from outreach.services.clock import now_iso
 
@@ -114,6 +118,10 @@ def _patch_changes(village: Village, patch: VillagePatch) -> dict[str, tuple[Any
         and patch.population_year != village.population_year
     ):
         changes["population_year"] = (village.population_year, patch.population_year)
+    for field, now in (("name_kk", patch.name_kk), ("name_ru", patch.name_ru)):
+        before = village.names.kk if field == "name_kk" else village.names.ru
+        if now is not msgspec.UNSET and (now.strip() if now else None) != before:
+            changes[field] = (before, now.strip() if now else None)
     return changes
 
 
@@ -126,6 +134,8 @@ def _columns(changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
             columns["coord_source"] = None if new is None else "coordinator correction"
         else:
             columns[field] = new
+            if field.startswith("name_"):
+                columns["search_key"] = None  # set again below from all three names
             if field == "population":
                 columns["population_source"] = None if new is None else "coordinator correction"
     return columns
@@ -136,34 +146,98 @@ def _text(value: Any) -> str | None:
 
 
 async def patch_village(db: Database, kato: str, patch: VillagePatch) -> Village:
-    """Correct a village's position or population; every changed field is kept in its history,
-    and later imports of the gazetteer will not overwrite it."""
+    """Correct a village's position, population or names; every changed field is kept in its
+    history, and later imports of the gazetteer will not overwrite it."""
     async with db.write() as tx:
-        # locked first: concurrent corrections in other processes wait, then see the new version
-        village = await sql.get_village(tx, kato) if await sql.lock_village(tx, kato) else None
-        if village is None:
-            raise NotFound(f"no settlement {kato}")
-        if patch.expected_version is not None and patch.expected_version != village.version:
-            raise VersionConflict(
-                f"settlement {kato} is at version {village.version}, "
-                f"not {patch.expected_version}: read it again and re-apply your correction",
-                details=[{"current_version": village.version}],
-            )
-        changes = _patch_changes(village, patch)
-        if not changes:
-            return village
-        if "position" in changes:
-            centre = await sql.district_centre(tx, village.district_kato)
-            if why := implausibility(changes["position"][1], centre):
-                raise InvalidInput(why, details=[{"field": "position", "message": why}])
-        now = now_iso()
-        await sql.update_village(tx, kato, _columns(changes), now)
-        for field, (old, new) in changes.items():
-            await sql.add_correction(tx, kato, field, _text(old), _text(new), now)
-        await sql.bump_version(tx)
-        updated = await sql.get_village(tx, kato)
+        return await _patch(tx, kato, patch)
+
+
+async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> Village:
+    # locked first: concurrent corrections in other processes wait, then see the new version
+    village = await sql.get_village(tx, kato) if await sql.lock_village(tx, kato) else None
+    if village is None:
+        raise NotFound(f"no settlement {kato}")
+    if patch.expected_version is not None and patch.expected_version != village.version:
+        raise VersionConflict(
+            f"settlement {kato} is at version {village.version}, "
+            f"not {patch.expected_version}: read it again and re-apply your correction",
+            details=[{"current_version": village.version}],
+        )
+    changes = _patch_changes(village, patch)
+    if not changes:
+        return village
+    if "position" in changes:
+        centre = await sql.district_centre(tx, village.district_kato)
+        if why := implausibility(changes["position"][1], centre):
+            raise InvalidInput(why, details=[{"field": "position", "message": why}])
+    now = now_iso()
+    columns = _columns(changes)
+    if "search_key" in columns:
+        names = {"kk": village.names.kk, "ru": village.names.ru, "en": village.names.en}
+        names.update({f[5:]: changes[f][1] for f in ("name_kk", "name_ru") if f in changes})
+        columns["search_key"] = search_key(names["kk"], names["ru"], names["en"])
+    await sql.update_village(tx, kato, columns, now)
+    for field, (old, new) in changes.items():
+        await sql.add_correction(tx, kato, field, _text(old), _text(new), now)
+    await sql.bump_version(tx)
+    updated = await sql.get_village(tx, kato)
     assert updated is not None
     return updated
+
+
+async def suggestions(db: Database) -> list[PositionSuggestion]:
+    """Positions field teams suggested that nobody has accepted or refused yet."""
+    async with db.read() as tx:
+        rows = await sql.open_suggestions(tx)
+        villages = {v.kato: v for v in (await sql.list_villages(
+            tx, VillageFilter(), limit=1_000_000, offset=0))[0]}  # fmt: skip
+    return [s for s in (_suggestion(row, villages) for row in rows) if s is not None]
+
+
+def _suggestion(row: Any, villages: dict[str, Village]) -> PositionSuggestion | None:
+    doc = msgspec.json.decode(row["doc"])
+    village = villages.get(doc.get("village") or "")
+    if village is None or doc.get("lat") is None or doc.get("lon") is None:
+        return None  # a suggestion still being written by its phone, or of no settlement
+    position = Position(lat=doc["lat"], lon=doc["lon"])
+    current = village.position
+    distance = distance_from_centre_m(position, current) / 1000 if current else None
+    return PositionSuggestion(id=row["id"], village=village.kato, names=village.names,
+                              position=position, accuracy_m=doc.get("accuracy_m"),
+                              note=doc.get("note"), current=current,
+                              quality=village.location_quality,
+                              distance_km=round(distance, 2) if distance is not None else None,
+                              team=row["team"], at=row["created_at"])  # fmt: skip
+
+
+async def decide_suggestion(db: Database, record_id: str, accept: bool,
+                            decision: SuggestionDecision, actor: Actor) -> Village:  # fmt: skip
+    """Accept a suggested position (the village takes it, as a correction: versioned, kept in
+    its history and plausibility-checked) or refuse it; either way it is closed, with the
+    comment, and audited. NotFound if it is not open."""
+    async with db.write() as tx:
+        rows = await sql.open_suggestions(tx, record_id)
+        villages = {}
+        if rows:
+            kato = msgspec.json.decode(rows[0]["doc"]).get("village") or ""
+            found = await sql.get_village(tx, kato)
+            villages = {kato: found} if found else {}
+        suggestion = _suggestion(rows[0], villages) if rows else None
+        if suggestion is None:
+            raise NotFound(f"no open position suggestion {record_id}")
+        village = villages[suggestion.village]
+        if accept:
+            village = await _patch(
+                tx, suggestion.village, VillagePatch(position=suggestion.position)
+            )
+        now = now_iso()
+        comment = decision.comment.strip() if decision.comment else None
+        await sql.decide_suggestion(tx, record_id, "accepted" if accept else "refused",
+                                    comment or None, actor.login, now)  # fmt: skip
+        done = "accepted" if accept else "refused"
+        await accounts_sql.audit(tx, at=now, actor=actor, action=f"gazetteer.suggestion_{done}",
+                                 object_id=suggestion.village)  # fmt: skip
+    return village
 
 
 async def import_populations(db: Database, data: bytes, *, apply: bool,

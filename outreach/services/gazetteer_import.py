@@ -21,6 +21,8 @@ _CORRECTABLE = {
     "position": ("lat", "lon", "coord_source"),
     "population": ("population", "population_source"),
     "population_year": ("population_year",),
+    "name_kk": ("name_kk", "search_key"),
+    "name_ru": ("name_ru", "search_key"),
 }
 
 

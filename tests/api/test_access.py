@@ -23,6 +23,7 @@ SAMPLE = {
     "sha256": "ab" * 32,
     "item_id": "999",
     "person_id": "nobody",
+    "record_id": "nobody",
 }
 
 

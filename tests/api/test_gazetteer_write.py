@@ -128,3 +128,25 @@ async def test_import_refuses_missing_and_unknown_columns(client) -> None:
     assert response.status_code == 400
     columns = {d["column"] for d in response.json()["details"]}
     assert {"kind", "district_kato", "district_ru", "latitude"} <= columns
+
+
+async def test_kazakh_and_russian_names_are_corrected_searched_and_kept(client, database) -> None:
+    before = (await client.get("/api/v1/villages/431033103")).json()
+    assert before["names"]["kk"] is None
+    response = await client.patch("/api/v1/villages/431033103",
+                                  json={"name_kk": " Жаңаауыл ", "expected_version": 1})  # fmt: skip
+    assert response.status_code == 200, response.text
+    village = response.json()
+    assert village["names"] == {**before["names"], "kk": "Жаңаауыл"}
+    assert village["version"] == 2
+    found = (await client.get("/api/v1/villages", params={"q": "жаңаауыл"})).json()["items"]
+    assert [v["kato"] for v in found] == ["431033103"]
+    assert database.rows("SELECT field, old_value, new_value FROM village_corrections") == [
+        ("name_kk", None, '"Жаңаауыл"')]  # fmt: skip
+    reimported = await client.post(
+        "/api/v1/gazetteer/imports", content=SETTLEMENTS_CSV.read_bytes(), headers=CSV
+    )
+    assert reimported.json()["kept_corrections"] == 1
+    assert (await client.get("/api/v1/villages/431033103")).json()["names"]["kk"] == "Жаңаауыл"
+    blank = await client.patch("/api/v1/villages/431033103", json={"name_ru": None})
+    assert blank.status_code == 400  # every settlement keeps a Russian name

@@ -267,3 +267,20 @@ def test_every_console_screen_is_accessible(playwright_driver, server, coordinat
             check_screen(page, screen if size[0] == 1280 else None)
     finally:
         context.browser.close()
+
+
+def test_a_coordinator_corrects_a_village_on_the_map_and_names_it(desk, server, coordinator):
+    kato = "431033103"  # approximate: only its okrug centre's position is known
+    before = coordinator.http.get(f"/api/v1/villages/{kato}").json()
+    page = desk.new_page()
+    sign_in(page, server, "coord", f"#/villages/{kato}")
+    page.wait_for_selector("#village-editor svg")
+    page.click("#village-editor svg", position={"x": 300, "y": 200})
+    assert page.input_value("input[name=lat]") and page.input_value("input[name=lon]")
+    page.fill("input[name=name_kk]", "Қалғандария")
+    page.click("#village-editor button[type=submit]")
+    page.wait_for_selector("#toast:not([hidden])")
+    after = coordinator.http.get(f"/api/v1/villages/{kato}").json()
+    assert after["names"]["kk"] == "Қалғандария"
+    assert after["location_quality"] == "exact" and after["position"] != before["position"]
+    assert after["position"]["lat"] == float(page.input_value("input[name=lat]"))

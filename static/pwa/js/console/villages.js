@@ -3,7 +3,7 @@
 // suggested; populations one by one or from a CSV with a preview; Kazakh and Russian names.
 import { h, show, toast } from '../ui.js';
 import { api } from './api.js';
-import { action, button, districtName, errorText, labelled, loadPlaces, name, number, placeName, places, t, whenText } from './common.js';
+import { action, button, districtName, errorText, labelled, loadPlaces, name, number, placeName, places, t, teamLabel, whenText } from './common.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 640;
@@ -117,7 +117,7 @@ async function suggestions(reload) {
   return h('section', { class: 'panel', id: 'suggestions' }, h('h2', { text: t('con.suggestions', { n: list.length }) }),
     list.length ? h('ul', {}, list.map((s) => h('li', { 'data-suggestion': s.id },
       h('strong', { text: name(s.names) || placeName(s.village) }), ` · ${s.position.lat.toFixed(5)}, ${s.position.lon.toFixed(5)} · `,
-      t(`con.quality.${s.quality}`), s.distance_km != null ? ` · ${t('con.km_away', { n: number(s.distance_km, 1) })}` : '', ` · ${s.by} · ${whenText(s.at)} `,
+      t(`con.quality.${s.quality}`), s.distance_km != null ? ` · ${t('con.km_away', { n: number(s.distance_km, 1) })}` : '', ` · ${teamLabel(s.team)} · ${whenText(s.at)} `,
       action(button(t('con.accept'), { 'aria-label': `${t('con.accept')}: ${placeName(s.village)}` }), async () => {
         await api(`gazetteer/suggestions/${s.id}/accept`, { method: 'POST' }); toast(t('con.saved')); await loadPlaces(true); await reload();
       }), ' ',
