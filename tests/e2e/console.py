@@ -95,4 +95,7 @@ def check_screen(page: Any, name: str | None = None) -> None:
     assert focused >= controls, (focused, controls)
     assert invisible == [], invisible
     if name and SCREENSHOTS:
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.evaluate("document.querySelectorAll('textarea').forEach((t) => { t.scrollTop = 0; })")
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(Path(SCREENSHOTS) / f"console-{name}-kk.png"), full_page=False)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, add_user
-from tests.e2e.console import check_screen, desktop, sign_in
+from tests.e2e.console import axe_violations, check_screen, desktop, sign_in
 from tests.e2e.field import Coordinator, enrol
 from tests.sync.phone import edit, make_meeting
 
@@ -92,6 +92,7 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
     page.wait_for_selector("#publish")
     page.click("#publish")
     page.wait_for_selector("dialog[open] .danger-box")
+    assert axe_violations(page) == []
     assert page.is_disabled("#publish-confirm")
     assert plan_document(coordinator, second_id)["summary"]["status"] == "draft"
     page.check("dialog input[name=confirm_double_booking]")
@@ -122,6 +123,7 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
     page.goto(f"{server.url}/app/console.html#/teams")
     page.click("tr[data-user=walker] button:has-text('Тіркеу коды')")
     code = page.text_content("#enrolment-code")
+    assert axe_violations(page) == []
     assert page.locator("#enrolment .qr svg").count() == 1
     field = phone.new_page()
     enrol(field, server, code)

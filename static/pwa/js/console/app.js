@@ -29,7 +29,7 @@ function nav(current) {
   links.push(h('a', { href: 'dashboard.html', text: t('con.nav.dashboard') }));
   document.getElementById('nav').replaceChildren(...links);
   const who = document.getElementById('who');
-  who.replaceChildren(`${session.user.display_name} · ${t(`con.role.${session.user.role}`)} `,
+  who.replaceChildren(h('span', { title: t(`con.role.${session.user.role}`), text: session.user.display_name }),
     h('button', { type: 'button', class: 'secondary', text: t('con.sign_out'), onclick: async () => { await signOut(); route(); } }));
 }
 

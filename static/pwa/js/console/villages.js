@@ -141,6 +141,7 @@ export async function render(view, selected) {
     const rows = [...places.villages.values()].filter((v) => (!state.district || v.district_kato === state.district)
       && (!state.query || Object.values(v.names).some((n) => n && n.toLowerCase().includes(state.query)) || v.kato.startsWith(state.query))
       && (state.only !== 'approximate' || !v.position) && (state.only !== 'no_population' || v.population == null) && (state.only !== 'no_kazakh_name' || !v.names.kk));
+    rows.sort((a, b) => districtName(a.district_kato).localeCompare(districtName(b.district_kato)) || name(a.names).localeCompare(name(b.names)));
     count.textContent = t('con.villages_count', { n: rows.length });
     body.replaceChildren(...rows.slice(0, 150).map((v) => h('tr', { 'data-kato': v.kato },
       h('td', {}, h('a', { href: `#/villages/${v.kato}`, text: name(v.names) })), h('td', { text: v.names.kk || '—' }), h('td', { text: districtName(v.district_kato) }),
