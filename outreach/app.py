@@ -25,7 +25,7 @@ from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
 from outreach.api.grouping import GroupingController
 from outreach.api.health import HealthController
-from outreach.api.openapi import COMPONENTS, VIEWER_FILES, declare_security
+from outreach.api.openapi import COMPONENTS, declare_security, viewer_files
 from outreach.api.photos import PhotoController, PhotoUploadController
 from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(
                 path="/app", directories=[settings.static_path], html_mode=True, name="pwa"
             ),
-            create_static_files_router(path=SCHEMA_ASSETS, directories=[VIEWER_FILES], name="docs"),
+            viewer_files(SCHEMA_ASSETS),
         ],
         dependencies={
             "db": Provide(provide_db, sync_to_thread=False),

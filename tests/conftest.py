@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -232,3 +233,14 @@ async def enrol_device(coordinator, phone, database: TestDatabase, login: str, t
     token = enrolled.json()["device_token"]
     phone.headers["authorization"] = f"Bearer {token}"
     return token
+
+
+@asynccontextmanager
+async def two_phones(coordinator, phone, settings: Settings, database: TestDatabase,
+                     teams: tuple[str, str]) -> AsyncIterator[tuple]:  # fmt: skip
+    """`phone` enrolled as field-a of the first team and a second phone (its own client) as
+    field-b of the second; yields both."""
+    await enrol_device(coordinator, phone, database, "field-a", teams[0])
+    async with AsyncTestClient(app=create_app(settings)) as other:
+        await enrol_device(coordinator, other, database, "field-b", teams[1])
+        yield phone, other

@@ -156,11 +156,16 @@ class GazetteerController(Controller):
         "/villages/{kato:str}",
         opt={"body_media_type": "application/json"},
     )
-    async def patch_village(self, db: DB, kato: KatoPath, data: JSONBody[VillagePatch]) -> Village:
-        """Correct a settlement's position or population (coordinators). Omitted fields stay;
-        `null` clears one. Corrections are kept in the settlement's history and survive later
-        imports of the gazetteer."""
-        return await service.patch_village(db, kato, data)
+    async def patch_village(
+        self, db: DB, request: Request[Any, Any, Any], kato: KatoPath,
+        data: JSONBody[VillagePatch],
+    ) -> Village:  # fmt: skip
+        """Correct a settlement's position, population, its year, or its Kazakh and Russian
+        names (coordinators). Omitted fields stay; `null` clears one. Corrections are kept in
+        the settlement's history and survive later imports of the gazetteer. A position the
+        import would find implausible is refused (422 `implausible_position`, the distance in
+        `details`) unless `force` is true. Audited."""
+        return await service.patch_village(db, kato, data, current_actor(request))
 
     @get("/gazetteer/suggestions")
     async def suggestions(self, db: DB) -> list[PositionSuggestion]:
@@ -174,7 +179,8 @@ class GazetteerController(Controller):
         data: JSONBody[SuggestionDecision | None] = None,
     ) -> Village:  # fmt: skip
         """Give the village the suggested position (coordinators): a correction like any
-        other (versioned, kept in its history, plausibility-checked), audited."""
+        other (versioned, kept in its history, plausibility-checked: 422
+        `implausible_position`, the suggestion staying open), audited."""
         return await service.decide_suggestion(db, record_id, True, data or SuggestionDecision(),
                                                current_actor(request))  # fmt: skip
 

@@ -5,20 +5,45 @@ files, served by the app itself."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import swagger_ui  # type: ignore[import-untyped]
-from litestar import Litestar
+from litestar import Litestar, Router
+from litestar.file_system import BaseLocalFileSystem
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from litestar.routes import HTTPRoute
-from litestar.types import Empty
+from litestar.static_files import create_static_files_router
+from litestar.types import Empty, FileInfo, PathType
 
 from outreach.api import policy
 from outreach.api.auth import COOKIE
 
 # Swagger UI 5 (reads OpenAPI 3.1, which Litestar writes), from the swagger-ui-py package
-VIEWER_FILES = Path(swagger_ui.__file__).parent / "static"
+VIEWER_FILES = (Path(swagger_ui.__file__).parent / "static").resolve()
+# what the /schema page loads, and the licence; not the package's Swagger Editor, source maps or
+# swagger-initializer.js (which points at the petstore on the internet)
+VIEWER_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
+                           "swagger-ui.css", "favicon-32x32.png", "LICENSE"})  # fmt: skip
 STAFF_ROLES = frozenset({"coordinator", "leadership", "admin"})
 WRITES = ("post", "put", "patch", "delete")
+
+
+class ViewerFiles(BaseLocalFileSystem):
+    """VIEWER_FILES as a static-files router sees it: only VIEWER_ASSETS exist."""
+
+    async def info(self, path: PathType, **kwargs: Any) -> FileInfo:
+        found = Path(path)
+        if found.parent != VIEWER_FILES or found.name not in VIEWER_ASSETS:
+            raise FileNotFoundError(path)
+        return await super().info(path, **kwargs)
+
+
+def viewer_files(path: str) -> Router:
+    """The router that serves the viewer's files (VIEWER_ASSETS only) under `path`."""
+    return create_static_files_router(
+        path=path, directories=[VIEWER_FILES], file_system=ViewerFiles(), name="docs"
+    )
+
 
 COMPONENTS = Components(
     security_schemes={

@@ -375,9 +375,13 @@ async def planning_sites(tx: Tx, districts: list[str]) -> list[PlanningSite]:
     ]  # fmt: skip
 
 
-# positions field teams suggested: village_position records nobody has decided on yet
+# positions field teams suggested: village_position records nobody has decided on yet, with
+# the login of the field user whose phone sent the record first
 _OPEN_SUGGESTIONS = (
-    "SELECT r.id, r.doc, r.created_at, t.name AS team FROM sync_records AS r"
+    "SELECT r.id, r.doc, r.created_at, t.name AS team,"
+    " (SELECT u.login FROM sync_mutations AS m JOIN devices AS d ON d.id = m.device_id"
+    "  JOIN users AS u ON u.id = d.user_id WHERE m.record_id = r.id"
+    "  ORDER BY m.received_at, m.mutation_id LIMIT 1) AS by_login FROM sync_records AS r"
     " JOIN teams AS t ON t.id = r.team_id WHERE r.kind = 'village_position' AND r.deleted = 0"
     " AND NOT EXISTS (SELECT 1 FROM position_suggestion_decisions AS d WHERE d.record_id = r.id)"
 )

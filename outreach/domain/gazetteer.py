@@ -134,7 +134,9 @@ class VillagePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     every settlement has, cannot be cleared).
 
     Send `expected_version` (the `version` you read) to be refused with 409 instead of
-    overwriting someone else's correction made in between.
+    overwriting someone else's correction made in between. A position the gazetteer import
+    would find implausible (too far from the district's centre: lat and lon swapped, or
+    another region) is refused with 422 `implausible_position` unless `force` is true.
     """
 
     position: Position | msgspec.UnsetType | None = msgspec.UNSET
@@ -143,6 +145,7 @@ class VillagePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     name_kk: PlaceName | msgspec.UnsetType | None = msgspec.UNSET
     name_ru: PlaceName | msgspec.UnsetType = msgspec.UNSET
     expected_version: Annotated[int, Meta(ge=1)] | None = None
+    force: bool = False
 
 
 class Page(msgspec.Struct, frozen=True, kw_only=True):
@@ -155,7 +158,7 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
 class PositionSuggestion(msgspec.Struct, frozen=True, kw_only=True):
     """Where a field team says a village really is (a `village_position` record), beside
     what the gazetteer has now: its position (null when only approximate), its quality and
-    the distance between the two."""
+    the distance between the two; `by` is the login of the field user whose phone sent it."""
 
     id: str
     village: Kato
@@ -167,6 +170,7 @@ class PositionSuggestion(msgspec.Struct, frozen=True, kw_only=True):
     quality: LocationQuality
     distance_km: float | None
     team: str
+    by: str | None
     at: str
 
 

@@ -25,9 +25,20 @@ from outreach.domain.gazetteer import (
     VillagePatch,
 )
 from outreach.domain.names import search_key
-from outreach.domain.plausibility import distance_from_centre_m, implausibility
+from outreach.domain.plausibility import (
+    MAX_FROM_DISTRICT_CENTRE_M,
+    distance_from_centre_m,
+    implausibility,
+)
 from outreach.domain.populations_csv import PopulationChange, PopulationImport
 from outreach.services.clock import now_iso
+
+
+class ImplausiblePosition(InvalidInput):
+    """A corrected position fails the check every import applies (how far it lies from the
+    district's centre); `force` overrides it."""
+
+    code = "implausible_position"
 
 
 class VillagePage(msgspec.Struct, frozen=True, kw_only=True):
@@ -145,14 +156,22 @@ def _text(value: Any) -> str | None:
     return None if value is None else msgspec.json.encode(value).decode()
 
 
-async def patch_village(db: Database, kato: str, patch: VillagePatch) -> Village:
+async def patch_village(db: Database, kato: str, patch: VillagePatch, actor: Actor) -> Village:
     """Correct a village's position, population or names; every changed field is kept in its
-    history, and later imports of the gazetteer will not overwrite it."""
+    history, later imports of the gazetteer will not overwrite it, and the correction is
+    audited (outcome `forced` when an implausible position was kept with `force`)."""
     async with db.write() as tx:
-        return await _patch(tx, kato, patch)
+        village, forced = await _patch(tx, kato, patch)
+        if forced is not None:
+            await accounts_sql.audit(tx, at=village.updated_at, actor=actor,
+                                     action="gazetteer.village_corrected", object_id=kato,
+                                     outcome="forced" if forced else "ok")  # fmt: skip
+        return village
 
 
-async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> Village:
+async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> tuple[Village, bool | None]:
+    """The village after the patch, and whether an implausible position was kept by `force`
+    (None when nothing changed)."""
     # locked first: concurrent corrections in other processes wait, then see the new version
     village = await sql.get_village(tx, kato) if await sql.lock_village(tx, kato) else None
     if village is None:
@@ -165,11 +184,15 @@ async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> Village:
         )
     changes = _patch_changes(village, patch)
     if not changes:
-        return village
+        return village, None
+    forced = False
     if "position" in changes:
-        centre = await sql.district_centre(tx, village.district_kato)
-        if why := implausibility(changes["position"][1], centre):
-            raise InvalidInput(why, details=[{"field": "position", "message": why}])
+        try:
+            await _check_plausible(tx, village, changes["position"][1])
+        except ImplausiblePosition:
+            if not patch.force:
+                raise
+            forced = True
     now = now_iso()
     columns = _columns(changes)
     if "search_key" in columns:
@@ -182,7 +205,17 @@ async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> Village:
     await sql.bump_version(tx)
     updated = await sql.get_village(tx, kato)
     assert updated is not None
-    return updated
+    return updated, forced
+
+
+async def _check_plausible(tx: Tx, village: Village, position: Position | None) -> None:
+    centre = await sql.district_centre(tx, village.district_kato)
+    if position is None or centre is None or not (why := implausibility(position, centre)):
+        return
+    distance_km = round(distance_from_centre_m(position, centre) / 1000, 1)
+    detail = {"field": "position", "message": why, "distance_km": distance_km,
+              "max_km": MAX_FROM_DISTRICT_CENTRE_M / 1000}  # fmt: skip
+    raise ImplausiblePosition(why, details=[detail])
 
 
 async def suggestions(db: Database) -> list[PositionSuggestion]:
@@ -207,7 +240,8 @@ def _suggestion(row: Any, villages: dict[str, Village]) -> PositionSuggestion | 
                               note=doc.get("note"), current=current,
                               quality=village.location_quality,
                               distance_km=round(distance, 2) if distance is not None else None,
-                              team=row["team"], at=row["created_at"])  # fmt: skip
+                              team=row["team"], by=row["by_login"],
+                              at=row["created_at"])  # fmt: skip
 
 
 async def decide_suggestion(db: Database, record_id: str, accept: bool,
@@ -227,7 +261,7 @@ async def decide_suggestion(db: Database, record_id: str, accept: bool,
             raise NotFound(f"no open position suggestion {record_id}")
         village = villages[suggestion.village]
         if accept:
-            village = await _patch(
+            village, _ = await _patch(
                 tx, suggestion.village, VillagePatch(position=suggestion.position)
             )
         now = now_iso()

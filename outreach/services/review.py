@@ -67,7 +67,9 @@ async def queue(db: Database, limit: int, actor: Actor) -> ReviewQueue:
 
     def of(record_id: str | None) -> ReviewContext | None:
         found = current.get(record_id or "")
-        return _context(found.kind, found.doc, teams.get(found.team_id)) if found else None
+        if found is None or found.deleted:
+            return None
+        return _context(found.kind, found.doc, teams.get(found.team_id))
 
     def parked_context(content: Any) -> ReviewContext | None:
         record, kind, fields = _sent(content)

@@ -37,9 +37,9 @@ class TooManyAttempts(DomainError):
 
 
 class DeviceRequired(DomainError):
-    """Field users sign in on an enrolled device, not with a web session."""
+    """Field users work in the field app on their enrolled phone, not with a web session."""
 
-    code = "device_required"
+    code = "use_enrolled_phone"
     status = 403
 
 
@@ -87,7 +87,7 @@ async def sign_in(db: Database, login: str, password: str, client: str
                                      action="session.sign_in",
                                      object_id=f"user:{user.id}")  # fmt: skip
     if not token:
-        raise DeviceRequired("field users sign in on an enrolled phone")
+        raise DeviceRequired("field users work in the field app on their enrolled phone, not here")
     return token, Session(user=user, csrf_token=csrf)
 
 

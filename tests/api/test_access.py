@@ -130,7 +130,7 @@ async def test_field_users_are_sent_to_device_enrolment(anonymous, database) -> 
     response = await anonymous.post(
         "/api/v1/session", json={"login": "aidos", "password": PASSWORD}
     )
-    assert (response.status_code, response.json()["code"]) == (403, "device_required")
+    assert (response.status_code, response.json()["code"]) == (403, "use_enrolled_phone")
 
 
 async def test_failed_sign_ins_are_throttled_per_login_and_client(database) -> None:

@@ -31,4 +31,4 @@ async def test_a_field_user_signing_in_on_the_web_is_told_to_use_the_phone(anony
     signed = await anonymous.post("/api/v1/session",
                                   json={"login": "walker", "password": PASSWORD})  # fmt: skip
     assert signed.status_code == 403
-    assert signed.json()["code"] == "device_required"
+    assert signed.json()["code"] == "use_enrolled_phone"

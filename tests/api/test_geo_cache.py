@@ -6,6 +6,7 @@ from collections import Counter
 
 from outreach.config import Settings
 from outreach.db.database import Database, connect
+from outreach.domain.accounts import Actor
 from outreach.domain.gazetteer import Page, Position, Village, VillageFilter, VillagePatch
 from outreach.domain.grouping import GroupingRequest
 from outreach.services.gazetteer import list_villages, patch_village
@@ -34,7 +35,7 @@ async def test_repeated_previews_compute_no_new_distances(database) -> None:
         # a correction moves the gazetteer on: the moved village's pairs are added, once
         moved = await village_with_located_neighbour(db)
         position = Position(lat=moved.position.lat + 0.01, lon=moved.position.lon)
-        await patch_village(db, moved.kato, VillagePatch(position=position))
+        await patch_village(db, moved.kato, VillagePatch(position=position), Actor("test"))
         await preview(db, cache, GroupingRequest())
         after_patch = cache.travel.distances.computed
         assert after_patch > computed

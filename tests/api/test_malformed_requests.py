@@ -29,7 +29,7 @@ CASES: list[tuple[str, str, dict[str, str], bytes | None]] = [
     ("PATCH", VILLAGE, JSON, b'{"position": {"lat": 95, "lon": 65}}'),
     ("PATCH", VILLAGE, JSON, b'{"position": {"lat": NaN, "lon": 65}}'),
     ("PATCH", VILLAGE, JSON, b'{"position": {"lat": 44}}'),
-    ("PATCH", VILLAGE, JSON, b'{"population": 5, "name_ru": "X"}'),
+    ("PATCH", VILLAGE, JSON, b'{"population": 5, "name_ru": null}'),
     ("PATCH", VILLAGE, JSON, b'{"expected_version": 0}'),
     ("PATCH", VILLAGE, JSON, NESTED),
     ("PATCH", VILLAGE, JSON, b'{"population": "' + b"9" * 500_000 + b'"}'),

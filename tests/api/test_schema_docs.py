@@ -65,4 +65,20 @@ def test_the_viewer_is_swagger_ui_5_from_local_files_only(settings):
         for asset in assets:
             assert client.get(asset).status_code == 200, asset
         bundle = client.get("/schema-assets/swagger-ui-bundle.js").text
-        assert re.search(r'"5\.\d+\.\d+"', bundle)
+        assert re.search(r'PACKAGE_VERSION:"5\.\d+\.\d+"', bundle)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/schema-assets/",
+        "/schema-assets/swagger-initializer.js",  # points at the petstore on the internet
+        "/schema-assets/swagger-editor-bundle.js",
+        "/schema-assets/swagger-ui-bundle.js.map",
+        "/schema-assets/../__init__.py",
+        "/schema-assets/%2e%2e/__init__.py",
+    ],
+)
+def test_only_the_viewers_own_files_are_served(settings, path):
+    with TestClient(app=create_app(settings)) as client:
+        assert client.get(path).status_code == 404

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, add_user
+from tests.conftest import PASSWORD, LiveServer, add_user
 from tests.e2e.console import axe_violations, check_screen, desktop, sign_in
 from tests.e2e.field import Coordinator, enrol
 from tests.sync.phone import edit, make_meeting
@@ -232,7 +232,12 @@ def test_a_field_user_is_sent_to_the_phone(desk, server):
     page = desk.new_page()
     page.goto(f"{server.url}/app/console.html")
     page.fill("input[name=login]", "walker")
-    page.fill("input[name=password]", "a test password, long enough")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("p.error:has-text('телефон')")
+    page.goto(f"{server.url}/app/dashboard.html")  # the dashboard says the same
+    page.fill("input[name=login]", "walker")
+    page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_selector("p.error:has-text('телефон')")
 
@@ -277,7 +282,16 @@ def test_a_coordinator_corrects_a_village_on_the_map_and_names_it(desk, server, 
     page = desk.new_page()
     sign_in(page, server, "coord", f"#/villages/{kato}")
     page.wait_for_selector("#village-editor svg")
+    # Latitude and longitude swapped: refused with the distance, and the override offered.
+    page.fill("input[name=lat]", "65.3")
+    page.fill("input[name=lon]", "44.8")
+    page.click("#village-editor button[type=submit]")
+    page.wait_for_selector("label:has(input[name=force]):visible")
+    refusal = page.inner_text("#village-editor .error")
+    assert "км" in refusal and "Координаталарды тексеріңіз" in refusal, refusal
+    assert coordinator.http.get(f"/api/v1/villages/{kato}").json()["version"] == before["version"]
     page.click("#village-editor svg", position={"x": 300, "y": 200})
+    assert page.is_hidden("label:has(input[name=force])")  # a new position needs a new check
     assert page.input_value("input[name=lat]") and page.input_value("input[name=lon]")
     page.fill("input[name=name_kk]", "Қалғандария")
     page.click("#village-editor button[type=submit]")
@@ -286,3 +300,12 @@ def test_a_coordinator_corrects_a_village_on_the_map_and_names_it(desk, server, 
     assert after["names"]["kk"] == "Қалғандария"
     assert after["location_quality"] == "exact" and after["position"] != before["position"]
     assert after["position"]["lat"] == float(page.input_value("input[name=lat]"))
+    # The coordinator can insist on a position the check finds odd; the override is recorded.
+    page.fill("input[name=lat]", "46.2")
+    page.fill("input[name=lon]", "60.1")
+    page.click("#village-editor button[type=submit]")
+    page.check("input[name=force]")
+    page.click("#village-editor button[type=submit]")
+    page.wait_for_selector(f"#village-editor p.muted:has-text('{after['version'] + 1}-нұсқа')")
+    forced = coordinator.http.get(f"/api/v1/villages/{kato}").json()
+    assert forced["position"] == {"lat": 46.2, "lon": 60.1}

@@ -5,10 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from litestar.testing import AsyncTestClient
 
-from outreach.app import create_app
-from tests.conftest import enrol_device
+from tests.conftest import enrol_device, two_phones
 from tests.sync.phone import make_meeting
 from tests.sync.test_push import push
 
@@ -23,9 +21,11 @@ async def phone(client, anonymous_phone, database):
 @pytest.fixture
 async def pair(client, anonymous_phone, settings, database):
     """Two phones of team-1 that both hold version 1 of one meeting."""
-    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
-    async with AsyncTestClient(app=create_app(settings)) as second:
-        await enrol_device(client, second, database, "field-b", "team-1")
+    same_team = ("team-1", "team-1")
+    async with two_phones(client, anonymous_phone, settings, database, same_team) as (
+        first,
+        second,
+    ):
         meeting = make_meeting(random.Random(20))
-        await push(anonymous_phone, [meeting])
-        yield anonymous_phone, second, meeting["record_id"]
+        await push(first, [meeting])
+        yield first, second, meeting["record_id"]

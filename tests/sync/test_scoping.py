@@ -9,10 +9,8 @@ import random
 from collections.abc import AsyncIterator
 
 import pytest
-from litestar.testing import AsyncTestClient
 
-from outreach.app import create_app
-from tests.conftest import enrol_device
+from tests.conftest import two_phones
 from tests.sync.phone import HUB, edit, make_meeting, new_id
 from tests.sync.test_push import push
 
@@ -20,10 +18,10 @@ from tests.sync.test_push import push
 @pytest.fixture
 async def teams(client, anonymous_phone, settings, database) -> AsyncIterator[tuple]:
     """A phone of team-1 and a phone of team-2."""
-    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
-    async with AsyncTestClient(app=create_app(settings)) as other:
-        await enrol_device(client, other, database, "field-b", "team-2")
-        yield anonymous_phone, other
+    async with two_phones(
+        client, anonymous_phone, settings, database, ("team-1", "team-2")
+    ) as both:
+        yield both
 
 
 def followup(person: str, meeting: str, **fields) -> dict:

@@ -11,8 +11,9 @@ function el(tag, attrs) {
   return node;
 }
 
-// Equirectangular, shrunk by cos(latitude) so that a kilometre is as long both ways.
-export function project(points) {
+// Equirectangular, shrunk by cos(latitude) so that a kilometre is as long both ways: a function
+// from {lat, lon} to {x, y} that fits `points` in a w x h box with `pad` around.
+export function projector(points, w = W, h = H, pad = PAD) {
   const lats = points.map((p) => p.lat);
   const lons = points.map((p) => p.lon);
   const k = Math.cos(((Math.min(...lats) + Math.max(...lats)) / 2) * (Math.PI / 180));
@@ -20,10 +21,15 @@ export function project(points) {
   const maxY = Math.max(...lats);
   const spanX = Math.max(Math.max(...lons) * k - minX, 1e-3);
   const spanY = Math.max(maxY - Math.min(...lats), 1e-3);
-  const scale = Math.min((W - 2 * PAD) / spanX, (H - 2 * PAD) / spanY);
-  const offX = (W - spanX * scale) / 2;
-  const offY = (H - spanY * scale) / 2;
-  return points.map((p) => ({ ...p, x: offX + (p.lon * k - minX) * scale, y: offY + (maxY - p.lat) * scale }));
+  const scale = Math.min((w - 2 * pad) / spanX, (h - 2 * pad) / spanY);
+  const offX = (w - spanX * scale) / 2;
+  const offY = (h - spanY * scale) / 2;
+  return (p) => ({ x: offX + (p.lon * k - minX) * scale, y: offY + (maxY - p.lat) * scale });
+}
+
+export function project(points) {
+  const xy = projector(points);
+  return points.map((p) => ({ ...p, ...xy(p) }));
 }
 
 // stops: [{lat, lon, label, approximate}] in route order.

@@ -1,15 +1,9 @@
 // The service's API as the console uses it: the session cookie, the CSRF header on writes,
 // errors with the server's stable code, and planning answers streamed line by line.
-export const session = { csrf: null, user: null };
+import { ApiError } from '../api.js';
 
-export class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
-    this.status = status;
-    this.code = body?.code || 'http_error';
-    this.details = body?.details || [];
-  }
-}
+export { ApiError };
+export const session = { csrf: null, user: null };
 
 function init(method, json, body, headers = {}) {
   const all = { ...headers };

@@ -65,7 +65,7 @@ function signInScreen() {
       if (session.user.role === 'leadership') { location.href = 'dashboard.html'; return; }
       await start();
     } catch (error) {
-      message.textContent = error instanceof ApiError && error.code === 'device_required' ? t('con.use_phone')
+      message.textContent = error instanceof ApiError && error.code === 'use_enrolled_phone' ? t('con.use_phone')
         : error.status === 429 ? t('dash.throttled')
           : error.status === 401 ? t('dash.sign_in_failed') : errorText(error);
     }

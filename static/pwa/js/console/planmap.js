@@ -1,6 +1,7 @@
 // A plan drawn from coordinates alone, as SVG (no tiles, nothing from the internet): every
 // invited village, each meeting's hub, the base and lodgings, and each team-day's route in
 // its team's colour and dash. Approximate positions are hollow and dashed. Hubs are buttons.
+import { projector } from '../map.js';
 import { name, places, t, teamLabel, teamStyle } from './common.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -15,18 +16,9 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
-function projector(points) {
-  const lats = points.map((p) => p.lat);
-  const lons = points.map((p) => p.lon);
-  const k = Math.cos(((Math.min(...lats) + Math.max(...lats)) / 2) * (Math.PI / 180));
-  const minX = Math.min(...lons) * k;
-  const maxY = Math.max(...lats);
-  const spanX = Math.max(Math.max(...lons) * k - minX, 1e-3);
-  const spanY = Math.max(maxY - Math.min(...lats), 1e-3);
-  const scale = Math.min((W - 2 * PAD) / spanX, (H - 2 * PAD) / spanY);
-  const offX = (W - spanX * scale) / 2;
-  const offY = (H - spanY * scale) / 2;
-  return (p) => ({ x: +(offX + (p.lon * k - minX) * scale).toFixed(1), y: +(offY + (maxY - p.lat) * scale).toFixed(1) });
+function fit(points) {
+  const xy = projector(points, W, H, PAD);
+  return (p) => { const at = xy(p); return { x: +at.x.toFixed(1), y: +at.y.toFixed(1) }; };
 }
 
 function villageAt(kato) {
@@ -42,7 +34,7 @@ export function planMap(document, { teams, shown, selected, onSelect }) {
   document.meetings.forEach((m) => m.members.forEach((v) => { const at = villageAt(v.kato); if (at) points.push(at); }));
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'planmap', role: 'group', 'aria-label': t('con.map_label') });
   if (!points.length) return svg;
-  const xy = projector(points);
+  const xy = fit(points);
   const routes = el('g', { 'aria-hidden': 'true' });
   for (const day of document.days) {
     if (!shown.has(day.team)) continue;

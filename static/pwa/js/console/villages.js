@@ -52,14 +52,19 @@ function editor(kato, reload) {
   const nameKk = h('input', { name: 'name_kk', maxlength: 200, value: v.names.kk || '' });
   const nameRu = h('input', { name: 'name_ru', maxlength: 200, value: v.names.ru || '' });
   const message = h('p', { class: 'error', role: 'alert' });
+  // Shown only after the server found the position implausible: saving it then is a choice.
+  const force = h('input', { type: 'checkbox', name: 'force' });
+  const forceRow = h('label', { class: 'check', hidden: true }, force, ` ${t('con.force_position')}`);
+  const moved = () => { forceRow.hidden = true; force.checked = false; };
   const form = h('form', { class: 'panel', id: 'village-editor', novalidate: true },
     h('h2', { text: `${name(v.names)} · ${districtName(v.district_kato)}` }),
     h('p', { class: 'muted', text: `${t(`con.quality.${v.location_quality}`)} · ${t('con.version_n', { n: v.version })} · ${whenText(v.updated_at)}` }),
-    districtMap(v.district_kato, v, (a, b) => { lat.value = a; lon.value = b; }),
+    districtMap(v.district_kato, v, (a, b) => { lat.value = a; lon.value = b; moved(); }),
     h('p', { class: 'muted', text: t('con.pick_hint') }),
     h('div', { class: 'form-grid' }, labelled('con.f.lat', lat), labelled('con.f.lon', lon), labelled('con.f.population', population),
       labelled('con.f.population_year', year), labelled('con.f.name_kk', nameKk), labelled('con.f.name_ru', nameRu)),
-    message, h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('con.save') })));
+    message, forceRow, h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('con.save') })));
+  [lat, lon].forEach((input) => input.addEventListener('input', moved));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     message.textContent = '';
@@ -71,14 +76,16 @@ function editor(kato, reload) {
     if (year.value !== String(v.population_year ?? '')) body.population_year = year.value === '' ? null : Number(year.value);
     if (nameKk.value.trim() !== (v.names.kk || '')) body.name_kk = nameKk.value.trim() || null;
     if (nameRu.value.trim() !== (v.names.ru || '')) body.name_ru = nameRu.value.trim() || null;
+    if (body.position && force.checked) body.force = true;
     try {
       await api(`villages/${kato}`, { method: 'PATCH', json: body });
       toast(t('con.saved'));
       await loadPlaces(true);
       await reload(kato);
     } catch (error) {
-      const implausible = (error.details || []).some((d) => d.field === 'position');
-      message.textContent = implausible ? t('con.error.implausible_position') : errorText(error);
+      const implausible = error.code === 'implausible_position' && (error.details || []).find((d) => d.field === 'position');
+      message.textContent = implausible ? t('con.error.implausible_position', { km: implausible.distance_km, max: implausible.max_km }) : errorText(error);
+      forceRow.hidden = !implausible;
     }
   });
   return form;

@@ -34,7 +34,7 @@ async function signIn() {
       Object.assign(state, { csrf: session.csrf_token, user: session.user });
       await start();
     } catch (error) {
-      message.textContent = error.code === 'device_required' ? t('dash.use_phone')
+      message.textContent = error.code === 'use_enrolled_phone' ? t('dash.use_phone')
         : error.status === 429 ? t('dash.throttled') : t('dash.sign_in_failed');
     }
   });

@@ -1,0 +1,79 @@
+"""What the console's village screens rely on: an implausible position is refused with its
+distance unless forced, and every correction is audited (a forced one as such); a position a phone suggested is listed with who sent it and how far it
+lies from the current one, and accepting it moves the village; a population file with bad
+figures names each line and column and changes nothing."""
+
+from __future__ import annotations
+
+from tests.conftest import enrol_device
+from tests.dbstate import dump
+from tests.sync.phone import new_id
+
+VILLAGE = "/api/v1/villages/431033103"  # Калгандарья: only its okrug centre's position is known
+CSV = {"content-type": "text/csv"}
+
+
+async def test_an_implausible_position_is_refused_unless_forced(client, database):
+    before = dump(database)
+    swapped = {"position": {"lat": 65.42, "lon": 44.91}, "expected_version": 1}
+    refused = await client.patch(VILLAGE, json=swapped)
+    assert refused.status_code == 422
+    error = refused.json()
+    assert error["code"] == "implausible_position"
+    [detail] = error["details"]
+    assert detail["field"] == "position" and detail["distance_km"] > detail["max_km"] == 400
+    assert f"{detail['distance_km']:.0f} km" in error["message"]
+    assert dump(database) == before
+
+    forced = await client.patch(VILLAGE, json={**swapped, "force": True})
+    assert forced.status_code == 200, forced.text
+    village = forced.json()
+    assert (village["position"], village["location_quality"], village["version"]) == (
+        {"lat": 65.42, "lon": 44.91}, "exact", 2)  # fmt: skip
+    assert database.rows("SELECT field FROM village_corrections") == [("position",)]
+    plain = await client.patch(VILLAGE, json={"population": 120, "expected_version": 2})
+    assert plain.status_code == 200, plain.text
+    assert database.rows("SELECT action, object, outcome FROM audit_log"
+                         " WHERE action LIKE 'gazetteer.%' ORDER BY id") == [
+        ("gazetteer.village_corrected", "431033103", "forced"),
+        ("gazetteer.village_corrected", "431033103", "ok")]  # fmt: skip
+
+
+async def test_an_accepted_suggestion_moves_the_village(client, anonymous_phone, database):
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
+    before = (await client.get(VILLAGE)).json()
+    record = new_id()
+    suggested = {"mutation_id": new_id(), "record_id": record, "kind": "village_position",
+                 "set": {"village": before["kato"], "lat": 44.91, "lon": 65.42}}  # fmt: skip
+    pushed = await anonymous_phone.post("/api/v1/sync/push", json={"mutations": [suggested]})
+    assert pushed.json()["results"][0]["status"] == "applied"
+
+    [listed] = (await client.get("/api/v1/gazetteer/suggestions")).json()
+    assert listed | {"at": None} == {
+        "id": record, "village": before["kato"], "names": before["names"],
+        "position": {"lat": 44.91, "lon": 65.42}, "accuracy_m": None, "note": None,
+        "current": None, "quality": "okrug_centre", "distance_km": None, "team": "team-1",
+        "by": "field-a", "at": None}  # fmt: skip
+    accepted = await client.post(f"/api/v1/gazetteer/suggestions/{record}/accept",
+                                 json={"comment": "checked on the satellite map"})  # fmt: skip
+    assert accepted.status_code == 200, accepted.text
+    village = (await client.get(VILLAGE)).json()
+    assert (village["position"], village["location_quality"], village["version"]) == (
+        {"lat": 44.91, "lon": 65.42}, "exact", before["version"] + 1)  # fmt: skip
+    assert (await client.get("/api/v1/gazetteer/suggestions")).json() == []
+    refused = await client.post(f"/api/v1/gazetteer/suggestions/{record}/refuse")
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+
+
+async def test_a_bad_population_file_names_each_line_and_column(client, database):
+    before = dump(database)
+    body = "\ufeffkato,population,population_year\n431033103,many,2026\n431010000,12,last\n"
+    refused = await client.post("/api/v1/gazetteer/populations", params={"dry_run": "false"},
+                                content=body.encode(), headers=CSV)  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_gazetteer_file"
+    named = {(d["line"], d["column"]) for d in refused.json()["details"]}
+    assert named == {(2, "population"), (3, "population_year")}
+    empty = await client.post("/api/v1/gazetteer/populations", content=b"", headers=CSV)
+    assert (empty.status_code, empty.json()["code"]) == (400, "invalid_gazetteer_file")
+    assert dump(database) == before
