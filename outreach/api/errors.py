@@ -40,6 +40,23 @@ _HTTP_CODES = {
 }
 
 
+OWN_CODES = frozenset({*_HTTP_CODES.values(), "http_error", "validation_failed", "body_too_deep",
+                       "invalid_encoding", "internal_error"})  # fmt: skip
+"""The codes this module gives errors that are not the domain's own."""
+
+
+def declared_codes() -> frozenset[str]:
+    """Every `code` an error response can carry: this module's and every DomainError's (the
+    modules that define them must have been imported, as the app does)."""
+    codes = set(OWN_CODES)
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        error = pending.pop()
+        codes.add(error.code)
+        pending.extend(error.__subclasses__())
+    return frozenset(codes)
+
+
 def _response(
     request: Request[Any, Any, Any], body: ErrorBody, headers: dict[str, str] | None = None
 ) -> Response[ErrorBody]:

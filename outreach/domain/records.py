@@ -33,6 +33,11 @@ ItemId = Annotated[str, Meta(min_length=1, max_length=64)]
 Text = Annotated[str, Meta(max_length=MAX_TEXT_CHARS)]
 ShortText = Annotated[str, Meta(min_length=1, max_length=500)]
 Count = Annotated[int, Meta(ge=0, le=100_000)]
+PhoneText = Annotated[
+    str,
+    Meta(max_length=40, extra_json_schema={"format": "kz_phone",
+         "description": "a Kazakhstan number: +7, 8 or 7 and ten digits starting with 6 or 7"}),
+]  # fmt: skip
 Clock = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local")]
 
 Programme = Literal[
@@ -125,7 +130,7 @@ class Interested(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
     id: ItemId
     name: Annotated[str, Meta(min_length=1, max_length=200)]
-    phone: Annotated[str, Meta(max_length=40)] | None = None
+    phone: PhoneText | None = None
     village: Kato | None = None
     interest: Annotated[str, Meta(max_length=500)] | None = None
     programme: Programme | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 from msgspec import Meta
@@ -38,6 +38,25 @@ Uuid = Annotated[
     ),
 ]
 Status = Literal["applied", "duplicate", "conflict", "rejected"]
+RejectionReason = Literal[
+    "malformed",  # not a mutation at all, or a field of the wrong type
+    "invalid_field",  # a field or list item breaks its rule (a length, a range, a pattern)
+    "control_character",
+    "invalid_phone",
+    "kind_mismatch",
+    "unknown_record",
+    "missing_fields",
+    "rule_broken",  # a rule about the whole record (a cancelled meeting needs a reason)
+    "record_too_large",
+    "too_many_items",
+    "unknown_village",
+    "unknown_meeting",
+    "unknown_resident",
+    "unknown_plan_meeting",
+    "mutation_id_reused",
+]
+REJECTION_REASONS: tuple[str, ...] = get_args(RejectionReason)
+"""Every reason a pushed mutation can be refused for; a phone has a text for each."""
 
 
 class _MutationBase(
@@ -117,7 +136,7 @@ class MutationResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
     record_id: str | None = None
     version: int | None = None
     seq: int | None = None
-    reason: str | None = None
+    reason: RejectionReason | None = None
     message: str | None = None
     overwritten: list[str] | None = None
     record: msgspec.Raw | None = None
@@ -218,7 +237,7 @@ class Rejection(Exception):
     """A mutation that can never be applied: `reason` is the stable code. `checked` is the
     mutation when at least its envelope decoded (so the refusal can be kept under its id)."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: RejectionReason, message: str) -> None:
         message = printable(message)  # stored and shown: never a control character in it
         super().__init__(message)
         self.reason = reason

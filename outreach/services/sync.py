@@ -18,6 +18,7 @@ from outreach.domain.accounts import User
 from outreach.domain.errors import DomainError
 from outreach.domain.gazetteer import District, Village
 from outreach.domain.merge import Overwrite, RecordState, Working, apply
+from outreach.domain.record_rules import KindRules, record_rules
 from outreach.domain.records import PROGRAMMES, katos_in
 from outreach.domain.sync import (
     MAX_PULL_PAGE_BYTES,
@@ -415,18 +416,24 @@ async def _plan_body(db: Database, user: User) -> bytes:
     return _encode(await plans.team_plans(db, user.team))
 
 
+RECORD_RULES = record_rules()
+
+
 class Reference(msgspec.Struct, frozen=True, kw_only=True):
-    """What a phone needs besides its plan: villages, districts, programmes."""
+    """What a phone needs besides its plan: villages, districts, programmes, and the rules
+    the server checks every record against (outreach.domain.record_rules), so the phone
+    can check them first."""
 
     districts: list[District]
     villages: list[Village]
     programmes: dict[str, dict[str, str]]
+    rules: dict[str, KindRules]
 
 
 async def _reference_body(db: Database) -> bytes:
     villages = await gazetteer.all_villages(db)
-    return _encode(
-        Reference(
-            districts=await gazetteer.list_districts(db), villages=villages, programmes=PROGRAMMES
-        )
+    districts = await gazetteer.list_districts(db)
+    reference = Reference(
+        districts=districts, villages=villages, programmes=PROGRAMMES, rules=RECORD_RULES
     )
+    return _encode(reference)

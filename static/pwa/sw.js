@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = '5ca1c826af66';
+const VERSION = '17df5e4af30d';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
@@ -17,12 +17,14 @@ const SHELL = [
   'js/i18n.js',
   'js/map.js',
   'js/photos.js',
+  'js/position.js',
   'js/records.js',
   'js/rules.js',
   'js/sync.js',
   'js/ui.js',
   'js/update.js',
   'js/views/enrol.js',
+  'js/views/meeting-checks.js',
   'js/views/meeting-parts.js',
   'js/views/meeting.js',
   'js/views/outbox.js',

@@ -301,6 +301,7 @@ def test_a_coordinator_corrects_a_village_on_the_map_and_names_it(desk, server, 
     assert after["location_quality"] == "exact" and after["position"] != before["position"]
     assert after["position"]["lat"] == float(page.input_value("input[name=lat]"))
     # The coordinator can insist on a position the check finds odd; the override is recorded.
+    page.wait_for_selector(f"#village-editor p.muted:has-text('{after['version']}-нұсқа')")
     page.fill("input[name=lat]", "46.2")
     page.fill("input[name=lon]", "60.1")
     page.click("#village-editor button[type=submit]")

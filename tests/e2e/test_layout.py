@@ -43,6 +43,10 @@ def test_layout_no_screen_overflows_at_360_in_any_language(phone, server, coordi
         found = page.evaluate(OVERFLOW)
         assert found["page"] <= 360 and not found["wide"], (lang, screen, found)
         assert page.evaluate(SMALL_TARGETS) == [], (lang, screen)
+    phone.set_offline(True)  # the header says so, beside the sync status
+    page.wait_for_selector("#network[data-state=offline]")
+    found = page.evaluate(OVERFLOW)
+    assert found["page"] <= 360 and not found["wide"], (lang, "offline", found)
 
 
 def test_pure_logic_runs_in_the_browser(phone, server):

@@ -1,5 +1,5 @@
 // The field app: screens by hash (#/plan, #/meeting, #/outbox, #/settings, #/enrol), sync
-// triggers, the status badge, and the update prompt.
+// triggers, the status badge, the online/offline indicator, and the update prompt.
 import * as db from './db.js';
 import * as i18n from './i18n.js';
 import { status, syncNow } from './sync.js';
@@ -18,6 +18,7 @@ async function switchLanguage(lang) {
   i18n.apply();
   await route();
   await badge(await status());
+  network();
 }
 
 async function route() {
@@ -31,15 +32,29 @@ async function route() {
   else if (name === 'outbox') await outbox.render(view);
   else if (name === 'settings') await settings.render(view, switchLanguage);
   else if (name === 'enrol') await enrol.render(view);
-  else await plan.render(view);
+  else await plan.render(view, new URLSearchParams(query));
   view.dataset.screen = name;
 }
 
 async function badge(s) {
   const count = document.getElementById('pending-count');
-  count.hidden = !s.pending;
-  count.textContent = String(s.pending || '');
+  const waiting = (s.pending || 0) + (s.attention || 0); // refused records count until dealt with
+  count.hidden = !waiting;
+  count.textContent = String(waiting || '');
   document.getElementById('sync-badge').textContent = outbox.describe(s);
+}
+
+// What the phone itself believes; syncing says whether the server could be reached.
+function network() {
+  const el = document.getElementById('network');
+  el.dataset.state = navigator.onLine ? 'online' : 'offline';
+  el.textContent = navigator.onLine ? i18n.t('network.online') : i18n.t('network.offline');
+}
+
+// A new screen opens at its top (the previous screen's scroll position means nothing there).
+async function navigate() {
+  await route();
+  scrollTo(0, 0);
 }
 
 addEventListener('outreach:status', async (event) => {
@@ -53,11 +68,13 @@ async function start() {
   await db.open();
   await i18n.load(await db.meta('language', 'kk'));
   i18n.apply();
-  addEventListener('hashchange', route);
+  addEventListener('hashchange', navigate);
   await route();
   await badge(await status());
+  network();
+  addEventListener('offline', network);
   watchForUpdates(meeting.isDirty);
-  addEventListener('online', () => syncNow('online'));
+  addEventListener('online', () => { network(); syncNow('online'); });
   navigator.serviceWorker?.addEventListener('message', (event) => {
     if (event.data?.type === 'SYNC') syncNow('background');
   });

@@ -33,3 +33,11 @@ export function name(names) {
   if (!names) return '';
   return names[current] || names.kk || names.ru || names.en || '';
 }
+
+// A server's error code in the user's language. The server's own words (English) are shown
+// only in the English app, and only for a code no catalogue knows yet.
+export function codeText(code, message) {
+  const key = `errcode.${code}`;
+  if (key in strings) return t(key);
+  return current === 'en' && message ? message : t('errcode.unknown', { code });
+}

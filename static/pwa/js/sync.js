@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import * as db from './db.js';
 import { applyLocal, diff, mutation } from './records.js';
-import { backoff } from './rules.js';
+import { backoff, refusedField } from './rules.js';
 
 const BATCH = 200;
 const CHUNK = 256 * 1024;
@@ -14,8 +14,21 @@ let retry = null;
 
 export async function status() { return db.meta('status', {}); }
 
+// Records the server refused (and parked for the coordinator): each waits here, with the
+// reason, until the user corrects and sends it again or discards the change. Phones from
+// before this list kept refusals in `rejected`, which becomes it once.
+export async function attention() {
+  const kept = await db.meta('attention');
+  if (kept) return kept;
+  const old = await db.meta('rejected', []);
+  const latest = new Map(old.map((r) => [r.record_id, { ...r, field: refusedField(r.message) }]));
+  await db.setMeta('attention', [...latest.values()]);
+  return [...latest.values()];
+}
+
 async function setStatus(patch) {
-  const next = { ...(await status()), ...patch, pending: await db.count('outbox') };
+  const next = { ...(await status()), ...patch, pending: await db.count('outbox'),
+    attention: (await attention()).length };
   await db.setMeta('status', next);
   dispatchEvent(new CustomEvent('outreach:status', { detail: next }));
   return next;
@@ -28,10 +41,41 @@ export async function save(kind, recordId, change, op = 'put') {
   const data = applyLocal(record?.data, m);
   await db.atomically(['outbox', 'records'], (s) => {
     s.outbox.add(m);
-    s.records.put({ id: recordId, kind, version: record?.version || 0, data, deleted: !data, local: true });
+    s.records.put({ id: recordId, kind, version: record?.version || 0, data, deleted: !data, local: true,
+      synced: record?.synced ?? null });
   });
   await setStatus({});
   return m;
+}
+
+// A refused record, corrected: one new mutation from what the server holds (`synced`) to the
+// corrected copy, so that everything the refused change carried is sent again with the fix.
+export async function resend(kind, recordId, corrected) {
+  const record = await db.get('records', recordId);
+  const m = mutation(kind, recordId, record?.version || 0, diff(kind, record?.synced || {}, corrected));
+  await db.atomically(['outbox', 'records'], (s) => {
+    s.outbox.add(m);
+    s.records.put({ id: recordId, kind, version: record?.version || 0, data: corrected, deleted: false,
+      local: true, synced: record?.synced ?? null });
+  });
+  await forget(recordId);
+  return m;
+}
+
+// A refused change given up (the user confirmed): the record goes back to what the server
+// holds, or away if the server never had it.
+export async function discard(recordId) {
+  const record = await db.get('records', recordId);
+  if (record && record.synced) await db.put('records', { ...record, data: record.synced, deleted: false, local: false, rejected: null });
+  else if (record) await db.remove('records', recordId);
+  await forget(recordId);
+}
+
+async function forget(recordId) {
+  await db.setMeta('attention', (await attention()).filter((a) => a.record_id !== recordId));
+  const record = await db.get('records', recordId);
+  if (record?.rejected) await db.put('records', { ...record, rejected: null });
+  await setStatus({});
 }
 
 export function syncNow(reason = 'manual') {
@@ -93,21 +137,24 @@ async function settle(entry, result) {
   await db.remove('outbox', entry.n);
   const later = await db.byIndex('outbox', 'record_id', entry.record_id);
   if (final.status === 'rejected') {
-    const rejected = await db.meta('rejected', []);
-    rejected.push({ mutation_id: entry.mutation_id, record_id: entry.record_id, kind: entry.kind,
-      reason: final.reason, message: final.message, at: new Date().toISOString() });
-    await db.setMeta('rejected', rejected);
-    if (record) await db.put('records', { ...record, rejected: final.reason });
+    const refused = { mutation_id: entry.mutation_id, record_id: entry.record_id, kind: entry.kind,
+      reason: final.reason, message: final.message, field: refusedField(final.message), at: new Date().toISOString() };
+    await db.setMeta('attention', [...(await attention()).filter((a) => a.record_id !== entry.record_id), refused]);
+    if (record) await db.put('records', { ...record, rejected: { reason: refused.reason, field: refused.field } });
     return;
   }
   if (final.status === 'conflict' && final.record) {
-    let data = final.record.deleted ? null : final.record.data;
+    const synced = final.record.deleted ? null : final.record.data;
+    let data = synced;
     for (const m of later) data = applyLocal(data, m);
     await db.put('records', { id: entry.record_id, kind: entry.kind, version: final.version,
-      data, deleted: !data, local: later.length > 0 });
+      data, deleted: !data, local: later.length > 0, synced, rejected: record?.rejected || null });
     return;
   }
-  if (record) await db.put('records', { ...record, version: final.version, local: later.length > 0 });
+  if (record) {
+    await db.put('records', { ...record, version: final.version, local: later.length > 0,
+      synced: applyLocal(record.synced, entry) });
+  }
 }
 
 async function pullAll(token) {
@@ -123,8 +170,13 @@ async function pullAll(token) {
     for (const r of page.records) {
       missing.delete(r.id);
       if ((await db.byIndex('outbox', 'record_id', r.id)).length) continue; // ours wins locally
+      const mine = await db.get('records', r.id);
+      if (mine?.rejected) { // the refused copy waits for the user; what the server holds moves on
+        await db.put('records', { ...mine, version: r.version, synced: r.data || null });
+        continue;
+      }
       await db.put('records', { id: r.id, kind: r.kind, version: r.version, data: r.data || null,
-        deleted: !!r.deleted, local: false });
+        deleted: !!r.deleted, local: false, synced: r.data || null });
     }
     if (missing.size || page.reset) await db.setMeta('resync', [...missing.values()]);
     if (page.plan) await db.setMeta('plan', page.plan);
@@ -144,7 +196,7 @@ async function sendAgain(token) {
   if (!missing.length) return;
   for (const record of missing) {
     if (record.deleted || !record.data) continue;
-    await db.put('records', { ...record, version: 0 });
+    await db.put('records', { ...record, version: 0, synced: null });
     await save(record.kind, record.id, diff(record.kind, {}, record.data));
   }
   await db.setMeta('resync', []);

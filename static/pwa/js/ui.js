@@ -31,6 +31,11 @@ export function longDate(iso) {
     month: t(`month.${day.getMonth() + 1}`) });
 }
 
+export function shortDate(iso) {
+  const day = new Date(`${iso}T00:00`);
+  return t('date.short', { day: day.getDate(), month: t(`month.${day.getMonth() + 1}`) });
+}
+
 let toastTimer = null;
 export function toast(message) {
   const el = document.getElementById('toast');
@@ -58,4 +63,19 @@ export function field(labelKey, input, hint) {
   input.id = id;
   return h('div', { class: 'field' }, h('label', { for: id, text: t(labelKey) }), input,
     hint ? h('div', { class: 'muted', text: hint }) : null);
+}
+
+// A countdown under a text field: characters left of `max` (code points, as the server
+// counts them), then how far over; the text itself is never cut.
+export function countdown(input, max) {
+  const note = h('div', { id: `${input.name}-left`, class: 'muted' });
+  const update = () => {
+    const left = max - [...input.value].length;
+    note.textContent = left >= 0 ? t('form.chars_left', { n: left }) : t('form.chars_over', { n: -left });
+    note.classList.toggle('error', left < 0);
+  };
+  input.setAttribute('aria-describedby', note.id);
+  input.addEventListener('input', update);
+  update();
+  return note;
 }

@@ -1,7 +1,7 @@
 // Sign in with an enrolment code from a coordinator, typed or scanned from its QR code.
 import * as api from '../api.js';
 import * as db from '../db.js';
-import { t } from '../i18n.js';
+import { codeText, t } from '../i18n.js';
 import { syncNow } from '../sync.js';
 import { field, h, toast, show } from '../ui.js';
 
@@ -51,7 +51,7 @@ export async function render(view) {
       location.hash = '#/plan';
       syncNow('enrolled');
     } catch (error) {
-      message.textContent = error instanceof api.ApiError ? t('enrol.refused', { message: error.message }) : t('error.offline');
+      message.textContent = error instanceof api.ApiError ? t('enrol.refused', { message: codeText(error.code, error.message) }) : t('error.offline');
     }
   });
   const pending = await db.count('outbox');

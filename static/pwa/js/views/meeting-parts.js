@@ -52,12 +52,12 @@ export function readReferrals(form) {
 export function person(p, villages) {
   const id = p.id || uuid();
   return h('div', { class: 'person', 'data-person': id },
-    field('meeting.person.name', h('input', { name: 'p.name', value: p.name || '', autocomplete: 'off', maxlength: 200 })),
+    field('meeting.person.name', h('input', { name: 'p.name', value: p.name || '', autocomplete: 'off' })),
     field('meeting.person.phone', h('input', { name: 'p.phone', value: p.phone || '', type: 'tel', inputmode: 'tel',
       placeholder: '+7 7XX XXX XX XX', autocomplete: 'off' })),
     field('meeting.person.village', h('select', { name: 'p.village' }, h('option', { value: '', text: '—' }),
       villageOptions(villages, p.village))),
-    field('meeting.person.interest', h('input', { name: 'p.interest', value: p.interest || '', maxlength: 500 })),
+    field('meeting.person.interest', h('input', { name: 'p.interest', value: p.interest || '' })),
     h('button', { type: 'button', class: 'danger', text: t('meeting.person.remove'),
       onclick: (e) => { e.target.closest('.person').remove(); document.dispatchEvent(new Event('outreach:form')); } }));
 }

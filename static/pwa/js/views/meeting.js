@@ -2,12 +2,14 @@
 // residents, photos, position. Drafts are kept as the user types; saving checks the rules in
 // the user's language and puts a mutation in the outbox.
 import * as db from '../db.js';
-import { name, t } from '../i18n.js';
+import { codeText, name, t } from '../i18n.js';
 import * as photos from '../photos.js';
+import * as position from '../position.js';
 import { diff, isEmpty, uuid } from '../records.js';
-import { meetingProblems, normalisePhone } from '../rules.js';
-import { save, syncNow } from '../sync.js';
-import { field, h, toast, show } from '../ui.js';
+import { normalisePhone } from '../rules.js';
+import { resend, save, syncNow } from '../sync.js';
+import { countdown, field, h, toast, show } from '../ui.js';
+import { inputFor, problemsOf, showProblems } from './meeting-checks.js';
 import * as parts from './meeting-parts.js';
 
 let dirty = false;
@@ -25,6 +27,8 @@ async function context(params, recordId) {
   const reference = (await db.meta('reference'))?.body || { villages: [] };
   const villages = [...reference.villages].sort((a, b) => name(a.names).localeCompare(name(b.names)));
   const record = recordId ? await db.get('records', recordId) : null;
+  // phones from before kept only the reason of a refusal
+  if (typeof record?.rejected === 'string') record.rejected = { reason: record.rejected, field: null };
   let planned = null;
   const planId = Number(params.get('plan'));
   if (planId) {
@@ -61,20 +65,6 @@ function read(form, base, kept) {
   return state;
 }
 
-function showProblems(form, box, problems) {
-  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
-  box.hidden = !problems.length;
-  box.replaceChildren(h('strong', { text: t('error.title') }), h('ul', {}, problems.map(([, key]) => h('li', { text: t(key) }))));
-  for (const [path] of problems) {
-    const [head, index, leaf] = path.split('.');
-    const el = head === 'interested'
-      ? form.querySelectorAll('[data-person]')[Number(index)]?.querySelector(`[name="p.${leaf}"]`)
-      : form.elements[path];
-    el?.setAttribute('aria-invalid', 'true');
-  }
-  if (problems.length) box.scrollIntoView({ block: 'start' });
-}
-
 export async function render(view, params, recordId) {
   const ctx = await context(params, recordId);
   const draftId = recordId || (ctx.planned ? `plan:${ctx.planId}:${ctx.planned.id}` : 'adhoc');
@@ -85,7 +75,9 @@ export async function render(view, params, recordId) {
   const { villages } = ctx;
   const problems = h('div', { class: 'errors', role: 'alert', hidden: true });
   const thumbs = h('div', { class: 'thumbs' });
-  const where = h('span', { class: 'muted', text: kept.position ? t('meeting.position_set', { m: Math.round(kept.position.accuracy_m || 0) }) : '' });
+  const where = h('p', { id: 'position', class: 'muted', text: position.describe('none', kept.position) });
+  const notes = h('textarea', { name: 'notes', rows: 3, text: base.notes || '' });
+  const notesMax = (await db.meta('reference'))?.body?.rules?.meeting?.fields?.notes?.max_length ?? 4000;
   const people = h('div', {}, (base.interested || []).map((p) => parts.person(p, villages)));
   let nearby = okrugOf(villages, base.hub, base.villages || []);
   const villageChecks = h('div', {}, parts.checks('village', nearby.map((v) => [v.kato, name(v.names)]), base.villages || []));
@@ -93,7 +85,7 @@ export async function render(view, params, recordId) {
     h('input', { type: 'radio', name: 'status', value: s, checked: base.status === s }), t(`meeting.status.${s}`))));
   const form = h('form', { novalidate: true },
     h('fieldset', {}, h('legend', { text: t('meeting.outcome') }), status,
-      field('meeting.reason', h('textarea', { name: 'reason', rows: 2, maxlength: 500, text: base.reason || '' }))),
+      field('meeting.reason', h('textarea', { name: 'reason', rows: 2, text: base.reason || '' }))),
     h('div', { class: 'row' }, field('meeting.date', h('input', { type: 'date', name: 'date', value: base.date || '' })),
       field('meeting.start', h('input', { type: 'time', name: 'start', value: base.start || '' }))),
     field('meeting.hub', h('select', { name: 'hub' }, h('option', { value: '', text: '—' }), parts.villageOptions(villages, base.hub))),
@@ -113,9 +105,8 @@ export async function render(view, params, recordId) {
         onclick: () => { people.append(parts.person({}, nearby.length ? nearby : villages)); changed(); } })),
     h('fieldset', {}, h('legend', { text: t('meeting.photos') }), thumbs,
       field('meeting.photo_add', h('input', { type: 'file', name: 'photo', accept: 'image/*', capture: 'environment', multiple: true }))),
-    h('fieldset', {}, h('legend', { text: t('meeting.position') }), where,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', text: t('meeting.position_add'), onclick: locate }))),
-    field('meeting.notes', h('textarea', { name: 'notes', rows: 3, maxlength: 4000, text: base.notes || '' })),
+    h('fieldset', {}, h('legend', { text: t('meeting.position') }), where),
+    field('meeting.notes', notes), countdown(notes, notesMax),
     h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('meeting.save') }),
       h('button', { type: 'button', class: 'secondary', text: t('meeting.discard'), onclick: discard })));
 
@@ -132,13 +123,18 @@ export async function render(view, params, recordId) {
         : h('span', { class: 'muted', text: t('meeting.photo_sent') });
     })));
   }
-  function locate() {
-    if (!navigator.geolocation) { toast(t('meeting.position_unavailable')); return; }
-    navigator.geolocation.getCurrentPosition((fix) => {
-      kept.position = { lat: fix.coords.latitude, lon: fix.coords.longitude, accuracy_m: Math.round(fix.coords.accuracy) };
-      where.textContent = t('meeting.position_set', { m: kept.position.accuracy_m });
-      changed();
-    }, () => toast(t('meeting.position_denied')), { enableHighAccuracy: true, timeout: 20000 });
+  // A fix that comes after the meeting was saved is a further change to it (`late`), not lost.
+  let late = null;
+  function located(state, fix) {
+    where.textContent = position.describe(state, fix);
+    if (fix && late) late(fix);
+    else if (fix) kept.position = fix;
+  }
+  if (!ctx.record && !kept.position) position.locate(located);
+  const addPosition = (fix) => save('meeting', id, { set: { position: fix }, add: {}, remove: {} });
+  async function positionAfterSaving(state) {
+    late = (fix) => addPosition(fix).then(() => syncNow('position'));
+    if (kept.position && !state.position) await addPosition(kept.position); // came while saving
   }
   async function discard() {
     await db.remove('drafts', draftId);
@@ -166,14 +162,18 @@ export async function render(view, params, recordId) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const state = read(form, base, kept);
-    const found = meetingProblems(state);
-    showProblems(form, problems, found);
+    const refused = ctx.record?.rejected;
+    if (refused?.reason === 'unknown_plan_meeting') { delete state.plan_id; delete state.plan_meeting; }
+    const found = await problemsOf(state);
+    showProblems(form, problems, found, state);
     if (found.length) return;
     const change = diff('meeting', ctx.record?.data || {}, state);
-    if (!isEmpty(change)) await save('meeting', id, change);
+    if (refused) await resend('meeting', id, state);
+    else if (!isEmpty(change)) await save('meeting', id, change);
+    await positionAfterSaving(state);
     await db.remove('drafts', draftId);
     dirty = false;
-    toast(isEmpty(change) ? t('meeting.unchanged') : t('meeting.saved'));
+    toast(isEmpty(change) && !refused ? t('meeting.unchanged') : t('meeting.saved'));
     location.hash = '#/outbox';
     syncNow('saved');
     navigator.serviceWorker?.ready.then((r) => r.sync?.register('outreach-sync')).catch(() => {});
@@ -181,6 +181,16 @@ export async function render(view, params, recordId) {
   dirty = Boolean(draft);
   await showThumbs();
   const title = ctx.planned ? t('meeting.title_planned', { hub: name(ctx.planned.hub.names) }) : t('meeting.title');
+  const refused = ctx.record?.rejected;
   show(view, h('h1', { text: title }), draft ? h('p', { class: 'ok', text: t('meeting.draft_restored') }) : null,
+    refused ? h('div', { class: 'errors', id: 'refused', role: 'alert' }, h('strong', { text: t('meeting.refused') }),
+      h('p', { text: codeText(refused.reason) }),
+      refused.reason === 'unknown_plan_meeting' ? h('p', { text: t('meeting.refused_unplanned') }) : null) : null,
     problems, form);
+  if (refused) {
+    const state = read(form, base, kept);
+    const found = await problemsOf(state);
+    showProblems(form, problems, found, state, false);
+    if (refused.field) inputFor(form, refused.field, state)?.setAttribute('aria-invalid', 'true');
+  }
 }

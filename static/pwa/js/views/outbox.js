@@ -1,8 +1,8 @@
 // Outbox and sync status: what waits, when the last sync worked, what failed and why, what
 // the server refused; storage kept on the phone.
 import * as db from '../db.js';
-import { name, t } from '../i18n.js';
-import { pendingPhotos, status, syncNow } from '../sync.js';
+import { codeText, name, t } from '../i18n.js';
+import { attention, discard, pendingPhotos, status, syncNow } from '../sync.js';
 import { h, when, show } from '../ui.js';
 
 function summary(entry, villages) {
@@ -11,20 +11,37 @@ function summary(entry, villages) {
   return [what, entry.set?.date, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
 }
 
+// "All sent" only when nothing waits and nothing was refused.
 export function describe(s) {
   if (s.state === 'not_enrolled') return t('status.not_enrolled');
   if (s.state === 'refused') return t('status.refused');
-  if (s.state === 'syncing') return t('status.syncing');
-  if (s.pending) return t('status.waiting', { n: s.pending });
+  const parts = [s.attention ? t('status.attention', { n: s.attention }) : null,
+    s.state === 'syncing' ? t('status.syncing') : null,
+    s.pending && s.state !== 'syncing' ? t('status.waiting', { n: s.pending }) : null].filter(Boolean);
+  if (parts.length) return parts.join(' · ');
   if (s.last_success) return t('status.all_sent');
   return t('status.never_synced');
+}
+
+function attentionItem(entry, record, villages) {
+  const data = record?.data || {};
+  const hub = villages.get(data.hub);
+  const what = [t(`kind.${entry.kind}`), data.date, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
+  const remove = h('button', { type: 'button', class: 'danger', text: t('outbox.discard'), onclick: async () => {
+    if (!confirm(t('outbox.discard_confirm'))) return;
+    await discard(entry.record_id);
+  } });
+  return h('li', { class: 'card attention', 'data-record': entry.record_id },
+    h('strong', { text: what }), h('p', { class: 'error', text: codeText(entry.reason, entry.message) }),
+    h('div', { class: 'actions' }, entry.kind === 'meeting' && record
+      ? h('a', { class: 'button', href: `#/meeting/${entry.record_id}`, text: t('outbox.fix') }) : null, remove));
 }
 
 export async function render(view) {
   const s = await status();
   const pending = await db.all('outbox');
   const villages = new Map(((await db.meta('reference'))?.body?.villages || []).map((v) => [v.kato, v]));
-  const rejected = await db.meta('rejected', []);
+  const refused = await attention();
   const photos = await pendingPhotos();
   const estimate = navigator.storage?.estimate ? await navigator.storage.estimate() : null;
   const persisted = navigator.storage?.persisted ? await navigator.storage.persisted() : false;
@@ -35,20 +52,23 @@ export async function render(view) {
   } });
   show(view, 
     h('h1', { text: t('outbox.title') }),
-    h('p', { id: 'sync-summary', class: s.pending || s.last_error ? 'error' : 'ok', text: describe({ ...s, pending: pending.length }) }),
+    h('p', { id: 'sync-summary', class: s.pending || s.last_error || refused.length ? 'error' : 'ok',
+      text: describe({ ...s, pending: pending.length, attention: refused.length }) }),
+    refused.length ? h('section', { id: 'attention', 'aria-labelledby': 'attention-title' },
+      h('h2', { id: 'attention-title', text: t('outbox.attention', { n: refused.length }) }),
+      h('p', { class: 'muted', text: t('outbox.attention_hint') }),
+      h('ul', { class: 'cards' }, await Promise.all(refused.map(async (entry) => attentionItem(entry, await db.get('records', entry.record_id), villages))))) : null,
     h('dl', {},
       h('dt', { text: t('outbox.pending') }), h('dd', { id: 'pending', text: String(pending.length) }),
       h('dt', { text: t('outbox.photos') }), h('dd', { text: String(photos) }),
       h('dt', { text: t('outbox.last_success') }), h('dd', { id: 'last-success', text: when(s.last_success) }),
       s.last_error ? [h('dt', { text: t('outbox.last_error') }), h('dd', { id: 'last-error',
-        text: `${when(s.last_error.at)}: ${t(`errcode.${s.last_error.code}`) === `errcode.${s.last_error.code}` ? s.last_error.message : t(`errcode.${s.last_error.code}`)}` })] : null,
+        text: `${when(s.last_error.at)}: ${codeText(s.last_error.code, s.last_error.message)}` })] : null,
       s.retry_at && s.state === 'waiting' ? [h('dt', { text: t('outbox.retry') }), h('dd', { text: when(new Date(s.retry_at).toISOString()) })] : null,
       h('dt', { text: t('outbox.storage') }), h('dd', { text: estimate ? t('outbox.storage_use', { mb: (estimate.usage / 1e6).toFixed(1) }) : '—' }),
       h('dt', { text: t('outbox.persisted') }), h('dd', { id: 'persisted', text: persisted ? t('outbox.persisted_yes') : t('outbox.persisted_no') })),
     h('div', { class: 'actions' }, button),
     pending.length ? h('h2', { text: t('outbox.waiting_list') }) : null,
     h('ul', {}, pending.map((entry) => h('li', { text: summary(entry, villages) }))),
-    rejected.length ? h('h2', { text: t('outbox.rejected') }) : null,
-    h('ul', {}, rejected.map((r) => h('li', { class: 'error', text: `${when(r.at)} · ${t(`kind.${r.kind}`)}: ${r.message}` }))),
   );
 }
