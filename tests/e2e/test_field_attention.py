@@ -86,6 +86,7 @@ def test_a_refused_meeting_needs_attention_and_its_correction_arrives_once(
     enrol(page, server, coordinator.code())
     context.set_offline(True)
     log_meeting(page, total=31)
+    log_meeting(page, total=40)
     # meanwhile the coordinator re-plans and publishes: the phone's planned meeting is gone
     replanned = coordinator.http.post(f"/api/v1/plans/{coordinator.plan_id}/replan", json={})
     assert replanned.status_code == 201, replanned.text
@@ -93,13 +94,22 @@ def test_a_refused_meeting_needs_attention_and_its_correction_arrives_once(
     assert coordinator.http.post(f"/api/v1/plans/{new_id}/publish").status_code == 200
     context.set_offline(False)
     page.click("button:has-text('Қазір синхрондау')")
-    page.wait_for_selector("#attention li[data-record]", timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('#attention li[data-record]').length === 2",
+                           timeout=30_000)  # fmt: skip
     badge = page.text_content("#sync-badge")
-    assert badge != KK["all_sent"] and "1" in badge, badge
-    assert page.text_content("#pending-count") == "1"  # the header's count holds it too
+    assert badge != KK["all_sent"] and "2" in badge, badge
+    assert page.text_content("#pending-count") == "2"  # the header's count holds them too
     assert page.text_content("#sync-summary") != KK["all_sent"]
     assert kk["errcode.unknown_plan_meeting"] in page.text_content("#attention")
     assert coordinator.rows("SELECT count(*) FROM sync_records") == [(0,)]
+    # one is given up: asked first, a "no" keeps it
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#attention li[data-record] >> nth=1 >> button.danger")
+    assert page.locator("#attention li[data-record]").count() == 2
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#attention li[data-record] >> nth=1 >> button.danger")
+    page.wait_for_function("document.querySelectorAll('#attention li[data-record]').length === 1")
+    assert page.text_content("#pending-count") == "1"
     page.click("#attention a.button")
     page.wait_for_selector("#refused")
     assert not LATIN_WORD.search(page.text_content("#refused"))
