@@ -25,6 +25,7 @@ from outreach.api.errors import EXCEPTION_HANDLERS
 from outreach.api.gazetteer import GazetteerController, GazetteerImportController
 from outreach.api.grouping import GroupingController
 from outreach.api.health import HealthController
+from outreach.api.meetings import MeetingController
 from outreach.api.openapi import COMPONENTS, declare_security, viewer_files
 from outreach.api.photos import PhotoController, PhotoUploadController
 from outreach.api.plans import PlanController
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GroupingController,
             PlanController,
             ReviewController,
+            MeetingController,
             CoverageController,
             PhotoController,
             imports,

@@ -56,6 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     detour_factor: Annotated[float, Meta(ge=1, le=5)] = 1.3
     speed_kmh: Annotated[float, Meta(gt=0, le=200)] = 60.0
     district_travel: str = ""
+    meeting_distance_warn_km: Annotated[float, Meta(gt=0, le=1000)] = 5.0
 
     @property
     def engine(self) -> Dialect:

@@ -85,6 +85,8 @@ POLICY: dict[tuple[str, str], Roles] = {
     ("GET", "/api/v1/sync/review/resolved"): _COORDINATOR,
     ("POST", "/api/v1/sync/review/overwrites/{item_id}/resolve"): _COORDINATOR,
     ("POST", "/api/v1/sync/review/parked/{item_id}/resolve"): _COORDINATOR,
+    # where field staff were: never leadership, who sees counts only
+    ("GET", "/api/v1/meetings/positions"): frozenset({"coordinator", "admin"}),
 }
 
 

@@ -156,9 +156,11 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PositionSuggestion(msgspec.Struct, frozen=True, kw_only=True):
-    """Where a field team says a village really is (a `village_position` record), beside
-    what the gazetteer has now: its position (null when only approximate), its quality and
-    the distance between the two; `by` is the login of the field user whose phone sent it."""
+    """Where a field team says a village really is, beside what the gazetteer has now: its
+    position (null when only approximate), its quality and the distance between the two;
+    `by` is the login of the field user whose phone sent it. `source` says where it came
+    from: a `village_position` record the team made, or the position a phone recorded when
+    a `meeting` at a village of approximate position was saved (its id is the meeting's)."""
 
     id: str
     village: Kato
@@ -172,6 +174,7 @@ class PositionSuggestion(msgspec.Struct, frozen=True, kw_only=True):
     team: str
     by: str | None
     at: str
+    source: Literal["village_position", "meeting"] = "village_position"
 
 
 class SuggestionDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

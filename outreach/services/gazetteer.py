@@ -31,6 +31,7 @@ from outreach.domain.plausibility import (
     implausibility,
 )
 from outreach.domain.populations_csv import PopulationChange, PopulationImport
+from outreach.services import meeting_positions
 from outreach.services.clock import now_iso
 
 
@@ -219,12 +220,16 @@ async def _check_plausible(tx: Tx, village: Village, position: Position | None) 
 
 
 async def suggestions(db: Database) -> list[PositionSuggestion]:
-    """Positions field teams suggested that nobody has accepted or refused yet."""
+    """Positions field teams suggested that nobody has accepted or refused yet, oldest first:
+    their `village_position` records, and the positions their meetings at villages of
+    approximate position were saved at (services.meeting_positions says which)."""
     async with db.read() as tx:
         rows = await sql.open_suggestions(tx)
         villages = {v.kato: v for v in (await sql.list_villages(
             tx, VillageFilter(), limit=1_000_000, offset=0))[0]}  # fmt: skip
-    return [s for s in (_suggestion(row, villages) for row in rows) if s is not None]
+        from_meetings = await meeting_positions.suggestions(tx)
+    found = [s for s in (_suggestion(row, villages) for row in rows) if s is not None]
+    return sorted(found + from_meetings, key=lambda s: (s.at, s.id))
 
 
 def _suggestion(row: Any, villages: dict[str, Village]) -> PositionSuggestion | None:
@@ -250,16 +255,11 @@ async def decide_suggestion(db: Database, record_id: str, accept: bool,
     its history and plausibility-checked) or refuse it; either way it is closed, with the
     comment, and audited. NotFound if it is not open."""
     async with db.write() as tx:
-        rows = await sql.open_suggestions(tx, record_id)
-        villages = {}
-        if rows:
-            kato = msgspec.json.decode(rows[0]["doc"]).get("village") or ""
-            found = await sql.get_village(tx, kato)
-            villages = {kato: found} if found else {}
-        suggestion = _suggestion(rows[0], villages) if rows else None
+        suggestion = await _open_suggestion(tx, record_id)
         if suggestion is None:
             raise NotFound(f"no open position suggestion {record_id}")
-        village = villages[suggestion.village]
+        village = await sql.get_village(tx, suggestion.village)
+        assert village is not None, "an open suggestion names a village of the gazetteer"
         if accept:
             village, _ = await _patch(
                 tx, suggestion.village, VillagePatch(position=suggestion.position)
@@ -272,6 +272,16 @@ async def decide_suggestion(db: Database, record_id: str, accept: bool,
         await accounts_sql.audit(tx, at=now, actor=actor, action=f"gazetteer.suggestion_{done}",
                                  object_id=suggestion.village)  # fmt: skip
     return village
+
+
+async def _open_suggestion(tx: Tx, record_id: str) -> PositionSuggestion | None:
+    """One open suggestion, of either source."""
+    rows = await sql.open_suggestions(tx, record_id)
+    if rows:
+        kato = msgspec.json.decode(rows[0]["doc"]).get("village") or ""
+        found = await sql.get_village(tx, kato)
+        return _suggestion(rows[0], {kato: found} if found else {})
+    return await meeting_positions.open_suggestion(tx, record_id)
 
 
 async def import_populations(db: Database, data: bytes, *, apply: bool,

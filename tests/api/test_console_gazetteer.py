@@ -53,7 +53,7 @@ async def test_an_accepted_suggestion_moves_the_village(client, anonymous_phone,
         "id": record, "village": before["kato"], "names": before["names"],
         "position": {"lat": 44.91, "lon": 65.42}, "accuracy_m": None, "note": None,
         "current": None, "quality": "okrug_centre", "distance_km": None, "team": "team-1",
-        "by": "field-a", "at": None}  # fmt: skip
+        "by": "field-a", "at": None, "source": "village_position"}  # fmt: skip
     accepted = await client.post(f"/api/v1/gazetteer/suggestions/{record}/accept",
                                  json={"comment": "checked on the satellite map"})  # fmt: skip
     assert accepted.status_code == 200, accepted.text

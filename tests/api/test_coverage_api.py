@@ -29,6 +29,9 @@ async def seeded(client, phone, database) -> tuple[dict, list[dict]]:
     sent = [make_meeting(rng, plan_id=plan_id, plan_meeting=m["id"], date=m["date"],
                          hub=m["hub"]["id"].removeprefix("g-")) for m in mine]  # fmt: skip
     for mutation, planned in zip(sent, mine, strict=True):
+        hub = planned["hub"]["position"]  # the phone's position, a little off the hub's
+        mutation["set"]["position"] = {"lat": round(hub["lat"] + 0.001234, 6),
+                                       "lon": round(hub["lon"] - 0.002345, 6), "accuracy_m": 8.5}  # fmt: skip
         mutation["add"]["villages"] = [v["kato"] for v in planned["members"]]
         mutation["add"]["interested"] = mutation["add"]["interested"][:1]
         del mutation["add"]["interested"][0]["village"]
@@ -115,15 +118,23 @@ async def test_coverage_leadership_sees_counts_never_names(client, anonymous, an
 
     _, sent = await seeded(client, anonymous_phone, database)
     name = sent[0]["add"]["interested"][0]["name"]
+    where = [str(m["set"]["position"][axis]) for m in sent for axis in ("lat", "lon")]
     async with AsyncTestClient(app=create_app(settings)) as boss:
         await sign_in(boss, database, "leadership")
         for path in ("/api/v1/coverage", "/api/v1/coverage.csv?level=villages",
-                     "/api/v1/coverage.geojson"):  # fmt: skip
+                     "/api/v1/coverage.geojson", "/api/v1/coverage.csv?level=teams"):  # fmt: skip
             response = await boss.get(path)
             assert response.status_code == 200
             assert name not in response.text and "+77" not in response.text
+            # nor where the phones were when the meetings were saved
+            assert not [p for p in where if p in response.text], path
+        book = load_workbook(io.BytesIO((await boss.get("/api/v1/coverage.xlsx")).content))
+        cells = " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
+                         for v in row)  # fmt: skip
+        assert not [p for p in where if p in cells]
         hub = sent[0]["set"]["hub"]
         assert (await boss.get(f"/api/v1/coverage/villages/{hub}")).status_code == 403
+        assert (await boss.get("/api/v1/meetings/positions")).status_code == 403
     meetings = (await client.get(f"/api/v1/coverage/villages/{sent[0]['set']['hub']}")).json()
     assert name in str(meetings)
 

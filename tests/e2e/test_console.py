@@ -1,14 +1,17 @@
 """The coordinators' console in Chromium, as coordinators and admins use it, in Kazakh:
 plan a season, edit and re-plan, publish (stopped by a double booking), print, enrol a phone
 that then shows its team's plan; create and move a user; resolve an overwrite made by two
-phones; import populations and see the dashboard change. Every screen passes axe-core with
-no serious or critical violation, has no sideways overflow, labels on every input, and every
-control reachable by keyboard with a visible focus, at 1280 x 800 and 1024 x 768."""
+phones; import populations and see the dashboard change; see a meeting held far from its
+planned village, and locate a village from where a meeting there was saved. Every screen
+passes axe-core with no serious or critical violation, has no sideways overflow, labels on
+every input, and every control reachable by keyboard with a visible focus, at 1280 x 800 and
+1024 x 768."""
 
 from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,26 @@ def field_phone(server: LiveServer, coordinator: Coordinator, login: str) -> htt
 
 def plan_document(coordinator: Coordinator, plan_id: int) -> dict[str, Any]:
     return coordinator.http.get(f"/api/v1/plans/{plan_id}").json()
+
+
+def push_far_meeting(server: LiveServer, coordinator: Coordinator, *more: dict) -> dict:
+    """Team-1's first planned meeting held, its phone 33 km north of the planned hub (and
+    `more` meetings sent with it); returns the far one."""
+    plan = plan_document(coordinator, coordinator.plan_id)["document"]
+    planned = min((m for m in plan["meetings"] if m["team"] == "team-1"),
+                  key=lambda m: (m["date"], m["order"]))  # fmt: skip
+    hub = planned["hub"]["position"]
+    far = make_meeting(random.Random(71), hub=planned["hub"]["id"].removeprefix("g-"),
+                       date=planned["date"], plan_id=coordinator.plan_id,
+                       plan_meeting=planned["id"],
+                       position={"lat": hub["lat"] + 0.3, "lon": hub["lon"], "accuracy_m": 25.0})  # fmt: skip
+    phone = field_phone(server, coordinator, "field-a")
+    try:
+        pushed = phone.post("/api/v1/sync/push", json={"mutations": [far, *more]}).json()
+    finally:
+        phone.close()
+    assert {r["status"] for r in pushed["results"]} == {"applied"}, pushed
+    return far
 
 
 def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
@@ -253,6 +276,7 @@ def test_every_console_screen_is_accessible(playwright_driver, server, coordinat
         page.wait_for_selector("input[name=login]")
         check_screen(page, "sign-in" if size[0] == 1280 else None)
         sign_in(page, server, "coord")
+        push_far_meeting(server, coordinator)  # the positions screen with its warning
         plan = coordinator.plan_id
         village = coordinator.http.get("/api/v1/villages?limit=1").json()["items"][0]["kato"]
         for screen, ready in [
@@ -261,6 +285,7 @@ def test_every_console_screen_is_accessible(playwright_driver, server, coordinat
             (f"print/{plan}", "#sheets"),
             ("teams", "section[data-team]"),
             ("review", "#resolved"),
+            ("positions", "#positions tbody tr"),
             (f"villages/{village}", "#village-editor"),
         ]:
             page.goto(f"{server.url}/app/console.html#/{screen}")
@@ -268,7 +293,8 @@ def test_every_console_screen_is_accessible(playwright_driver, server, coordinat
             check_screen(page, screen.split("/")[0] if size[0] == 1280 else None)
         page.click("#who button")
         sign_in(page, server, "root")
-        for screen, ready in [("users", "#users"), ("audit", "#audit")]:
+        for screen, ready in [("users", "#users"), ("audit", "#audit"),
+                              ("positions", "#positions tbody tr")]:  # fmt: skip
             page.goto(f"{server.url}/app/console.html#/{screen}")
             page.wait_for_selector(ready)
             check_screen(page, screen if size[0] == 1280 else None)
@@ -310,3 +336,35 @@ def test_a_coordinator_corrects_a_village_on_the_map_and_names_it(desk, server, 
     page.wait_for_selector(f"#village-editor p.muted:has-text('{after['version'] + 1}-нұсқа')")
     forced = coordinator.http.get(f"/api/v1/villages/{kato}").json()
     assert forced["position"] == {"lat": 46.2, "lon": 60.1}
+
+
+def test_a_far_meeting_is_flagged_and_a_meetings_position_locates_a_village(desk, server,
+                                                                             coordinator):  # fmt: skip
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    approximate = "431033103"  # Калгандарья: only its okrug centre's position is known
+    near = make_meeting(random.Random(72), hub=approximate, date="2027-03-02",
+                        position={"lat": 44.87, "lon": 65.37, "accuracy_m": 12.0})  # fmt: skip
+    far = push_far_meeting(server, coordinator, near)
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/positions")
+    flagged = page.locator(f"#positions tr[data-meeting='{far['record_id']}']")
+    flagged.wait_for()
+    assert kk["con.far_from_hub"] in flagged.inner_text()
+    assert re.search(r"\b33,\d км", flagged.inner_text()), flagged.inner_text()  # 0.3° north
+    fine = page.locator(f"#positions tr[data-meeting='{near['record_id']}']").inner_text()
+    assert kk["con.near_hub"] in fine and kk["con.hub_approximate"] in fine
+    summary = kk["con.positions_summary"].replace("{n}", "2").replace("{far}", "1")
+    assert page.inner_text("#positions-summary") == summary
+    page.check("input[name=far]")
+    assert page.locator("#positions tbody tr").count() == 1
+    assert page.locator(f"#positions tr[data-meeting='{near['record_id']}']").count() == 0
+
+    page.goto(f"{server.url}/app/console.html#/villages")
+    suggested = page.locator(f"li[data-suggestion='{near['record_id']}']")
+    suggested.wait_for()
+    assert kk["con.source.meeting"] in suggested.inner_text()
+    suggested.locator("button", has_text=kk["con.accept"]).click()
+    suggested.wait_for(state="detached")
+    village = coordinator.http.get(f"/api/v1/villages/{approximate}").json()
+    assert (village["position"], village["location_quality"]) == (
+        {"lat": 44.87, "lon": 65.37}, "exact")  # fmt: skip

@@ -114,7 +114,9 @@ def test_every_string_the_console_uses_is_translated():
 
 
 @pytest.mark.parametrize(("prefix", "values"), [
-    ("con.nav", ["season", "teams", "review", "villages", "users", "audit", "dashboard"]),
+    ("con.nav", ["season", "teams", "review", "positions", "villages", "users", "audit",
+                 "dashboard"]),
+    ("con.source", ["meeting", "village_position"]),
     ("con.role", ["field", "coordinator", "leadership", "admin"]),
     ("con.status", ["draft", "published", "superseded"]),
     ("con.stage", ["loading", "grouping", "distances", "routing", "saving"]),

@@ -1,5 +1,5 @@
 // The coordinators' and admins' console: sign in, then one screen per job (season planning,
-// print, teams and phones, review, villages; users and audit for admins), chosen by the URL's
+// print, teams and phones, review, positions at meetings, villages; users and audit for admins), chosen by the URL's
 // hash so that every screen has an address and the back button works.
 import * as i18n from '../i18n.js';
 import { h, show } from '../ui.js';
@@ -13,11 +13,12 @@ const SCREENS = {
   print: { roles: ['coordinator'], load: () => import('./print.js') },
   teams: { roles: ['coordinator', 'admin'], load: () => import('./teams.js') },
   review: { roles: ['coordinator'], load: () => import('./review.js') },
+  positions: { roles: ['coordinator', 'admin'], load: () => import('./positions.js') },
   villages: { roles: ['coordinator'], load: () => import('./villages.js') },
   users: { roles: ['admin'], load: () => import('./users.js') },
   audit: { roles: ['admin'], load: () => import('./audit.js') },
 };
-const MENU = ['season', 'teams', 'review', 'villages', 'users', 'audit'];
+const MENU = ['season', 'teams', 'review', 'positions', 'villages', 'users', 'audit'];
 
 function allowed(screen) { return SCREENS[screen]?.roles.includes(session.user?.role); }
 

@@ -1,6 +1,7 @@
 // Gazetteer corrections: villages with their location quality; a position set by clicking the
 // district's map or typing coordinates (plausibility checked by the server); positions phones
-// suggested; populations one by one or from a CSV with a preview; Kazakh and Russian names.
+// suggested (a team's suggestion, or where a meeting at a village of approximate position was
+// saved); populations one by one or from a CSV with a preview; Kazakh and Russian names.
 import { h, show, toast } from '../ui.js';
 import { api } from './api.js';
 import { action, button, districtName, errorText, labelled, loadPlaces, name, number, placeName, places, t, teamLabel, whenText } from './common.js';
@@ -123,7 +124,9 @@ async function suggestions(reload) {
   const list = await api('gazetteer/suggestions').catch(() => []);
   return h('section', { class: 'panel', id: 'suggestions' }, h('h2', { text: t('con.suggestions', { n: list.length }) }),
     list.length ? h('ul', {}, list.map((s) => h('li', { 'data-suggestion': s.id },
-      h('strong', { text: name(s.names) || placeName(s.village) }), ` · ${s.position.lat.toFixed(5)}, ${s.position.lon.toFixed(5)} · `,
+      h('strong', { text: name(s.names) || placeName(s.village) }), ` · ${s.position.lat.toFixed(5)}, ${s.position.lon.toFixed(5)}`,
+      s.accuracy_m != null ? ` ${t('con.m_n', { n: number(s.accuracy_m) })}` : '', ' · ',
+      h('span', { class: 'pill', 'data-source': s.source, text: t(`con.source.${s.source || 'village_position'}`) }), ' · ',
       t(`con.quality.${s.quality}`), s.distance_km != null ? ` · ${t('con.km_away', { n: number(s.distance_km, 1) })}` : '', ` · ${teamLabel(s.team)} · ${whenText(s.at)} `,
       action(button(t('con.accept'), { 'aria-label': `${t('con.accept')}: ${placeName(s.village)}` }), async () => {
         await api(`gazetteer/suggestions/${s.id}/accept`, { method: 'POST' }); toast(t('con.saved')); await loadPlaces(true); await reload();
