@@ -92,6 +92,8 @@ def test_a_refused_permission_or_the_setting_off_still_saves_the_meeting(
     page.wait_for_selector("#sync-summary")
     page.goto(server.url + "/app/#/settings")
     page.uncheck("#record-position")
+    page.reload()  # the setting is kept (stored before the next form asks for it)
+    page.wait_for_selector("#record-position:not(:checked)")
     note = log_planned(page, 14)
     assert note == "Орынды жазу баптауларда өшірілген."
     page.click("form button[type=submit]")
