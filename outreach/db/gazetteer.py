@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from outreach.db.database import Row, Tx, for_update
@@ -153,6 +154,18 @@ async def get_village(tx: Tx, kato: str) -> Village | None:
     """One village by KATO code."""
     row = await tx.fetch_one(_VILLAGE_SELECT + " WHERE v.kato = ?", (kato,))
     return None if row is None else _village(row)
+
+
+async def get_villages(tx: Tx, katos: Iterable[str]) -> dict[str, Village]:
+    """The named villages that exist, by KATO code (in one query per 500)."""
+    wanted = sorted(set(katos))
+    found: dict[str, Village] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetch_all(_VILLAGE_SELECT + f" WHERE v.kato IN ({marks})", chunk)
+        found.update((row["kato"], _village(row)) for row in rows)
+    return found
 
 
 async def lock_village(tx: Tx, kato: str) -> bool:
@@ -375,15 +388,21 @@ async def planning_sites(tx: Tx, districts: list[str]) -> list[PlanningSite]:
     ]  # fmt: skip
 
 
-# positions field teams suggested: village_position records nobody has decided on yet, with
-# the login of the field user whose phone sent the record first
-_OPEN_SUGGESTIONS = (
-    "SELECT r.id, r.doc, r.created_at, t.name AS team,"
-    " (SELECT u.login FROM sync_mutations AS m JOIN devices AS d ON d.id = m.device_id"
-    "  JOIN users AS u ON u.id = d.user_id WHERE m.record_id = r.id"
-    "  ORDER BY m.received_at, m.mutation_id LIMIT 1) AS by_login FROM sync_records AS r"
-    " JOIN teams AS t ON t.id = r.team_id WHERE r.kind = 'village_position' AND r.deleted = 0"
+# the login of the field user whose phone sent record `r` first
+FIRST_SENDER = (
+    "(SELECT u.login FROM sync_mutations AS m JOIN devices AS d ON d.id = m.device_id"
+    " JOIN users AS u ON u.id = d.user_id WHERE m.record_id = r.id"
+    " ORDER BY m.received_at, m.mutation_id LIMIT 1)"
+)
+# record `r` is a suggested position nobody has accepted or refused yet
+UNDECIDED = (
     " AND NOT EXISTS (SELECT 1 FROM position_suggestion_decisions AS d WHERE d.record_id = r.id)"
+)
+# positions field teams suggested: village_position records nobody has decided on yet
+_OPEN_SUGGESTIONS = (
+    f"SELECT r.id, r.doc, r.created_at, t.name AS team, {FIRST_SENDER} AS by_login"
+    " FROM sync_records AS r JOIN teams AS t ON t.id = r.team_id"
+    " WHERE r.kind = 'village_position' AND r.deleted = 0" + UNDECIDED
 )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from outreach.db.database import Row, Tx
+from outreach.db.gazetteer import FIRST_SENDER, UNDECIDED
 from outreach.domain.gazetteer import Position
 from outreach.domain.meeting_positions import MeetingFix
 
@@ -29,25 +30,16 @@ _HAS_POSITION = {
     "sqlite": "json_type(r.doc, '$.position') = 'object'",
     "postgresql": "jsonb_typeof(j.doc -> 'position') = 'object'",
 }
-# the login of the field user whose phone sent the record first
-_SENDER = (
-    "(SELECT u.login FROM sync_mutations AS m JOIN devices AS d ON d.id = m.device_id"
-    " JOIN users AS u ON u.id = d.user_id WHERE m.record_id = r.id"
-    " ORDER BY m.received_at, m.mutation_id LIMIT 1)"
-)
-_UNDECIDED = (
-    " AND NOT EXISTS (SELECT 1 FROM position_suggestion_decisions AS d WHERE d.record_id = r.id)"
-)
 
 
 def _query(dialect: str, *, one: bool, undecided: bool) -> str:
     fields = _SQLITE if dialect == "sqlite" else _POSTGRES
     sql = (
-        f"SELECT r.id, t.name, r.created_at, {fields}, {_SENDER} FROM {_FROM[dialect]}"
+        f"SELECT r.id, t.name, r.created_at, {fields}, {FIRST_SENDER} FROM {_FROM[dialect]}"
         " JOIN teams AS t ON t.id = r.team_id"
         f" WHERE r.kind = 'meeting' AND r.deleted = 0 AND {_HAS_POSITION[dialect]}"
     )
-    return sql + (_UNDECIDED if undecided else "") + (" AND r.id = ?" if one else "")
+    return sql + (UNDECIDED if undecided else "") + (" AND r.id = ?" if one else "")
 
 
 def _number(value: Any) -> float | None:

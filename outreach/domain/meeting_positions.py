@@ -8,8 +8,6 @@ from typing import Literal
 
 import msgspec
 
-from geo.distance import geodesic_m
-from geo.point import Point
 from outreach.domain.gazetteer import Kato, LocationQuality, Names, Position
 
 MAX_SUGGESTION_ACCURACY_M = 1000.0
@@ -75,11 +73,6 @@ class MeetingPositionPage(msgspec.Struct, frozen=True, kw_only=True):
     limit: int
     offset: int
     next_offset: int | None
-
-
-def distance_m(a: Position, b: Position) -> float:
-    """Geodesic distance between two positions, in metres."""
-    return geodesic_m(Point(a.lat, a.lon), Point(b.lat, b.lon))
 
 
 def is_far(distance: float, accuracy_m: float | None, threshold_m: float) -> bool:

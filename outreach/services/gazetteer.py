@@ -27,7 +27,7 @@ from outreach.domain.gazetteer import (
 from outreach.domain.names import search_key
 from outreach.domain.plausibility import (
     MAX_FROM_DISTRICT_CENTRE_M,
-    distance_from_centre_m,
+    distance_m,
     implausibility,
 )
 from outreach.domain.populations_csv import PopulationChange, PopulationImport
@@ -213,7 +213,7 @@ async def _check_plausible(tx: Tx, village: Village, position: Position | None) 
     centre = await sql.district_centre(tx, village.district_kato)
     if position is None or centre is None or not (why := implausibility(position, centre)):
         return
-    distance_km = round(distance_from_centre_m(position, centre) / 1000, 1)
+    distance_km = round(distance_m(position, centre) / 1000, 1)
     detail = {"field": "position", "message": why, "distance_km": distance_km,
               "max_km": MAX_FROM_DISTRICT_CENTRE_M / 1000}  # fmt: skip
     raise ImplausiblePosition(why, details=[detail])
@@ -239,7 +239,7 @@ def _suggestion(row: Any, villages: dict[str, Village]) -> PositionSuggestion | 
         return None  # a suggestion still being written by its phone, or of no settlement
     position = Position(lat=doc["lat"], lon=doc["lon"])
     current = village.position
-    distance = distance_from_centre_m(position, current) / 1000 if current else None
+    distance = distance_m(position, current) / 1000 if current else None
     return PositionSuggestion(id=row["id"], village=village.kato, names=village.names,
                               position=position, accuracy_m=doc.get("accuracy_m"),
                               note=doc.get("note"), current=current,

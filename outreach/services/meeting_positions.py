@@ -4,8 +4,6 @@ approximate position really is. Individual positions are never part of coverage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import msgspec
 
 from outreach.db import accounts as accounts_sql
@@ -20,12 +18,12 @@ from outreach.domain.meeting_positions import (
     MeetingPosition,
     MeetingPositionPage,
     PlannedHub,
-    distance_m,
     is_far,
     may_suggest,
     newest_first,
 )
 from outreach.domain.planning import PlanDocument
+from outreach.domain.plausibility import distance_m
 from outreach.services.clock import now_iso
 
 
@@ -34,11 +32,6 @@ class PositionFilter(msgspec.Struct, frozen=True, kw_only=True):
 
     far_only: bool = False
     team: str | None = None
-
-
-async def _villages(tx: Tx, katos: Iterable[str]) -> dict[str, Village]:
-    found = {kato: await gazetteer_sql.get_village(tx, kato) for kato in set(katos)}
-    return {kato: village for kato, village in found.items() if village is not None}
 
 
 def _planned_kato(fix: MeetingFix, plans: dict[int, PlanDocument | None]) -> str | None:
@@ -77,7 +70,7 @@ async def positions(db: Database, threshold_km: float, where: PositionFilter, pa
         plans = {pid: await plans_sql.get_document(tx, pid)
                  for pid in {f.plan_id for f in fixes if f.plan_id is not None}}  # fmt: skip
         planned = {f.id: _planned_kato(f, plans) for f in fixes}
-        villages = await _villages(tx, [planned[f.id] or f.hub for f in fixes])
+        villages = await gazetteer_sql.get_villages(tx, [planned[f.id] or f.hub for f in fixes])
     async with db.write() as tx:
         await accounts_sql.audit(tx, at=now_iso(), actor=actor, action="meetings.positions_read",
                                  object_id=where.team)  # fmt: skip
@@ -107,7 +100,7 @@ async def suggestions(tx: Tx, record_id: str | None = None) -> list[PositionSugg
     settled, and its meetings' positions are no longer listed. Fixes of unknown accuracy or
     less precise than 1 km are never suggested."""
     fixes = await sql.fixes(tx, undecided=True, record_id=record_id)
-    villages = await _villages(tx, [f.hub for f in fixes])
+    villages = await gazetteer_sql.get_villages(tx, [f.hub for f in fixes])
     found = []
     for fix in fixes:
         village = villages.get(fix.hub)

@@ -14,11 +14,11 @@ from outreach.domain.meeting_positions import (
     MeetingFix,
     MeetingPosition,
     PlannedHub,
-    distance_m,
     is_far,
     may_suggest,
     newest_first,
 )
+from outreach.domain.plausibility import distance_m
 
 
 def make_fix(**changes: object) -> MeetingFix:
