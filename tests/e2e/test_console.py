@@ -250,6 +250,23 @@ def test_a_population_import_changes_the_dashboard(desk, server, coordinator):
     )
 
 
+def test_a_screen_still_loading_never_draws_over_the_sign_in(desk, server, coordinator):
+    page = desk.new_page()
+    sign_in(page, server, "coord")
+    held: list[Any] = []
+    page.route("**/api/v1/sync/review?*", lambda route: held.append(route))  # kept waiting
+    page.goto(f"{server.url}/app/console.html#/review")
+    while not held:
+        page.wait_for_timeout(50)
+    page.click("#who button")
+    page.wait_for_selector("input[name=login]")
+    with page.expect_response("**/api/v1/sync/review?*"):
+        held[0].continue_()  # ... and answered once the user has signed out
+    page.wait_for_timeout(300)
+    assert page.is_visible("input[name=login]")
+    assert not page.is_visible("#resolved")
+
+
 def test_a_field_user_is_sent_to_the_phone(desk, server):
     add_user(server.database, "walker", "field", "team-1")
     page = desk.new_page()

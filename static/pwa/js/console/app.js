@@ -39,12 +39,16 @@ export async function route() {
   const [screen, ...args] = location.hash.replace(/^#\/?/, '').split('/');
   if (!allowed(screen)) { location.replace(`#/${home()}`); if (screen === home()) return; return; }
   nav(screen);
+  // Each visit draws into its own element: a screen still loading when the user moves on
+  // (or signs out) then draws into a detached one, never over what is shown now.
+  const target = h('div', { class: 'screen' });
+  view.replaceChildren(target);
   try {
     const module = await SCREENS[screen].load();
-    await module.render(view, ...args.map(decodeURIComponent));
-    document.title = `Outreach · ${t(`con.nav.${screen}`)}`;
+    await module.render(target, ...args.map(decodeURIComponent));
+    if (target.isConnected) document.title = `Outreach · ${t(`con.nav.${screen}`)}`;
   } catch (error) {
-    show(view, h('h1', { text: t('con.error.title') }), h('p', { class: 'error', role: 'alert', text: errorText(error) }));
+    show(target, h('h1', { text: t('con.error.title') }), h('p', { class: 'error', role: 'alert', text: errorText(error) }));
   }
 }
 
