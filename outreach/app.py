@@ -30,7 +30,9 @@ from outreach.api.openapi import COMPONENTS, declare_security, viewer_files
 from outreach.api.photos import PhotoController, PhotoUploadController
 from outreach.api.plans import PlanController
 from outreach.api.requests import check_body_media_type, request_id_middleware
+from outreach.api.residents import ResidentController
 from outreach.api.sync import ReviewController, SyncController
+from outreach.api.targets import TargetController
 from outreach.api.wire import refuse_control_characters
 from outreach.config import Settings
 from outreach.db.database import connect
@@ -129,6 +131,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GazetteerController,
             GroupingController,
             PlanController,
+            ResidentController,
+            TargetController,
             ReviewController,
             MeetingController,
             CoverageController,

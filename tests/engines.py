@@ -80,6 +80,18 @@ class TestDatabase:
         """Every row of the named tables, in a stable order."""
         return {t: sorted(self.rows(f"SELECT * FROM {t}"), key=repr) for t in tables}
 
+    def tables(self) -> list[str]:
+        """Every table of the schema."""
+        if self.engine == "sqlite":
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        else:
+            sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        return sorted(r[0] for r in self.rows(sql))
+
+    def all_text(self) -> list[tuple[str, str]]:
+        """(table, text of a row) for every row of every table: to look for what must be gone."""
+        return [(t, repr(row)) for t in self.tables() for row in self.rows(f"SELECT * FROM {t}")]
+
 
 class PostgresUnavailable(RuntimeError):
     pass

@@ -65,8 +65,10 @@ async def check_body_media_type(request: Request[Any, Any, Any]) -> None:
     if expected is None:
         return
     given = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if given != expected:
+    allowed = (expected,) if isinstance(expected, str) else tuple(expected)
+    if given not in allowed:
         raise HTTPException(
             status_code=415,
-            detail=f"send the body as {expected} (Content-Type was {given or 'missing'})",
+            detail=f"send the body as {' or '.join(allowed)} (Content-Type was"
+            f" {given or 'missing'})",
         )

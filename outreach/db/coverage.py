@@ -7,7 +7,8 @@ from datetime import date
 import msgspec
 
 from outreach.db.database import Tx
-from outreach.domain.coverage import STAGES, FollowupFacts, MeetingFacts, VillageFacts
+from outreach.domain.coverage import MeetingFacts, ResidentFacts, VillageFacts
+from outreach.domain.residents import stage_rank
 
 
 class _Attendance(msgspec.Struct):
@@ -36,18 +37,7 @@ class _Meeting(msgspec.Struct):
     plan_id: int | None = None
 
 
-class _Step(msgspec.Struct):
-    status: str
-
-
-class _Followup(msgspec.Struct):
-    status: str
-    programme: str | None = None
-    history: list[_Step] = []
-
-
 _meeting = msgspec.json.Decoder(_Meeting)
-_followup = msgspec.json.Decoder(_Followup)
 
 
 async def villages(tx: Tx) -> list[VillageFacts]:
@@ -85,23 +75,40 @@ async def held_meetings(tx: Tx, team: str | None) -> list[MeetingFacts]:
     return out
 
 
-async def followups(tx: Tx) -> dict[str, FollowupFacts]:
-    """Every follow-up by the id of the interested resident it follows."""
+async def residents(tx: Tx) -> list[ResidentFacts]:
+    """Every resident (merged ones within the one they became) with the meetings that listed
+    them: counts and tenge, no names."""
     rows = await tx.fetch_all(
-        "SELECT id, doc FROM sync_records WHERE kind = 'followup' AND deleted = 0"
+        "SELECT id, district, programme, stage, dropped, requested_tenge, financed_tenge"
+        " FROM residents WHERE merged_into IS NULL ORDER BY id"
     )
-    out = {}
-    for record_id, doc in rows:
-        f = _followup.decode(doc)
-        steps = [s.status for s in f.history] or [f.status]
-        stage = max((STAGES.index(s) for s in steps if s in STAGES), default=-1)
-        out[record_id] = FollowupFacts(
-            id=record_id, stage=stage, dropped=f.status == "dropped", programme=f.programme
+    met: dict[int, list[str]] = {}
+    for resident_id, meeting_id in await tx.fetch_all(
+        "SELECT resident_id, meeting_id FROM resident_sightings ORDER BY resident_id, meeting_id"
+    ):
+        met.setdefault(int(resident_id), []).append(meeting_id)
+    return [
+        ResidentFacts(
+            id=int(r[0]),
+            district=r[1],
+            programme=r[2],
+            stage=stage_rank(r[3]),
+            dropped=bool(r[4]),
+            requested_tenge=r[5],
+            financed_tenge=r[6],
+            meetings=tuple(met.get(int(r[0]), ())),
         )
-    return out
+        for r in rows
+    ]
 
 
-async def data_version(tx: Tx) -> tuple[int, int, int, int]:
+async def campaigns(tx: Tx) -> dict[int, str]:
+    """The campaign name of every published plan."""
+    rows = await tx.fetch_all("SELECT id, campaign FROM plans WHERE status = 'published'")
+    return {int(r[0]): r[1] for r in rows}
+
+
+async def data_version(tx: Tx) -> tuple[object, ...]:
     """Changes whenever anything coverage is computed from changes: records (the sync
     sequence), published plans, the gazetteer."""
     row = await tx.fetch_one(
@@ -109,7 +116,9 @@ async def data_version(tx: Tx) -> tuple[int, int, int, int]:
         " (SELECT count(*) FROM plans WHERE status = 'published'),"
         " (SELECT coalesce(max(id), 0) FROM plans WHERE status = 'published'),"
         " (SELECT coalesce(max(id), 0) FROM gazetteer_imports)"
-        " + (SELECT coalesce(max(id), 0) FROM village_corrections)"
+        " + (SELECT coalesce(max(id), 0) FROM village_corrections),"
+        " (SELECT version FROM registry_state),"
+        " (SELECT count(*) FROM targets), (SELECT coalesce(max(updated_at), '') FROM targets)"
     )
     assert row is not None
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+    return tuple(row)

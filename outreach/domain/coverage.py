@@ -59,13 +59,17 @@ class DayFacts(msgspec.Struct, frozen=True, kw_only=True):
     road_km: float
 
 
-class FollowupFacts(msgspec.Struct, frozen=True, kw_only=True):
-    """Where an interested resident got to: the furthest stage and whether dropped."""
+class ResidentFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a resident got to (counts and tenge only, never who)."""
 
-    id: str
-    stage: int  # index into STAGES reached, -1 for none yet
-    dropped: bool
+    id: int
+    district: str | None
     programme: str | None
+    stage: int  # 0 for none yet, 1 (contacted) to 5 (financed): the furthest reached
+    dropped: bool
+    requested_tenge: int | None = None
+    financed_tenge: int | None = None
+    meetings: tuple[str, ...] = ()  # the meetings that listed them
 
 
 class VillageCoverage(msgspec.Struct, frozen=True, kw_only=True):
@@ -103,8 +107,10 @@ class Rollup(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class FunnelRow(msgspec.Struct, frozen=True, kw_only=True):
-    """Interested residents and how many reached each stage or later, as the Chamber reports
-    it (trained, then defended, then financed); `dropped` apart."""
+    """Residents, and how many reached each stage or a later one, as the Chamber reports it
+    (trained, then defended, then financed); `dropped` apart. Tenge requested by the projects
+    defended and financed; each stage's conversion from the one before (the first from
+    `interested`), null where nobody reached the one before."""
 
     key: str
     interested: int
@@ -114,6 +120,27 @@ class FunnelRow(msgspec.Struct, frozen=True, kw_only=True):
     defended: int
     financed: int
     dropped: int
+    requested_tenge: int
+    financed_tenge: int
+    conversion: dict[str, float | None]
+
+
+class Versus(msgspec.Struct, frozen=True, kw_only=True):
+    """An actual figure beside its target (null when none is set)."""
+
+    target: int | None
+    actual: int
+
+
+class TargetRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A district's actual figures against the campaign's targets."""
+
+    district: str
+    villages: Versus
+    residents: Versus
+    trained: Versus
+    financed: Versus
+    financed_tenge: Versus
 
 
 class Coverage(msgspec.Struct, frozen=True, kw_only=True):
@@ -125,8 +152,10 @@ class Coverage(msgspec.Struct, frozen=True, kw_only=True):
     teams: list[Rollup]
     campaigns: list[Rollup]
     weeks: list[Rollup]
+    funnel: FunnelRow
     funnel_by_district: list[FunnelRow]
     funnel_by_programme: list[FunnelRow]
+    targets: list[TargetRow]
     villages: list[VillageCoverage]
 
 
@@ -251,19 +280,27 @@ def rollup(
     )
 
 
-def funnel(key: str, followups: Iterable[FollowupFacts], interested: int) -> FunnelRow:
-    """How many interested residents reached each stage or a later one."""
-    rows = list(followups)
-    at = [sum(1 for f in rows if f.stage >= i) for i in range(len(STAGES))]
+def funnel(key: str, residents: Iterable[ResidentFacts]) -> FunnelRow:
+    """How many residents reached each stage or a later one, and for how many tenge."""
+    rows = list(residents)
+    at = [sum(1 for r in rows if r.stage >= i) for i in range(1, len(STAGES) + 1)]
+    conversion: dict[str, float | None] = {}
+    before = len(rows)
+    for stage, reached in zip(STAGES, at, strict=True):
+        conversion[stage] = round(reached / before, 4) if before else None
+        before = reached
     return FunnelRow(
         key=key,
-        interested=interested,
+        interested=len(rows),
         contacted=at[0],
         referred=at[1],
         trained=at[2],
         defended=at[3],
         financed=at[4],
-        dropped=sum(1 for f in rows if f.dropped),
+        dropped=sum(1 for r in rows if r.dropped),
+        requested_tenge=sum(r.requested_tenge or 0 for r in rows if r.stage >= 4),
+        financed_tenge=sum(r.financed_tenge or 0 for r in rows if r.stage >= 5),
+        conversion=conversion,
     )
 
 

@@ -1,6 +1,8 @@
 """Coverage as files: CSV of one level, an Excel workbook with a sheet per level, GeoJSON of
 villages with their coverage. The numbers are the API's, cell for cell; every row of a
 village, okrug or district carries its names in Kazakh, Russian and English beside its code.
+The funnel (people per stage, tenge requested and financed, conversion between stages) and the
+targets against actuals are counts and tenge only: never a resident's name or phone.
 CSV starts with a UTF-8 byte-order mark (Excel on Windows reads Cyrillic right only then) and
 comes comma- or semicolon-separated (Excel in ru/kk locales splits on `;`)."""
 
@@ -14,7 +16,15 @@ import msgspec
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from outreach.domain.coverage import Coverage, FunnelRow, Rollup, VillageCoverage
+from outreach.domain.coverage import (
+    STAGES,
+    Coverage,
+    FunnelRow,
+    Rollup,
+    TargetRow,
+    Versus,
+    VillageCoverage,
+)
 from outreach.domain.gazetteer import Names, Village
 from outreach.domain.geojson import Feature, FeatureCollection, village_feature
 from outreach.domain.records import PROGRAMMES
@@ -27,8 +37,10 @@ Level = Literal[
     "campaigns",
     "weeks",
     "villages",
+    "funnel",
     "funnel_by_district",
     "funnel_by_programme",
+    "targets",
 ]
 LEVELS: tuple[Level, ...] = get_args(Level)
 ROLLUP_COLUMNS = [f for f in Rollup.__struct_fields__ if f != "referrals"] + [
@@ -36,8 +48,22 @@ ROLLUP_COLUMNS = [f for f in Rollup.__struct_fields__ if f != "referrals"] + [
 ]
 VILLAGE_COLUMNS = ["kato", "name_kk", "name_ru", "name_en", *VillageCoverage.__struct_fields__[1:]]
 NAME_COLUMNS = ["name_kk", "name_ru", "name_en"]
+# named one by one (not every field of the row), so that nothing personal can slip into a file
+FUNNEL_FIGURES = ["interested", "contacted", "referred", "trained", "defended", "requested_tenge",
+                  "financed", "financed_tenge", "dropped"]  # fmt: skip
+FUNNEL_COLUMNS = ["key", *FUNNEL_FIGURES, *(f"conversion_{s}" for s in STAGES)]
+TARGET_FIGURES = ["villages", "residents", "trained", "financed", "financed_tenge"]
+TARGET_COLUMNS = ["district", *(f"{f}_{m}" for f in TARGET_FIGURES for m in ("target", "actual"))]
 # levels keyed by a district's or an okrug's code, which get their names beside it
-NAMED_LEVELS = frozenset({"districts", "okrugs", "funnel_by_district"})
+NAMED_LEVELS = frozenset({"districts", "okrugs", "funnel_by_district", "targets"})
+# how Excel shows a column (the cell keeps the number): tenge grouped, conversion as percent
+TENGE_COLUMNS = [
+    "requested_tenge",
+    "financed_tenge",
+    "financed_tenge_target",
+    "financed_tenge_actual",
+]
+FORMATS = {**dict.fromkeys(TENGE_COLUMNS, "#,##0"), **{f"conversion_{s}": "0.0%" for s in STAGES}}
 Delimiter = Literal["comma", "semicolon"]
 BOM = "\ufeff"
 
@@ -53,6 +79,16 @@ def _village_row(v: VillageCoverage, names: dict[str, Village]) -> list[Any]:
     return [v.kato, *spelled, *(getattr(v, f) for f in VillageCoverage.__struct_fields__[1:])]
 
 
+def _funnel_row(r: FunnelRow) -> list[Any]:
+    figures = [getattr(r, f) for f in FUNNEL_FIGURES]
+    return [r.key, *figures, *(r.conversion.get(s) for s in STAGES)]
+
+
+def _target_row(r: TargetRow) -> list[Any]:
+    figures: list[Versus] = [getattr(r, f) for f in TARGET_FIGURES]
+    return [r.district, *(value for v in figures for value in (v.target, v.actual))]
+
+
 def table(
     coverage: Coverage, level: Level, villages: dict[str, Village], areas: dict[str, Names]
 ) -> tuple[list[str], list[list[Any]]]:
@@ -60,9 +96,12 @@ def table(
     if level == "villages":
         return VILLAGE_COLUMNS, [_village_row(v, villages) for v in coverage.villages]
     if level.startswith("funnel"):
-        funnel: list[FunnelRow] = getattr(coverage, level)
-        header = list(FunnelRow.__struct_fields__)
-        rows = [list(msgspec.structs.astuple(r)) for r in funnel]
+        funnel: list[FunnelRow] = (
+            [coverage.funnel] if level == "funnel" else getattr(coverage, level)
+        )
+        header, rows = FUNNEL_COLUMNS, [_funnel_row(r) for r in funnel]
+    elif level == "targets":
+        header, rows = TARGET_COLUMNS, [_target_row(r) for r in coverage.targets]
     else:
         rollups: list[Rollup] = (
             [coverage.headline] if level == "headline" else getattr(coverage, level)
@@ -109,7 +148,11 @@ def to_xlsx(coverage: Coverage, villages: dict[str, Village], areas: dict[str, N
         sheet.freeze_panes = "B2"
         for index, name in enumerate(header):
             longest = max([len(name), *(len(str(r[index])) for r in rows if r[index] is not None)])
-            sheet.column_dimensions[get_column_letter(index + 1)].width = min(longest + 2, 60)
+            letter = get_column_letter(index + 1)
+            sheet.column_dimensions[letter].width = min(longest + 2, 60)
+            if name in FORMATS:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+                    cell.number_format = FORMATS[name]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

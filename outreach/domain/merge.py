@@ -157,10 +157,16 @@ def apply(work: Working | None, checked: CheckedMutation, writer: str, team_id: 
 
 def _history_step(work: Working, checked: CheckedMutation, writer: str) -> dict[str, Any] | None:
     # the funnel counts the furthest stage ever reached, so every status change is kept
-    if work.kind != "followup" or "status" not in checked.fields:
+    if work.kind != "followup" or not ({"status", "via"} & checked.fields.keys()):
         return None
-    on = checked.fields["on"] if "on" in checked.fields else work.fields.get("on")
-    return {"status": checked.fields["status"], "on": on, "by": writer}
+    view = ChainMap(checked.fields, work.fields)
+    step = {"status": view.get("status"), "on": view.get("on"), "by": writer}
+    # a call or a visit keeps what it told, so that the resident's history holds every one
+    step.update({k: checked.fields[k] for k in _TOLD if checked.fields.get(k) is not None})
+    return step
+
+
+_TOLD = ("via", "note", "next_contact", "amount_tenge", "funding_source", "reason", "programme")
 
 
 def _check(work: Working, checked: CheckedMutation, step: dict[str, Any] | None) -> int:

@@ -137,13 +137,20 @@ class Interested(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 
 class FollowupFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """Where an interested resident has got to; the record's id is the resident's item id."""
+    """Where an interested resident has got to, and each call or visit that told it; the
+    record's id is the resident's item id. Every change of `status` or `via` becomes a line of
+    the record's history (and of the resident's, docs/followup.md)."""
 
     meeting_id: Annotated[str, Meta(min_length=1, max_length=64)] | UnsetType = UNSET
     status: FollowupStatus | UnsetType = UNSET
     on: date | UnsetType = UNSET
     programme: Programme | UnsetType | None = UNSET
     note: Annotated[str, Meta(max_length=2000)] | UnsetType | None = UNSET
+    via: Literal["call", "visit"] | UnsetType | None = UNSET
+    next_contact: date | UnsetType | None = UNSET
+    amount_tenge: Annotated[int, Meta(ge=0, le=10**13)] | UnsetType | None = UNSET
+    funding_source: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
+    reason: Annotated[str, Meta(max_length=500)] | UnsetType | None = UNSET
 
 
 class VillagePositionFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -11,6 +11,7 @@ import msgspec
 
 from outreach.db import coverage as sql
 from outreach.db import plans as plans_sql
+from outreach.db import targets as targets_sql
 from outreach.db.accounts import audit
 from outreach.db.database import Database
 from outreach.domain.accounts import Actor
@@ -19,12 +20,14 @@ from outreach.domain.coverage import (
     Coverage,
     DayFacts,
     Dim,
-    FollowupFacts,
     FunnelRow,
     MeetingFacts,
     PlannedFacts,
+    ResidentFacts,
     Rollup,
     Tally,
+    TargetRow,
+    Versus,
     VillageCoverage,
     VillageFacts,
     funnel,
@@ -33,6 +36,7 @@ from outreach.domain.coverage import (
 )
 from outreach.domain.gazetteer import Names, Village
 from outreach.domain.planning import PlanDocument
+from outreach.domain.targets import Target
 from outreach.services import gazetteer
 from outreach.services.clock import now_iso
 
@@ -53,8 +57,10 @@ class Facts(msgspec.Struct, kw_only=True):
 
     villages: list[VillageFacts]
     meetings: list[MeetingFacts]
-    followups: dict[str, FollowupFacts]
+    residents: list[ResidentFacts]
     plans: dict[int, PlanDocument]
+    campaigns: dict[int, str] = {}
+    targets: list[Target] = []
 
 
 async def facts(db: Database, team: str | None = None) -> Facts:
@@ -65,8 +71,10 @@ async def facts(db: Database, team: str | None = None) -> Facts:
         return Facts(
             villages=await sql.villages(tx),
             meetings=await sql.held_meetings(tx, team),
-            followups=await sql.followups(tx),
+            residents=await sql.residents(tx),
             plans={k: d for k, d in documents.items() if d is not None},
+            campaigns=await sql.campaigns(tx),
+            targets=await targets_sql.targets(tx),
         )
 
 
@@ -165,17 +173,21 @@ def build(f: Facts, where: CoverageFilter) -> Coverage:
     travelled = [d for d in days if (d.team, d.date) in worked]
     tally = _tally(attributed, by_kato, f.plans)
     villages = tally.villages(ALL, scope)
+    people = _people(f.residents, held, where)
+    districts = _levels(tally, villages, planned, "district")
     return Coverage(
         headline=tally.rollup(
             "all", ALL, villages, len(planned), sum(d.road_km for d in travelled)
         ),
-        districts=_levels(tally, villages, planned, "district"),
+        districts=districts,
         okrugs=_levels(tally, villages, planned, "okrug"),
         teams=_teams(tally, scope, attributed, planned, travelled),
         campaigns=_campaigns(tally, scope, planned, travelled, f.plans),
         weeks=_weeks(tally, scope, held, planned, travelled),
-        funnel_by_district=_funnel(held, f.followups, by_kato, "district"),
-        funnel_by_programme=_funnel(held, f.followups, by_kato, "programme"),
+        funnel=funnel("all", people),
+        funnel_by_district=_funnel(people, "district"),
+        funnel_by_programme=_funnel(people, "programme"),
+        targets=_targets(f, where, districts, _funnel(people, "district")),
         villages=villages,
     )
 
@@ -295,26 +307,52 @@ def _weeks(
     ]
 
 
-def _funnel(
-    held: list[MeetingFacts],
-    followups: dict[str, FollowupFacts],
-    villages: dict[str, VillageFacts],
-    by: str,
-) -> list[FunnelRow]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for m in held:
-        for person_id, village, programme in m.interested:
-            if by == "district":
-                place = villages.get(village or m.hub) or villages.get(m.hub)
-                key = place.district if place else "unknown"
-            else:
-                found = followups.get(person_id)
-                key = (found.programme if found else None) or programme or "unspecified"
-            groups[key].append(person_id)
+def _people(
+    residents: list[ResidentFacts], held: list[MeetingFacts], where: CoverageFilter
+) -> list[ResidentFacts]:
+    """The residents a filter counts: those listed at its held meetings; with no team,
+    campaign or dates chosen, also those only a programme list brought in (in its district)."""
+    met = {m.id for m in held}
+    unfiltered = not (where.team or where.campaign or where.date_from or where.date_to)
     return [
-        funnel(key, [followups[i] for i in ids if i in followups], len(ids))
-        for key, ids in sorted(groups.items())
-    ]
+        r for r in residents
+        if met.intersection(r.meetings)
+        or (unfiltered and not r.meetings and where.district in (None, r.district))
+    ]  # fmt: skip
+
+
+def _funnel(people: list[ResidentFacts], by: str) -> list[FunnelRow]:
+    groups: dict[str, list[ResidentFacts]] = defaultdict(list)
+    for r in people:
+        key = r.district if by == "district" else r.programme
+        groups[key or ("unknown" if by == "district" else "unspecified")].append(r)
+    return [funnel(key, rows) for key, rows in sorted(groups.items())]
+
+
+def _targets(
+    f: Facts, where: CoverageFilter, districts: list[Rollup], by_district: list[FunnelRow]
+) -> list[TargetRow]:
+    """The chosen campaign's targets beside the actual figures, per district."""
+    name = f.campaigns.get(where.campaign) if where.campaign is not None else None
+    aims = {t.district: t for t in f.targets if t.campaign == name}
+    if not aims:
+        return []
+    reached = {r.key: r for r in districts}
+    people = {r.key: r for r in by_district}
+    out = []
+    for district in sorted(aims.keys() | reached.keys()):
+        aim, got, row = aims.get(district), reached.get(district), people.get(district)
+        actual = {
+            "villages": got.villages_reached if got else 0,
+            "residents": round(got.residents_reached) if got else 0,
+            "trained": row.trained if row else 0,
+            "financed": row.financed if row else 0,
+            "financed_tenge": row.financed_tenge if row else 0,
+        }
+        versus = {k: Versus(target=getattr(aim, k) if aim else None, actual=v)
+                  for k, v in actual.items()}  # fmt: skip
+        out.append(TargetRow(district=district, **versus))
+    return out
 
 
 async def gazetteer_villages(db: Database) -> dict[str, Village]:

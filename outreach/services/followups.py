@@ -15,6 +15,7 @@ from outreach.domain.errors import DomainError, InvalidInput, NotFound
 from outreach.domain.merge import RecordState, merge
 from outreach.domain.records import FollowupFields
 from outreach.domain.sync import CheckedMutation, RecordOut, Rejection
+from outreach.services import registry
 from outreach.services.clock import now_iso
 from outreach.services.sync import record_out
 
@@ -62,6 +63,7 @@ async def set_status(
         now = now_iso()
         await sql.save_records(tx, [outcome.state], now)
         await sql.set_last_seq(tx, outcome.state.seq)
+        await registry.catch_up(tx, outcome.state.seq)
         await accounts_sql.audit(
             tx, at=now, actor=actor, action="followup.status", object_id=person_id
         )

@@ -25,6 +25,7 @@ from outreach.domain.review import (
     ReviewQueue,
 )
 from outreach.domain.sync import CheckedMutation, Rejection
+from outreach.services import registry
 from outreach.services.clock import now_iso
 
 _TABLES: dict[ReviewList, str] = {"overwrites": "sync_overwrites", "parked": "sync_parked"}
@@ -130,6 +131,7 @@ async def _restore(tx: Tx, item_id: int, actor: Actor) -> None:
     outcome.state.seq = state.last_seq + 1
     await sql.save_records(tx, [outcome.state], now_iso())
     await sql.set_last_seq(tx, outcome.state.seq)
+    await registry.catch_up(tx, outcome.state.seq)
 
 
 def _restoring(item: OverwriteItem, current: RecordState) -> CheckedMutation:

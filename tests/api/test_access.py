@@ -24,6 +24,9 @@ SAMPLE = {
     "item_id": "999",
     "person_id": "nobody",
     "record_id": "nobody",
+    "resident_id": "999",
+    "candidate_id": "999",
+    "import_id": "999",
 }
 
 

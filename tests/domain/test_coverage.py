@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from outreach.domain.coverage import FollowupFacts, MeetingFacts, VillageFacts
+from outreach.domain.coverage import MeetingFacts, ResidentFacts, VillageFacts
 from outreach.services.coverage import CoverageFilter, Facts, build
 
 # D1 has A (1,000 people) and B (500) in okrug O1, C (unknown) in O2; D2 has E (2,000), F (unknown)
@@ -30,12 +30,49 @@ MEETINGS = [
     MeetingFacts(id="m3", team="team-2", date=date(2027, 3, 10), hub=E, villages=(),
                  attendance=40, referrals=(("bastau_business", 1), ("microcredit", 1))),
 ]  # fmt: skip
-FOLLOWUPS = {"p1": FollowupFacts(id="p1", stage=2, dropped=False, programme="bastau_business")}
+# r1..r4 met at the meetings, r5 only on a programme's list, r6 at a meeting not held
+RESIDENTS = [
+    ResidentFacts(
+        id=1, district="D1", programme="bastau_business", stage=3, dropped=False, meetings=("m1",)
+    ),
+    ResidentFacts(
+        id=2, district="D1", programme="bastau_business", stage=0, dropped=False, meetings=("m1",)
+    ),
+    ResidentFacts(
+        id=3,
+        district="D1",
+        programme="microcredit",
+        stage=5,
+        dropped=False,
+        requested_tenge=5_000_000,
+        financed_tenge=3_000_000,
+        meetings=("m2",),
+    ),
+    ResidentFacts(
+        id=4,
+        district="D2",
+        programme="microcredit",
+        stage=4,
+        dropped=True,
+        requested_tenge=2_000_000,
+        meetings=("m3",),
+    ),
+    ResidentFacts(
+        id=5,
+        district="D2",
+        programme="bastau_business",
+        stage=5,
+        dropped=False,
+        requested_tenge=1_000_000,
+        financed_tenge=800_000,
+    ),
+    ResidentFacts(id=6, district="D1", programme=None, stage=1, dropped=False, meetings=("m9",)),
+]
 
 
 @pytest.fixture
 def coverage():
-    return build(Facts(villages=VILLAGES, meetings=MEETINGS, followups=FOLLOWUPS, plans={}),
+    return build(Facts(villages=VILLAGES, meetings=MEETINGS, residents=RESIDENTS, plans={}),
                  CoverageFilter())  # fmt: skip
 
 
@@ -76,17 +113,42 @@ def test_coverage_districts_okrugs_teams_weeks_by_hand(coverage):
         ("2027-W09", 2, 3), ("2027-W10", 1, 1)]  # fmt: skip
 
 
+def funnel_of(row):
+    return (row.key, row.interested, row.contacted, row.referred, row.trained, row.defended,
+            row.financed, row.dropped, row.requested_tenge, row.financed_tenge)  # fmt: skip
+
+
 def test_coverage_funnel_by_hand(coverage):
-    [d1] = coverage.funnel_by_district
-    assert (d1.key, d1.interested, d1.contacted, d1.referred, d1.trained, d1.defended,
-            d1.financed) == ("D1", 2, 1, 1, 1, 0, 0)  # fmt: skip
-    assert [(r.key, r.interested, r.trained) for r in coverage.funnel_by_programme] == [
-        ("bastau_business", 2, 1)
-    ]  # p1 by its follow-up, p2 by what it asked for
+    # reached this stage or a later one: r1 trained (3), r3 and r5 financed (5), r4 defended (4)
+    # then dropped; tenge requested by projects defended or further, financed by those financed
+    assert funnel_of(coverage.funnel) == ("all", 5, 4, 4, 4, 3, 2, 1, 8_000_000, 3_800_000)
+    assert coverage.funnel.conversion == {"contacted": 0.8, "referred": 1.0, "trained": 1.0,
+                                          "defended": 0.75, "financed": 0.6667}  # fmt: skip
+    assert [funnel_of(r) for r in coverage.funnel_by_district] == [
+        ("D1", 3, 2, 2, 2, 1, 1, 0, 5_000_000, 3_000_000),
+        ("D2", 2, 2, 2, 2, 2, 1, 1, 3_000_000, 800_000),
+    ]
+    d1 = coverage.funnel_by_district[0]
+    assert d1.conversion == {"contacted": 0.6667, "referred": 1.0, "trained": 1.0,
+                             "defended": 0.5, "financed": 1.0}  # fmt: skip
+    assert [funnel_of(r) for r in coverage.funnel_by_programme] == [
+        ("bastau_business", 3, 2, 2, 2, 1, 1, 0, 1_000_000, 800_000),
+        ("microcredit", 2, 2, 2, 2, 2, 1, 1, 7_000_000, 3_000_000),
+    ]
+    nobody = build(Facts(villages=VILLAGES, meetings=[], residents=[], plans={}), CoverageFilter())
+    assert nobody.funnel.conversion == dict.fromkeys(nobody.funnel.conversion)  # all None
+
+
+def test_coverage_funnel_follows_the_filter():
+    facts = Facts(villages=VILLAGES, meetings=MEETINGS, residents=RESIDENTS, plans={})
+    d2 = build(facts, CoverageFilter(district="D2")).funnel
+    assert (d2.interested, d2.financed, d2.financed_tenge) == (2, 1, 800_000)  # r4 and r5
+    team = build(facts, CoverageFilter(team="team-2")).funnel  # r5 was met by no team
+    assert (team.interested, team.defended, team.financed_tenge) == (1, 1, 0)
 
 
 def test_coverage_filters_by_district_team_and_dates():
-    facts = Facts(villages=VILLAGES, meetings=MEETINGS, followups={}, plans={})
+    facts = Facts(villages=VILLAGES, meetings=MEETINGS, residents=RESIDENTS, plans={})
     d2 = build(facts, CoverageFilter(district="D2")).headline
     assert (d2.villages_in_scope, d2.villages_reached, d2.meetings_held) == (2, 1, 1)
     early = build(facts, CoverageFilter(date_to=date(2027, 3, 2))).headline

@@ -18,6 +18,7 @@ import pytest
 from outreach.db import sync as sync_sql
 from outreach.db.database import connect
 from outreach.domain.merge import RecordState
+from outreach.simulate.records import SURNAMES
 from tests.conftest import PASSWORD, LiveServer, add_user
 from tests.engines import TestDatabase
 from tests.sync.phone import make_meeting
@@ -217,3 +218,41 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def test_one_person_pushed_by_three_teams_at_three_processes_is_one_resident(servers, database):
+    """Each round, phones of three teams at three processes list the same person (by phone)
+    at once, while a coordinator reads the registry at a fourth connection: one resident each
+    round, with every meeting, and no doubtful pair."""
+    add_user(database, "coord", "coordinator")
+    staff = httpx.Client(base_url=servers[0].url, timeout=60)
+    signed = staff.post("/api/v1/session", json={"login": "coord", "password": PASSWORD})
+    staff.headers["x-csrf-token"] = signed.json()["csrf_token"]
+    phones = []
+    for n, server in enumerate(servers):
+        add_user(database, f"field-{n}", "field", f"team-{n + 1}")
+        code = staff.post("/api/v1/devices/enrolments", json={"login": f"field-{n}"}).json()
+        token = staff.post("/api/v1/devices/enrol", json={"code": code["code"]}).json()
+        phones.append(httpx.Client(base_url=server.url, timeout=60,
+                                   headers={"authorization": f"Bearer {token['device_token']}"}))  # fmt: skip
+    rng = random.Random(71)
+    for round_ in range(6):
+        number = f"8 701 000 00 {round_:02d}"
+        batches = []
+        for n in range(len(phones)):
+            made = make_meeting(rng)
+            made["add"]["interested"] = [{"id": f"r{round_}-t{n}", "name": f"Айгүл {SURNAMES[round_]}",
+                                          "phone": number}]  # fmt: skip
+            batches.append([made])
+        calls = [lambda p=p, b=b: p.post("/api/v1/sync/push", json={"mutations": b})
+                 for p, b in zip(phones, batches, strict=True)]  # fmt: skip
+        calls.append(lambda: staff.get("/api/v1/residents", params={"q": "Айгүл"}))
+        assert {r.status_code for r in at_once(calls)} == {200}
+        found = staff.get("/api/v1/residents", params={"q": SURNAMES[round_]}).json()
+        assert found["total"] == 1, found
+        assert found["residents"][0]["meetings"] == 3
+        assert sorted(found["residents"][0]["teams"]) == ["team-1", "team-2", "team-3"]
+    assert staff.get("/api/v1/residents/candidates").json() == []
+    assert database.scalar("SELECT count(*) FROM resident_sightings") == 18
+    for client in (staff, *phones):
+        client.close()

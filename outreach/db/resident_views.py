@@ -1,0 +1,158 @@
+"""SQL that reads residents as coordinators see them: summaries, pages of a filter, a
+resident's meetings, history and doubtful matches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from outreach.db.database import Row, Tx
+from outreach.db.residents import chunks, day, marks
+from outreach.domain.residents import (
+    Candidate,
+    CandidateOf,
+    HistoryLine,
+    ResidentFilter,
+    ResidentSummary,
+    Sighting,
+)
+
+_SUMMARY = (
+    "SELECT r.id, coalesce(r.name, (SELECT m.name FROM residents AS m"
+    "   WHERE m.merged_into = r.id AND m.name IS NOT NULL ORDER BY m.id LIMIT 1)),"
+    " coalesce(r.phone, (SELECT m.phone FROM residents AS m"
+    "   WHERE m.merged_into = r.id AND m.phone IS NOT NULL ORDER BY m.id LIMIT 1)),"
+    " r.village, r.district, r.stage, r.dropped, r.dropped_reason, r.programme,"
+    " r.requested_tenge, r.financed_tenge, r.funding_source, r.next_contact, r.last_contact,"
+    " r.erased_at,"
+    " (SELECT count(*) FROM resident_sightings AS s WHERE s.resident_id = r.id),"
+    " (SELECT count(*) FROM resident_candidates AS c WHERE c.status = 'open'"
+    "   AND (c.a = r.id OR c.b = r.id))"
+    " FROM residents AS r"
+)
+
+
+async def summaries(tx: Tx, ids: Sequence[int]) -> dict[int, ResidentSummary]:
+    out: dict[int, ResidentSummary] = {}
+    for part in chunks(list(ids)):
+        rows = await tx.fetch_all(_SUMMARY + f" WHERE r.id IN ({marks(part)})", list(part))
+        teams = await _teams(tx, [int(r[0]) for r in rows])
+        out.update({int(r[0]): _summary(r, teams.get(int(r[0]), [])) for r in rows})
+    return out
+
+
+async def _teams(tx: Tx, ids: Sequence[int]) -> dict[int, list[str]]:
+    if not ids:
+        return {}
+    rows = await tx.fetch_all(
+        "SELECT DISTINCT s.resident_id, t.name FROM resident_sightings AS s"
+        f" JOIN teams AS t ON t.id = s.team_id WHERE s.resident_id IN ({marks(ids)})"
+        " ORDER BY t.name",
+        list(ids),
+    )
+    out: dict[int, list[str]] = {}
+    for r in rows:
+        out.setdefault(int(r[0]), []).append(r[1])
+    return out
+
+
+def _summary(r: Row, teams: list[str]) -> ResidentSummary:
+    return ResidentSummary(
+        id=int(r[0]), name=r[1], phone=r[2], village=r[3], district=r[4], teams=teams,
+        stage=r[5], dropped=bool(r[6]), dropped_reason=r[7], programme=r[8],
+        requested_tenge=r[9], financed_tenge=r[10], funding_source=r[11],
+        next_contact=day(r[12]), last_contact=day(r[13]), erased=r[14] is not None,
+        meetings=int(r[15]), open_candidates=int(r[16]),
+    )  # fmt: skip
+
+
+def _where(f: ResidentFilter) -> tuple[str, dict[str, Any]]:
+    clauses = ["r.merged_into IS NULL"]
+    params: dict[str, Any] = {}
+    if f.q:
+        clauses.append("(r.name_key LIKE :q OR r.phone LIKE :digits OR r.name LIKE :raw)")
+        params |= {"q": f"%{f.q.casefold()}%", "raw": f"%{f.q}%",
+                   "digits": "%" + "".join(c for c in f.q if c.isdigit()) + "%"
+                   if any(c.isdigit() for c in f.q) else "-"}  # fmt: skip
+    if f.district:
+        clauses.append("r.district = :district")
+        params["district"] = f.district
+    if f.stage:
+        clauses.append("(CASE WHEN r.dropped = 1 THEN 'dropped' ELSE r.stage END) = :stage")
+        params["stage"] = f.stage
+    if f.team:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM resident_sightings AS s JOIN teams AS t ON t.id = s.team_id"
+            " WHERE s.resident_id = r.id AND t.name = :team)"
+        )
+        params["team"] = f.team
+    return " WHERE " + " AND ".join(clauses), params
+
+
+async def page(tx: Tx, f: ResidentFilter) -> tuple[list[ResidentSummary], int]:
+    where, params = _where(f)
+    total = int(await tx.fetch_value("SELECT count(*) FROM residents AS r" + where, params))
+    rows = await tx.fetch_all(
+        _SUMMARY + where + " ORDER BY r.erased_at IS NOT NULL, r.name, r.id"
+        " LIMIT :limit OFFSET :offset",
+        params | {"limit": f.limit, "offset": f.offset},
+    )
+    teams = await _teams(tx, [int(r[0]) for r in rows])
+    return [_summary(r, teams.get(int(r[0]), [])) for r in rows], total
+
+
+async def sightings(tx: Tx, resident_id: int) -> list[Sighting]:
+    rows = await tx.fetch_all(
+        "SELECT s.meeting_id, s.item_id, t.name, s.met_on, s.village, s.programme"
+        " FROM resident_sightings AS s JOIN teams AS t ON t.id = s.team_id"
+        " WHERE s.resident_id = ? ORDER BY s.met_on, s.meeting_id",
+        (resident_id,),
+    )
+    return [Sighting(meeting_id=r[0], item_id=r[1], team=r[2], met_on=day(r[3]) or date.min,
+                     village=r[4], programme=r[5]) for r in rows]  # fmt: skip
+
+
+async def history(tx: Tx, resident_id: int) -> list[HistoryLine]:
+    rows = await tx.fetch_all(
+        "SELECT id, at, on_date, by_actor, kind, stage, via, amount_tenge, funding_source,"
+        " reason, note, next_contact, programme, import_id, other, origin FROM resident_events"
+        " WHERE resident_id = ? ORDER BY id",
+        (resident_id,),
+    )
+    return [HistoryLine(
+        id=int(r[0]), at=r[1], on=day(r[2]), by=r[3], kind=r[4], stage=r[5], via=r[6],
+        amount_tenge=r[7], funding_source=r[8], reason=r[9], note=r[10],
+        next_contact=day(r[11]), programme=r[12], import_id=r[13], other=r[14],
+        origin=int(r[15]),
+    ) for r in rows]  # fmt: skip
+
+
+async def merged_into(tx: Tx, resident_id: int) -> list[int]:
+    rows = await tx.fetch_all(
+        "SELECT id FROM residents WHERE merged_into = ? ORDER BY id", (resident_id,)
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def candidate_rows(tx: Tx, resident_id: int | None = None) -> list[Row]:
+    """Open doubtful matches (of one resident, or all)."""
+    sql = "SELECT id, a, b, reason FROM resident_candidates WHERE status = 'open'"
+    if resident_id is None:
+        return await tx.fetch_all(sql + " ORDER BY id")
+    return await tx.fetch_all(sql + " AND (a = ? OR b = ?) ORDER BY id", (resident_id,) * 2)
+
+
+async def candidates(tx: Tx) -> list[Candidate]:
+    rows = await candidate_rows(tx)
+    people = await summaries(tx, sorted({int(r[1]) for r in rows} | {int(r[2]) for r in rows}))
+    return [Candidate(id=int(r[0]), a=people[int(r[1])], b=people[int(r[2])], reason=r[3])
+            for r in rows]  # fmt: skip
+
+
+async def candidates_of(tx: Tx, resident_id: int) -> list[CandidateOf]:
+    rows = await candidate_rows(tx, resident_id)
+    others = [int(r[2]) if int(r[1]) == resident_id else int(r[1]) for r in rows]
+    people = await summaries(tx, others)
+    return [CandidateOf(id=int(r[0]), other=people[o], reason=r[3])
+            for r, o in zip(rows, others, strict=True)]  # fmt: skip
