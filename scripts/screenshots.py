@@ -47,6 +47,26 @@ def seed_meetings(server: LiveServer, coordinator: Coordinator) -> None:
     push_as_phone(server, coordinator, mutations)
 
 
+# how far the residents met got: stage, tenge requested, tenge financed (a season's funnel)
+FUNNEL = [("contacted", None, None)] * 3 + [("trained", None, None)] * 3 + [
+    ("defended", 4_500_000, None), ("financed", 6_000_000, 5_000_000),
+    ("financed", 3_000_000, 2_500_000), ("dropped", None, None)]  # fmt: skip
+
+
+def seed_funnel(coordinator: Coordinator) -> None:
+    """Stages for the first residents met, as programme operators reported them."""
+    people = coordinator.http.get("/api/v1/residents", params={"limit": 100}).json()["residents"]
+    for resident, (stage, requested, financed) in zip(people, FUNNEL, strict=False):
+        steps = [("defended", requested, None)] if requested else []
+        steps.append((stage, financed, "Өңірлік инвестициялық орталық" if financed else None))
+        for step, amount, source in steps:
+            change = {"stage": step, "amount_tenge": amount, "funding_source": source,
+                      "programme": "microcredit" if financed else "bastau_business",
+                      "reason": "көшіп кетті" if step == "dropped" else None}  # fmt: skip
+            path = f"/api/v1/residents/{resident['id']}/stage"
+            assert coordinator.http.post(path, json=change).status_code == 200
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -71,15 +91,17 @@ def main() -> None:
                 )
                 page.screenshot(path=str(OUT / "meeting-kk.png"))
                 seed_meetings(server, coordinator)
+                seed_funnel(coordinator)
                 add_user(server.database, "boss", "leadership")
                 board = context.new_page()
                 board.set_viewport_size({"width": 1100, "height": 1000})
                 sign_in_dashboard(board, server, "boss")
                 board.screenshot(path=str(OUT / "dashboard-kk.png"))
+                board.locator("#funnel").screenshot(path=str(OUT / "dashboard-funnel-kk.png"))
                 context.close()
         finally:
             server.stop()
-    print(f"wrote plan-kk.png, meeting-kk.png and dashboard-kk.png in {OUT}")
+    print(f"wrote plan-kk.png, meeting-kk.png, dashboard-kk.png, dashboard-funnel-kk.png in {OUT}")
     console()
 
 

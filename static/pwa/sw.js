@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = '17df5e4af30d';
+const VERSION = '7d0a654185c4';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
@@ -14,6 +14,7 @@ const SHELL = [
   'js/dashboard/app.js',
   'js/dashboard/panels.js',
   'js/db.js',
+  'js/followups.js',
   'js/i18n.js',
   'js/map.js',
   'js/photos.js',
@@ -24,6 +25,8 @@ const SHELL = [
   'js/ui.js',
   'js/update.js',
   'js/views/enrol.js',
+  'js/views/followup-log.js',
+  'js/views/followup.js',
   'js/views/meeting-checks.js',
   'js/views/meeting-parts.js',
   'js/views/meeting.js',

@@ -1,5 +1,5 @@
-// The service's API, as the field app uses it: enrolment, the sync protocol (docs/sync.md)
-// and photo uploads. Errors carry the server's stable code.
+// The service's API, as the field app uses it: enrolment, the sync protocol (docs/sync.md),
+// photo uploads and the follow-up list. Errors carry the server's stable code.
 export const APP_VERSION = '1.0.0';
 const BASE = new URL('../', location.href).pathname.replace(/app\/$/, '');
 
@@ -53,6 +53,11 @@ export async function push(token, mutations, pending) {
 
 export function pull(token, request) {
   return call('api/v1/sync/pull', { token, json: request });
+}
+
+// The team's residents to follow up (docs/followup.md): who to call or visit, and when.
+export function followups(token) {
+  return call('api/v1/residents/followups', { method: 'GET', token });
 }
 
 export function photoProgress(token, sha256) {

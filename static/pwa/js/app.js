@@ -1,10 +1,14 @@
-// The field app: screens by hash (#/plan, #/meeting, #/outbox, #/settings, #/enrol), sync
-// triggers, the status badge, the online/offline indicator, and the update prompt.
+// The field app: screens by hash (#/plan, #/meeting, #/followup, #/outbox, #/settings, #/enrol),
+// sync triggers, the status badge, the overdue follow-ups' count, the online/offline indicator,
+// and the update prompt.
 import * as db from './db.js';
+import { overdueCount } from './followups.js';
 import * as i18n from './i18n.js';
 import { status, syncNow } from './sync.js';
 import { watchForUpdates } from './update.js';
 import * as enrol from './views/enrol.js';
+import * as followupLog from './views/followup-log.js';
+import * as followup from './views/followup.js';
 import * as meeting from './views/meeting.js';
 import * as outbox from './views/outbox.js';
 import * as plan from './views/plan.js';
@@ -18,6 +22,7 @@ async function switchLanguage(lang) {
   i18n.apply();
   await route();
   await badge(await status());
+  await followupCount();
   network();
 }
 
@@ -29,11 +34,13 @@ async function route() {
   const name = needsEnrol && screen !== 'settings' && screen !== 'outbox' ? 'enrol' : screen || 'plan';
   for (const tab of document.querySelectorAll('[data-tab]')) tab.classList.toggle('active', tab.dataset.tab === name);
   if (name === 'meeting') await meeting.render(view, new URLSearchParams(query), id);
+  else if (name === 'followup' && id) await followupLog.render(view, decodeURIComponent(id));
+  else if (name === 'followup') await followup.render(view);
   else if (name === 'outbox') await outbox.render(view);
   else if (name === 'settings') await settings.render(view, switchLanguage);
   else if (name === 'enrol') await enrol.render(view);
   else await plan.render(view, new URLSearchParams(query));
-  view.dataset.screen = name;
+  view.dataset.screen = name === 'followup' && id ? 'followup-log' : name;
 }
 
 async function badge(s) {
@@ -42,6 +49,17 @@ async function badge(s) {
   count.hidden = !waiting;
   count.textContent = String(waiting || '');
   document.getElementById('sync-badge').textContent = outbox.describe(s);
+}
+
+// Overdue follow-ups, in the menu: a number, and in words for screen readers.
+async function followupCount() {
+  const n = await overdueCount();
+  const count = document.getElementById('followup-count');
+  count.hidden = !n;
+  count.textContent = String(n || '');
+  const tab = count.closest('a');
+  if (n) tab.setAttribute('aria-label', `${i18n.t('nav.followup')}: ${i18n.t('followup.overdue_count', { n })}`);
+  else tab.removeAttribute('aria-label');
 }
 
 // What the phone itself believes; syncing says whether the server could be reached.
@@ -55,7 +73,13 @@ function network() {
 async function navigate() {
   await route();
   scrollTo(0, 0);
+  await followupCount(); // a new day can make a follow-up overdue
 }
+
+addEventListener('outreach:followups', async () => {
+  await followupCount();
+  if (view.dataset.screen === 'followup') await route(); // never over the form being filled
+});
 
 addEventListener('outreach:status', async (event) => {
   await badge(event.detail);
@@ -71,9 +95,10 @@ async function start() {
   addEventListener('hashchange', navigate);
   await route();
   await badge(await status());
+  await followupCount();
   network();
   addEventListener('offline', network);
-  watchForUpdates(meeting.isDirty);
+  watchForUpdates(() => meeting.isDirty() || followupLog.isDirty());
   addEventListener('online', () => { network(); syncNow('online'); });
   navigator.serviceWorker?.addEventListener('message', (event) => {
     if (event.data?.type === 'SYNC') syncNow('background');

@@ -1,7 +1,9 @@
 // Sync driven by the page (docs/sync.md): push the outbox in order, pull the team's changes,
-// upload photos; one tab at a time (Web Locks); backoff after failures; an honest status.
+// upload photos, fetch the follow-up list; one tab at a time (Web Locks); backoff after
+// failures; an honest status.
 import * as api from './api.js';
 import * as db from './db.js';
+import { refresh as refreshFollowups } from './followups.js';
 import { applyLocal, diff, mutation } from './records.js';
 import { backoff, refusedField } from './rules.js';
 
@@ -49,10 +51,11 @@ export async function save(kind, recordId, change, op = 'put') {
 }
 
 // A refused record, corrected: one new mutation from what the server holds (`synced`) to the
-// corrected copy, so that everything the refused change carried is sent again with the fix.
-export async function resend(kind, recordId, corrected) {
+// corrected copy, so that everything the refused change carried is sent again with the fix
+// (or `change` itself, when every field must go: a follow-up's call is an event of its own).
+export async function resend(kind, recordId, corrected, change = null) {
   const record = await db.get('records', recordId);
-  const m = mutation(kind, recordId, record?.version || 0, diff(kind, record?.synced || {}, corrected));
+  const m = mutation(kind, recordId, record?.version || 0, change || diff(kind, record?.synced || {}, corrected));
   await db.atomically(['outbox', 'records'], (s) => {
     s.outbox.add(m);
     s.records.put({ id: recordId, kind, version: record?.version || 0, data: corrected, deleted: false,
@@ -96,6 +99,7 @@ async function run(reason) {
     await pushAll(device.token);
     await pullAll(device.token);
     await uploadPhotos(device.token);
+    await refreshFollowups(device.token); // what was just sent is in it; a failure keeps the last
   } catch (error) {
     return failed(error);
   }

@@ -1,5 +1,6 @@
 // The coordinators' and admins' console: sign in, then one screen per job (season planning,
-// print, teams and phones, review, positions at meetings, villages; users and audit for admins), chosen by the URL's
+// print, teams and phones, review, positions at meetings, villages, residents, programme-list
+// imports, targets; users and audit for admins), chosen by the URL's
 // hash so that every screen has an address and the back button works.
 import * as i18n from '../i18n.js';
 import { h, show } from '../ui.js';
@@ -15,10 +16,13 @@ const SCREENS = {
   review: { roles: ['coordinator'], load: () => import('./review.js') },
   positions: { roles: ['coordinator', 'admin'], load: () => import('./positions.js') },
   villages: { roles: ['coordinator'], load: () => import('./villages.js') },
+  residents: { roles: ['coordinator'], load: () => import('./residents.js') },
+  imports: { roles: ['coordinator'], load: () => import('./imports.js') },
+  targets: { roles: ['coordinator'], load: () => import('./targets.js') },
   users: { roles: ['admin'], load: () => import('./users.js') },
   audit: { roles: ['admin'], load: () => import('./audit.js') },
 };
-const MENU = ['season', 'teams', 'review', 'positions', 'villages', 'users', 'audit'];
+const MENU = ['season', 'teams', 'review', 'positions', 'villages', 'residents', 'imports', 'targets', 'users', 'audit'];
 
 function allowed(screen) { return SCREENS[screen]?.roles.includes(session.user?.role); }
 

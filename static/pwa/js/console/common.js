@@ -96,3 +96,27 @@ export function number(n, digits = 0) {
 export const figure = (value, key) => h('div', { class: 'figure' }, h('b', { text: value }), h('span', { text: t(key) }));
 
 export async function teams() { return (await api('teams')).map((team) => team.name); }
+
+// Money: whole tenge, thousands apart by a no-break space, the currency as each language writes it.
+export function tenge(n) {
+  if (n == null) return '—';
+  const digits = String(Math.round(Number(n))).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  return t('con.tenge', { n: digits });
+}
+
+export const STAGES = ['contacted', 'referred', 'trained', 'defended', 'financed', 'dropped'];
+export const PROGRAMMES = ['bastau_business', 'business_adviser', 'microcredit', 'land_plots', 'utility_connections', 'entrepreneurs_house', 'other'];
+export const stageText = (stage) => (stage ? t(`stage.${stage}`) : '—');
+export const programmeText = (p) => (p ? (t(`programme.${p}`) === `programme.${p}` ? p : t(`programme.${p}`)) : '—');
+
+const digits = (text) => text.replace(/[^\d]/g, '');
+
+// A money input: digits only, shown in groups of three as the coordinator types.
+export function moneyInput(name, value, attrs = {}) {
+  const group = (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  const input = h('input', { name, inputmode: 'numeric', autocomplete: 'off', maxlength: 20, value: value == null ? '' : group(String(value)), ...attrs });
+  input.addEventListener('blur', () => { input.value = group(digits(input.value)); });
+  return input;
+}
+
+export const moneyValue = (input) => (digits(input.value) === '' ? null : Number(digits(input.value)));

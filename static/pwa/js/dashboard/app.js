@@ -90,9 +90,10 @@ function reachedList(data) {
 function draw() {
   const { data } = state;
   const consoleLink = state.user.role === 'coordinator' ? h('p', {}, h('a', { href: 'console.html', text: t('dash.console_link') })) : null;
-  show(view, h('h1', { text: t('dash.heading') }), consoleLink, filters(data), panels.figures(data.headline),
+  show(view, h('h1', { text: t('dash.heading') }), consoleLink, filters(data), panels.figures(data.headline, data.funnel),
     h('div', { class: 'panels' }, panels.map(data.villages, gazetteer), panels.districts(data.districts, places),
-      panels.weeks(data.weeks), panels.funnel(data.funnel_by_district, places),
+      panels.funnel(data.funnel_by_district, data.funnel_by_programme, data.funnel, places),
+      panels.targets(data.targets || [], places), panels.weeks(data.weeks),
       panels.notReached(data.villages, gazetteer, state.from, (kato) => { state.from = kato; draw(); }),
       reachedList(data)),
     h('p', { class: 'muted', id: 'updated', text: t('dash.updated', { at: new Date().toLocaleTimeString('en-GB') }) }));

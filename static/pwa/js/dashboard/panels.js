@@ -1,5 +1,5 @@
 // The dashboard's panels, each drawn from the coverage API's answer (counts only).
-import { name, t } from '../i18n.js';
+import { lang, name, t } from '../i18n.js';
 import { project } from '../map.js';
 import { h } from '../ui.js';
 
@@ -12,14 +12,24 @@ const svg = (tag, attrs) => {
 const pct = (share) => (share === null || share === undefined ? t('dash.unknown') : `${(share * 100).toFixed(1)}%`);
 const num = (n) => Math.round(n).toLocaleString('en').replace(/,/g, ' ');
 const of = (part, whole) => t('dash.of', { part: num(part), whole: num(whole) });
+// Money grouped as the UI language writes it, by hand: browsers' own locale data may lack Kazakh.
+const GROUP = { kk: '\u00a0', ru: '\u00a0', en: ',' };
+const grouped = (n) => String(Math.round(n || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, GROUP[lang()] ?? '\u00a0');
+const money = (n) => t('dash.tenge', { n: grouped(n) });
+const rate = (share) => (share === null || share === undefined ? '—' : t('dash.percent', { n: Math.round(share * 100) }));
+// A wide table scrolls sideways in its own box (reachable by keyboard) under its heading,
+// instead of breaking words.
+const scroll = (id, heading, table) => [h('h3', { id, text: heading }),
+  h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': id }, table)];
 
 function meter(part, whole) {
-  const width = whole ? Math.min(100, (100 * part) / whole) : 0;
-  return h('div', { class: 'meter', role: 'img', 'aria-label': `${Math.round(width)}%` }, h('span', { style: `width:${width}%` }));
+  const share = whole ? (100 * part) / whole : 0;
+  const width = Math.min(100, share);
+  return h('div', { class: 'meter', role: 'img', 'aria-label': `${Math.round(share)}%` }, h('span', { style: `width:${width}%` }));
 }
 
-export function figures(head) {
-  const box = (label, value, note) => h('div', { class: 'figure' }, h('b', { text: value }), h('span', { text: label }),
+export function figures(head, all) {
+  const box = (label, value, note, id) => h('div', { class: 'figure', id }, h('b', { text: value }), h('span', { text: label }),
     note ? h('div', { class: 'muted', text: note }) : null);
   const refs = Object.values(head.referrals).reduce((a, b) => a + b, 0);
   return h('div', { class: 'figures', id: 'headline' },
@@ -28,7 +38,9 @@ export function figures(head) {
       `${pct(head.residents_reached_share)} · ${t('dash.population_unknown', { n: head.villages_population_unknown })}`),
     box(t('dash.meetings'), of(head.meetings_held, head.meetings_planned)),
     box(t('dash.road_km'), num(head.road_km ?? 0)),
-    box(t('dash.referrals'), num(refs), Object.entries(head.referrals).map(([p, n]) => `${t(`programme.${p}`)}: ${n}`).join(' · ')));
+    box(t('dash.referrals'), num(refs), Object.entries(head.referrals).map(([p, n]) => `${t(`programme.${p}`)}: ${n}`).join(' · ')),
+    all ? box(t('dash.financed_head'), t('dash.people_money', { n: num(all.financed), money: money(all.financed_tenge) }),
+      t('dash.requested_note', { n: num(all.defended), money: money(all.requested_tenge) }), 'financed') : null);
 }
 
 export function districts(rows, places) {
@@ -62,12 +74,47 @@ export function weeks(rows) {
       h('span', {}, h('i', { style: 'background:#0b6e4f' }), t('dash.held'))));
 }
 
-export function funnel(rows, places) {
-  const stages = ['interested', 'contacted', 'referred', 'trained', 'defended', 'financed'];
-  return h('section', { class: 'panel' }, h('h2', { text: t('dash.funnel') }),
-    h('table', {}, h('tr', {}, h('th', { text: t('dash.district') }), stages.map((s) => h('th', { class: 'n', text: t(`stage.${s}`) }))),
-      rows.map((r) => h('tr', {}, h('td', { text: places.get(r.key) || t(`programme.${r.key}`) }),
-        stages.map((s) => h('td', { class: 'n', text: String(r[s]) }))))));
+const STAGES = ['interested', 'contacted', 'referred', 'trained', 'defended', 'financed'];
+
+function funnelTable(id, caption, heading, rows, label, total) {
+  const th = (text) => h('th', { class: 'n', scope: 'col', text });
+  const tenge = { defended: 'requested_tenge', financed: 'financed_tenge' };
+  // each stage's cell: people, the conversion from the stage before, and its tenge
+  const cell = (r, s) => h('td', { class: 'n' }, num(r[s]),
+    s === 'interested' ? null : h('small', { class: 'conv', text: rate(r.conversion?.[s]) }),
+    tenge[s] ? h('small', { class: 'tenge', text: money(r[tenge[s]]) }) : null);
+  const line = (r, part) => h('tr', { class: part ? null : 'total' }, h('th', { scope: 'row', text: part ? label(r.key) : t('dash.all') }),
+    STAGES.map((s) => cell(r, s)), h('td', { class: 'n', text: num(r.dropped) }));
+  return scroll(id, caption, h('table', { class: 'funnel', 'aria-labelledby': id },
+    h('tr', {}, h('th', { scope: 'col', text: heading }), STAGES.map((s) => th(t(`stage.${s}`))),
+      th(t('stage.dropped'))),
+    rows.map((r) => line(r, true)), total ? line(total, false) : null));
+}
+
+export function funnel(byDistrict, byProgramme, all, places) {
+  const programme = (key) => (key === 'unspecified' ? t('dash.unspecified') : t(`programme.${key}`));
+  return h('section', { class: 'panel wide', id: 'funnel' }, h('h2', { text: t('dash.funnel') }),
+    funnelTable('funnel-district', t('dash.funnel_by_district'), t('dash.district'), byDistrict, (k) => places.get(k) || (k === 'unknown' ? t('dash.unknown') : k), all),
+    funnelTable('funnel-programme', t('dash.funnel_by_programme'), t('dash.programme'), byProgramme || [], programme, null),
+    h('p', { class: 'muted', text: t('dash.conversion_note') }), h('p', { class: 'muted', text: t('dash.tenge_note') }));
+}
+
+const FIGURES = ['villages', 'residents', 'trained', 'financed', 'financed_tenge'];
+
+export function targets(rows, places) {
+  const cell = (figure, key) => {
+    const show = key === 'financed_tenge' ? money : num;
+    const goal = figure?.target;
+    return h('td', { class: 'n' }, t('dash.actual_of_target', { actual: show(figure?.actual ?? 0), target: goal == null ? '—' : show(goal) }),
+      goal == null ? null : meter(figure.actual ?? 0, goal));
+  };
+  const table = h('table', { class: 'targets', 'aria-labelledby': 'targets-caption' },
+    h('tr', {}, h('th', { scope: 'col', text: t('dash.district') }),
+      FIGURES.map((f) => h('th', { class: 'n', scope: 'col', text: t(`dash.target.${f}`) }))),
+    rows.map((r) => h('tr', {}, h('th', { scope: 'row', text: places.get(r.district) || r.district }),
+      FIGURES.map((f) => cell(r[f], f)))));
+  return h('section', { class: 'panel wide', id: 'targets' }, h('h2', { text: t('dash.targets') }),
+    rows.length ? scroll('targets-caption', t('dash.targets_caption'), table) : h('p', { class: 'muted', text: t('dash.targets_none') }));
 }
 
 const COLOURS = [[0, '#b00020'], [0.05, '#f2b705'], [0.2, '#7cc47f'], [1e9, '#0b6e4f']];

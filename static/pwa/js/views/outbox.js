@@ -8,7 +8,7 @@ import { h, when, show } from '../ui.js';
 function summary(entry, villages) {
   const hub = villages.get(entry.set?.hub);
   const what = entry.op === 'delete' ? t('outbox.delete') : t(`kind.${entry.kind}`);
-  return [what, entry.set?.date, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
+  return [what, entry.set?.date || entry.set?.on, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
 }
 
 // "All sent" only when nothing waits and nothing was refused.
@@ -26,15 +26,15 @@ export function describe(s) {
 function attentionItem(entry, record, villages) {
   const data = record?.data || {};
   const hub = villages.get(data.hub);
-  const what = [t(`kind.${entry.kind}`), data.date, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
+  const what = [t(`kind.${entry.kind}`), data.date || data.on, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
+  const fix = { meeting: `#/meeting/${entry.record_id}`, followup: `#/followup/${encodeURIComponent(entry.record_id)}` }[entry.kind];
   const remove = h('button', { type: 'button', class: 'danger', text: t('outbox.discard'), onclick: async () => {
     if (!confirm(t('outbox.discard_confirm'))) return;
     await discard(entry.record_id);
   } });
   return h('li', { class: 'card attention', 'data-record': entry.record_id },
     h('strong', { text: what }), h('p', { class: 'error', text: codeText(entry.reason, entry.message) }),
-    h('div', { class: 'actions' }, entry.kind === 'meeting' && record
-      ? h('a', { class: 'button', href: `#/meeting/${entry.record_id}`, text: t('outbox.fix') }) : null, remove));
+    h('div', { class: 'actions' }, fix && record ? h('a', { class: 'button', href: fix, text: t('outbox.fix') }) : null, remove));
 }
 
 export async function render(view) {
