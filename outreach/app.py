@@ -36,6 +36,7 @@ from outreach.api.targets import TargetController
 from outreach.api.wire import refuse_control_characters
 from outreach.config import Settings
 from outreach.db.database import connect
+from outreach.services import residents
 from outreach.services.coverage import CoverageCache
 from outreach.services.gazetteer_import import load_packaged_if_empty
 from outreach.services.grouping import GeoCache
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             if settings.load_gazetteer and (summary := await load_packaged_if_empty(db)):
                 log.info("loaded the Kyzylorda gazetteer: %d settlements", summary.rows)
+            if await residents.absorb_stored(db):
+                log.info("the resident registry absorbed the records stored before it")
             app.state.db = db
             app.state.geo = GeoCache(settings)
             app.state.coverage_cache = CoverageCache()

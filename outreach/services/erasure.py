@@ -47,7 +47,7 @@ async def scrub_records(
         changed.append(record)
     await sync_sql.save_records(tx, changed, now)
     await sync_sql.set_last_seq(tx, seq)
-    await _scrub_copies(tx, sorted(s for s in secrets if len(s) >= 3))
+    await _scrub_copies(tx, sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True))
     return seq
 
 
@@ -77,7 +77,8 @@ async def _scrub_copies(tx: Tx, secrets: list[str]) -> None:
 
 
 def _without(text: str, secrets: list[str]) -> str:
-    """The JSON text with every string holding a secret replaced by the erased mark."""
+    """The JSON text with every secret inside its strings replaced by the erased mark (the
+    rest of a note stays)."""
     try:
         value = msgspec.json.decode(text)
     except msgspec.DecodeError:
@@ -87,7 +88,9 @@ def _without(text: str, secrets: list[str]) -> str:
 
 def _walk(value: Any, secrets: list[str]) -> Any:
     if isinstance(value, str):
-        return ERASED if any(s in value for s in secrets) else value
+        for secret in secrets:  # longest first: a full name before a part of it
+            value = value.replace(secret, ERASED)
+        return value
     if isinstance(value, list):
         return [_walk(v, secrets) for v in value]
     if isinstance(value, dict):

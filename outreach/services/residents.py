@@ -44,6 +44,19 @@ async def fresh(tx: Tx) -> None:
         await registry.catch_up(tx, int(last))
 
 
+async def absorb_stored(db: Database) -> bool:
+    """At start: absorb the records stored before the registry existed (a database from an
+    older version), so that no phone's push pays for it. Whether there were any."""
+    async with db.read() as tx:
+        absorbed, _ = await sql.registry(tx)
+        last = int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
+    if absorbed >= last:
+        return False
+    async with db.write() as tx:
+        state = await sync_sql.state(tx, lock=True)
+        return await registry.catch_up(tx, state.last_seq)
+
+
 async def _audit(tx: Tx, actor: Actor, action: str, object_id: str | None) -> None:
     await accounts_sql.audit(tx, at=now_iso(), actor=actor, action=action, object_id=object_id)
 

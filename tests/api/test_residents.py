@@ -224,3 +224,18 @@ async def test_a_line_removed_or_a_meeting_deleted_takes_its_resident_away(clien
     assert (await push(anonymous_phone, [deletion]))[0]["status"] == "applied"
     assert await residents(client) == []
     assert database.scalar("SELECT count(*) FROM resident_sightings") == 0
+
+
+async def test_records_stored_before_the_registry_are_absorbed_at_start(client, anonymous_phone,
+                                                                       database, settings):  # fmt: skip
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
+    await push(
+        anonymous_phone, [meeting(random.Random(9), [person("Ержан Бекова", "87010101010")])]
+    )
+    for table in ("resident_events", "resident_sightings", "resident_candidates", "residents"):
+        database.execute(f"DELETE FROM {table}")  # as a database from before migration 0013
+    database.execute("UPDATE registry_state SET absorbed_seq = 0")
+    async with AsyncTestClient(app=create_app(settings)):
+        assert database.scalar("SELECT count(*) FROM residents") == 1  # before any request
+    assert database.scalar("SELECT absorbed_seq FROM registry_state") == database.scalar(
+        "SELECT last_seq FROM sync_state")  # fmt: skip

@@ -11,6 +11,8 @@ CREATE TABLE registry_state (
     version       INTEGER NOT NULL
 );
 INSERT INTO registry_state (id, absorbed_seq, version) VALUES (1, 0, 0);
+-- the registry reads the records changed since it last looked, by sequence number
+CREATE INDEX sync_records_seq ON sync_records (seq);
 
 CREATE TABLE resident_imports (
     id           INTEGER PRIMARY KEY,
