@@ -36,7 +36,7 @@ from outreach.api.targets import TargetController
 from outreach.api.wire import refuse_control_characters
 from outreach.config import Settings
 from outreach.db.database import connect
-from outreach.services import residents
+from outreach.services import registry
 from outreach.services.coverage import CoverageCache
 from outreach.services.gazetteer_import import load_packaged_if_empty
 from outreach.services.grouping import GeoCache
@@ -101,11 +101,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             busy_timeout_ms=settings.busy_timeout_ms,
         )
         await db.open()
+        absorber: registry.Absorber | None = None
         try:
             if settings.load_gazetteer and (summary := await load_packaged_if_empty(db)):
                 log.info("loaded the Kyzylorda gazetteer: %d settlements", summary.rows)
-            if await residents.absorb_stored(db):
+            if await registry.behind(db):  # records from before the registry, or a crash
+                await registry.fresh_db(db)
                 log.info("the resident registry absorbed the records stored before it")
+            app.state.absorber = absorber = registry.Absorber(db)
             app.state.db = db
             app.state.geo = GeoCache(settings)
             app.state.coverage_cache = CoverageCache()
@@ -116,6 +119,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             )
             yield
         finally:
+            if absorber is not None:
+                await absorber.close()
             await db.close()
 
     imports = Router(

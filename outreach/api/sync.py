@@ -130,7 +130,9 @@ class SyncController(Controller):
         body = await request.body()
         batch = await asyncio.to_thread(_push_request, body, encoding, limit)
         session = current_session(request)
-        return await _streamed(await service.push(db, device_id(request), session.user, batch))
+        answer = await service.push(db, device_id(request), session.user, batch)
+        request.app.state.absorber.kick()  # the resident registry, after the answer is stored
+        return await _streamed(answer)
 
     @post("/pull", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"},
           responses={200: _answer(PullPage, "a page of changes")})  # fmt: skip

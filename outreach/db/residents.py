@@ -40,21 +40,15 @@ async def set_registry(tx: Tx, absorbed_seq: int, *, changed: bool) -> None:
     )
 
 
-async def changed_records(tx: Tx, after_seq: int, limit: int) -> list[Row]:
-    """Meetings and follow-ups changed after a sequence number, in order."""
+async def changed_records(tx: Tx, after_seq: int, up_to: int, limit: int) -> list[Row]:
+    """Records changed after a sequence number (up to another), in order (by the index on seq
+    alone: asking for their kinds too would lead the planner to read every record of those
+    kinds)."""
     return await tx.fetch_all(
         "SELECT id, kind, team_id, deleted, doc, seq FROM sync_records"
-        " WHERE seq > ? AND kind IN ('meeting', 'followup') ORDER BY seq LIMIT ?",
-        (after_seq, limit),
+        " WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+        (after_seq, up_to, limit),
     )
-
-
-async def sightings_of_meeting(tx: Tx, meeting_id: str) -> dict[str, SightingRow]:
-    rows = await tx.fetch_all(
-        "SELECT item_id, resident_id, origin FROM resident_sightings WHERE meeting_id = ?",
-        (meeting_id,),
-    )
-    return {r[0]: SightingRow(r[0], int(r[1]), int(r[2])) for r in rows}
 
 
 async def sighting_of_item(
@@ -69,43 +63,38 @@ async def sighting_of_item(
     )
 
 
-async def upsert_sighting(
-    tx: Tx, meeting_id: str, item_id: str, team_id: int, resident_id: int, met_on: date,
-    village: str | None, programme: str | None,
-) -> None:  # fmt: skip
-    await tx.execute(
-        "INSERT INTO resident_sightings (meeting_id, item_id, team_id, resident_id, origin, met_on,"
-        " village, programme) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (meeting_id, item_id) DO UPDATE SET met_on = excluded.met_on,"
-        " village = excluded.village, programme = excluded.programme",
-        (meeting_id, item_id, team_id, resident_id, resident_id, met_on.isoformat(), village,
-         programme),
-    )  # fmt: skip
-
-
 async def delete_sighting(tx: Tx, meeting_id: str, item_id: str) -> None:
     await tx.execute(
         "DELETE FROM resident_sightings WHERE meeting_id = ? AND item_id = ?", (meeting_id, item_id)
     )
 
 
-async def district_of(tx: Tx, village: str | None) -> str | None:
-    if village is None:
-        return None
-    value = await tx.fetch_value("SELECT district_kato FROM villages WHERE kato = ?", (village,))
-    return str(value) if value is not None else None
+# Resident ids are given here, the next after the highest, never by the engine's own counter:
+# every insert runs under the registry's lock (a catch-up, or a change that caught up first),
+# and a batch of new residents then needs no answer per row.
+async def next_resident_id(tx: Tx) -> int:
+    return int(await tx.fetch_value("SELECT coalesce(max(id), 0) + 1 FROM residents"))
 
 
 async def insert_resident(
     tx: Tx, *, name: str | None, name_key: str | None, phone: str | None, village: str | None,
     district: str | None, now: str, import_id: int | None = None,
 ) -> int:  # fmt: skip
-    value = await tx.fetch_value(
-        "INSERT INTO residents (name, name_key, phone, village, district, created_at, import_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (name, name_key, phone, village, district, now, import_id),
+    resident_id = await next_resident_id(tx)
+    await insert_residents(
+        tx, [(resident_id, name, name_key, phone, village, district, now, import_id, None)]
     )
-    return int(value)
+    return resident_id
+
+
+async def insert_residents(tx: Tx, rows: Sequence[tuple[Any, ...]]) -> None:
+    """(id, name, name key, phone, village, district, created at, import, programme) of new
+    residents."""
+    await tx.execute_many(
+        "INSERT INTO residents (id, name, name_key, phone, village, district, created_at,"
+        " import_id, programme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 async def fill_identity(tx: Tx, resident_id: int, phone: str | None, village: str | None,
@@ -123,12 +112,6 @@ async def rename(tx: Tx, resident_id: int, name: str, key: str | None) -> None:
         "UPDATE residents SET name = ?, name_key = ? WHERE id = ? AND erased_at IS NULL",
         (name, key, resident_id),
     )
-
-
-async def count_sightings(tx: Tx, resident_id: int) -> int:
-    return int(await tx.fetch_value(
-        "SELECT count(*) FROM resident_sightings WHERE resident_id = ?", (resident_id,)
-    ))  # fmt: skip
 
 
 async def forget_if_empty(tx: Tx, resident_id: int) -> bool:
@@ -152,16 +135,25 @@ _KNOWN = "SELECT id, name_key, phone, village, district FROM residents"
 _ACTIVE = " WHERE merged_into IS NULL AND erased_at IS NULL"
 
 
-async def active_by_phone(tx: Tx, phone: str) -> list[Known]:
-    rows = await tx.fetch_all(_KNOWN + _ACTIVE + " AND phone = ? ORDER BY id", (phone,))
-    return [Known(*r) for r in rows]
-
-
-async def active_by_name(tx: Tx, key: str, village: str) -> list[Known]:
-    rows = await tx.fetch_all(
-        _KNOWN + _ACTIVE + " AND name_key = ? AND village = ? ORDER BY id", (key, village)
-    )
-    return [Known(*r) for r in rows]
+async def phones_and_namesakes(
+    tx: Tx, phones: Sequence[str], namesakes: Sequence[tuple[str, str, bool]]
+) -> list[Known]:
+    """The residents with one of these phones, or of this name in this village (name key,
+    village, and whether only those without a phone matter): all that new lines of meetings
+    may match or be proposed beside, found through the indexes."""
+    found = {k.id: k for k in await active_matching(tx, phones, ())}
+    for bare in (False, True):
+        pairs = sorted({(key, village) for key, village, b in namesakes if b is bare})
+        for part in chunks(pairs):
+            rows = await tx.fetch_all(
+                _KNOWN
+                + _ACTIVE
+                + (" AND phone IS NULL" if bare else "")
+                + f" AND (name_key, village) IN (VALUES {', '.join(['(?, ?)'] * len(part))})",
+                [v for pair in part for v in pair],
+            )
+            found.update((int(r[0]), Known(*r)) for r in rows)
+    return [found[k] for k in sorted(found)]
 
 
 async def active_matching(tx: Tx, phones: Sequence[str], keys: Sequence[str]) -> list[Known]:
@@ -235,14 +227,14 @@ async def sighting_programmes(tx: Tx, ids: Sequence[int]) -> dict[int, list[str 
     return out
 
 
-async def save_standing(tx: Tx, resident_id: int, s: Standing) -> None:
-    await tx.execute(
+async def save_standings(tx: Tx, standings: Sequence[tuple[int, Standing]]) -> None:
+    await tx.execute_many(
         "UPDATE residents SET stage = ?, dropped = ?, dropped_reason = ?, programme = ?,"
         " requested_tenge = ?, financed_tenge = ?, funding_source = ?, next_contact = ?,"
         " last_contact = ? WHERE id = ?",
-        (s.stage, int(s.dropped), s.dropped_reason, s.programme, s.requested_tenge,
-         s.financed_tenge, s.funding_source, _plain(s.next_contact), _plain(s.last_contact),
-         resident_id),
+        [(s.stage, int(s.dropped), s.dropped_reason, s.programme, s.requested_tenge,
+          s.financed_tenge, s.funding_source, _plain(s.next_contact), _plain(s.last_contact),
+          resident_id) for resident_id, s in standings],
     )  # fmt: skip
 
 
@@ -257,6 +249,82 @@ def marks(values: Sequence[Any]) -> str:
 def chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), 500):
         yield values[start : start + 500]
+
+
+async def sightings_of_meetings(tx: Tx, ids: Sequence[str]) -> dict[str, dict[str, SightingRow]]:
+    """The sightings of several meetings, by meeting and line."""
+    out: dict[str, dict[str, SightingRow]] = {m: {} for m in ids}
+    for part in chunks(ids):
+        rows = await tx.fetch_all(
+            "SELECT meeting_id, item_id, resident_id, origin FROM resident_sightings"
+            f" WHERE meeting_id IN ({marks(part)})",
+            list(part),
+        )
+        for r in rows:
+            out[r[0]][r[1]] = SightingRow(r[1], int(r[2]), int(r[3]))
+    return out
+
+
+class Identity(msgspec.Struct, frozen=True):
+    """What a corrected line may change of a resident."""
+
+    name: str | None
+    phone: str | None
+    village: str | None
+    erased: bool
+    sightings: int
+
+
+async def identities(tx: Tx, ids: Sequence[int]) -> dict[int, Identity]:
+    out: dict[int, Identity] = {}
+    for part in chunks(sorted(set(ids))):
+        rows = await tx.fetch_all(
+            "SELECT r.id, r.name, r.phone, r.village, r.erased_at IS NOT NULL,"
+            " (SELECT count(*) FROM resident_sightings AS s WHERE s.resident_id = r.id)"
+            f" FROM residents AS r WHERE r.id IN ({marks(part)})",
+            list(part),
+        )
+        out.update({int(r[0]): Identity(r[1], r[2], r[3], bool(r[4]), int(r[5])) for r in rows})
+    return out
+
+
+async def districts_of(tx: Tx, villages: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in chunks(sorted(set(villages))):
+        rows = await tx.fetch_all(
+            f"SELECT kato, district_kato FROM villages WHERE kato IN ({marks(part)})", list(part)
+        )
+        out.update({r[0]: r[1] for r in rows})
+    return out
+
+
+async def add_created(tx: Tx, rows: Sequence[tuple[int, str, str, str]]) -> None:
+    """'created' lines (resident, at, by, met on) of residents a meeting brought."""
+    await tx.execute_many(
+        "INSERT INTO resident_events (resident_id, origin, at, by_actor, kind, via, on_date)"
+        " VALUES (?, ?, ?, ?, 'created', 'meeting', ?)",
+        [(r, r, at, by, on) for r, at, by, on in rows],
+    )
+
+
+async def upsert_sightings(tx: Tx, rows: Sequence[tuple[Any, ...]]) -> None:
+    """(meeting, line, team, resident, met on, village, programme) of each line."""
+    await tx.execute_many(
+        "INSERT INTO resident_sightings (meeting_id, item_id, team_id, resident_id, origin, met_on,"
+        " village, programme) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (meeting_id, item_id) DO UPDATE SET met_on = excluded.met_on,"
+        " village = excluded.village, programme = excluded.programme",
+        [(m, i, t, r, r, on, v, p) for m, i, t, r, on, v, p in rows],
+    )
+
+
+async def add_candidates(tx: Tx, rows: Sequence[tuple[int, int, str, str]]) -> None:
+    """Doubtful pairs (a, b, reason, at); a pair already proposed is not proposed again."""
+    await tx.execute_many(
+        "INSERT INTO resident_candidates (a, b, reason, at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (a, b) DO NOTHING",
+        [(*sorted((a, b)), reason, at) for a, b, reason, at in rows],
+    )
 
 
 async def resident_row(tx: Tx, resident_id: int, *, lock: bool = False) -> Row | None:

@@ -37,7 +37,7 @@ from outreach.domain.coverage import (
 from outreach.domain.gazetteer import Names, Village
 from outreach.domain.planning import PlanDocument
 from outreach.domain.targets import Target
-from outreach.services import gazetteer
+from outreach.services import gazetteer, registry
 from outreach.services.clock import now_iso
 
 
@@ -99,6 +99,7 @@ async def coverage(
     db: Database, where: CoverageFilter, cache: CoverageCache | None = None
 ) -> Coverage:
     """Coverage for a filter (from the cache when nothing changed since)."""
+    await registry.fresh_db(db)  # the funnel counts residents: all records absorbed first
     if cache is None:
         return build(await facts(db, where.team), where)
     async with db.read() as tx:

@@ -1,37 +1,31 @@
 """The resident registry kept up with field records: every meeting's interested residents
 become residents (matched by phone; a doubtful match by name is proposed, never merged), and
-every follow-up's history lines become the resident's. Runs inside the write transaction that
-changed the records (a push, a coordinator's change), after the sync state's lock, so that the
-registry never lags what the server acknowledged (docs/followup.md)."""
+every follow-up's history lines become the resident's (docs/followup.md).
+
+Pushes never wait for it: after a push commits, the Absorber catches up in its own
+transaction, taking every record stored meanwhile at once; whatever reads residents (the
+registry, a phone's follow-up list, coverage) first catches up itself if it is behind, and
+a coordinator's change does so under the sync lock. A crash in between loses nothing: the
+records are stored, and the next catch-up (at the latest, at start) absorbs them."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Iterable
 from datetime import date
 
 import msgspec
 
 from outreach.db import residents as sql
-from outreach.db.database import Tx
-from outreach.domain.records import normalise_phone
-from outreach.domain.residents import ERASED, name_key, names_compatible, standing
+from outreach.db.database import Database, Tx
+from outreach.domain.residents import standing
+from outreach.services import sightings
 from outreach.services.clock import now_iso
 
 _BATCH = 2000
-
-
-class _Item(msgspec.Struct):
-    id: str
-    name: str
-    phone: str | None = None
-    village: str | None = None
-    programme: str | None = None
-
-
-class _Meeting(msgspec.Struct):
-    date: date
-    hub: str
-    interested: list[_Item] = []
+log = logging.getLogger("outreach.registry")
 
 
 class _Step(msgspec.Struct):
@@ -55,27 +49,85 @@ class _Followup(msgspec.Struct):
     history: list[_Step] = []
 
 
-_meeting = msgspec.json.Decoder(_Meeting)
 _followup = msgspec.json.Decoder(_Followup)
 
 
 async def catch_up(tx: Tx, last_seq: int) -> bool:
-    """Absorb every meeting and follow-up changed since the registry last looked (up to
-    `last_seq`, the sync counter the caller holds locked); whether anything changed."""
+    """Absorb every meeting and follow-up changed since the registry last looked, up to
+    `last_seq` (a committed value of the sync counter: every record up to it is committed);
+    whether anything changed."""
     absorbed, _ = await sql.registry(tx, lock=True)
     if absorbed >= last_seq:
         return False
     touched: set[int] = set()
-    while rows := await sql.changed_records(tx, absorbed, _BATCH):
-        for record_id, kind, team_id, deleted, doc, seq in rows:
-            if kind == "meeting":
-                await _absorb_meeting(tx, record_id, int(team_id), bool(deleted), doc, touched)
-            else:
+    now = now_iso()
+    while rows := await sql.changed_records(tx, absorbed, last_seq, _BATCH):
+        meetings = [(r[0], int(r[2]), bool(r[3]), r[4]) for r in rows if r[1] == "meeting"]
+        touched |= await sightings.absorb(tx, meetings, now)
+        for record_id, kind, team_id, _, doc, _ in rows:
+            if kind == "followup":  # after the meetings: a follow-up names their lines
                 await _absorb_followup(tx, record_id, int(team_id), doc, touched)
-            absorbed = int(seq)
+        absorbed = int(rows[-1][5])
     await refresh(tx, touched)
     await sql.set_registry(tx, max(absorbed, last_seq), changed=bool(touched))
     return bool(touched)
+
+
+async def fresh(tx: Tx) -> None:
+    """Catch up if behind (normally the Absorber already has), in a write transaction."""
+    absorbed, _ = await sql.registry(tx)
+    last = int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
+    if absorbed < last:
+        await catch_up(tx, last)
+
+
+async def behind(db: Database) -> bool:
+    """Whether records were stored that the registry has not absorbed yet (a read)."""
+    async with db.read() as tx:
+        absorbed, _ = await sql.registry(tx)
+        return absorbed < int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
+
+
+async def fresh_db(db: Database) -> None:
+    """Catch up before reading, if behind (a write only then)."""
+    if await behind(db):
+        async with db.write() as tx:
+            await fresh(tx)
+
+
+class Absorber:
+    """Catches the registry up after pushes, one run at a time and at most one per
+    `pause_s`: pushes meanwhile ask for one more run, which takes everything they stored in
+    one transaction (at the end of a day, hundreds of phones' pushes in a few runs)."""
+
+    def __init__(self, db: Database, pause_s: float = 0.5) -> None:
+        self.db = db
+        self.pause_s = pause_s
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def kick(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._again = True
+            return
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        self._again = True
+        while self._again:
+            self._again = False
+            await asyncio.sleep(self.pause_s)  # let the pushes of the moment gather
+            try:
+                await fresh_db(self.db)
+            except Exception:  # the next kick, or the next reader, tries again
+                log.exception("the resident registry could not catch up")
+                return
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
 
 async def changed(tx: Tx, ids: Iterable[int]) -> None:
@@ -90,84 +142,9 @@ async def refresh(tx: Tx, ids: Iterable[int]) -> None:
     ordered = sorted(set(ids))
     events = await sql.events_of(tx, ordered)
     programmes = await sql.sighting_programmes(tx, ordered)
-    for resident_id in ordered:
-        await sql.save_standing(
-            tx, resident_id, standing(events[resident_id], programmes[resident_id])
-        )
-
-
-async def _absorb_meeting(tx: Tx, meeting_id: str, team_id: int, deleted: bool, doc: str,
-                          touched: set[int]) -> None:  # fmt: skip
-    known = await sql.sightings_of_meeting(tx, meeting_id)
-    if deleted:  # a tombstone: the meeting no longer lists anyone
-        await _forget(tx, meeting_id, known, set(), touched)
-        return
-    meeting = _meeting.decode(doc)
-    items = meeting.interested
-    now = now_iso()
-    for item in items:
-        phone = normalise_phone(item.phone) if item.phone else None
-        village = item.village or meeting.hub
-        if item.id in known:
-            resident_id = known[item.id].resident_id
-            await _update_identity(tx, resident_id, item, phone, village)
-        else:
-            resident_id, created = await match_or_create(tx, item.name, phone, village, now)
-            if created:
-                by = f"team:{team_id}"
-                await sql.add_event(tx, resident_id, resident_id, at=now, by=by, kind="created",
-                                    via="meeting", on_date=meeting.date)  # fmt: skip
-        await sql.upsert_sighting(tx, meeting_id, item.id, team_id, resident_id, meeting.date,
-                                  village, item.programme)  # fmt: skip
-        touched.add(resident_id)
-    await _forget(tx, meeting_id, known, {i.id for i in items}, touched)
-
-
-async def _forget(tx: Tx, meeting_id: str, known: dict[str, sql.SightingRow], kept: set[str],
-                  touched: set[int]) -> None:  # fmt: skip
-    """Sightings of lines a meeting no longer has; residents left with nothing go too."""
-    for item_id in known.keys() - kept:
-        gone = known[item_id].resident_id
-        await sql.delete_sighting(tx, meeting_id, item_id)
-        if await sql.forget_if_empty(tx, gone):
-            touched.discard(gone)
-        else:
-            touched.add(gone)
-
-
-async def _update_identity(tx: Tx, resident_id: int, item: _Item, phone: str | None,
-                           village: str) -> None:  # fmt: skip
-    """A corrected line: the phone or village it now gives fills a gap; the name follows the
-    line while this meeting is the resident's only one."""
-    if item.name == ERASED:
-        return
-    await sql.fill_identity(tx, resident_id, phone, village, await sql.district_of(tx, village))
-    if await sql.count_sightings(tx, resident_id) <= 1:
-        await sql.rename(tx, resident_id, item.name, name_key(item.name))
-
-
-async def match_or_create(tx: Tx, name: str, phone: str | None, village: str | None, now: str,
-                          import_id: int | None = None) -> tuple[int, bool]:  # fmt: skip
-    """The resident a newly listed person is: the one with the same phone and a compatible
-    name; else a new resident, proposed to a coordinator as a doubtful match of any resident
-    with the same phone (another name) or the same name in the same village (a phone missing).
-    Whether it is a new one."""
-    key = name_key(name)
-    same_phone = await sql.active_by_phone(tx, phone) if phone else []
-    for known in same_phone:
-        if names_compatible(known.name_key, key):
-            return known.id, False
-    district = await sql.district_of(tx, village)
-    created = await sql.insert_resident(tx, name=name, name_key=key, phone=phone,
-                                        village=village, district=district, now=now,
-                                        import_id=import_id)  # fmt: skip
-    for known in same_phone:
-        await sql.add_candidate(tx, known.id, created, "same_phone_other_name", now, import_id)
-    if key and village:
-        for known in await sql.active_by_name(tx, key, village):
-            if known.id != created and (known.phone is None or phone is None):
-                await sql.add_candidate(tx, known.id, created, "same_name_village", now, import_id)
-    return created, True
+    await sql.save_standings(
+        tx, [(i, standing(events[i], programmes[i])) for i in ordered if i in events]
+    )
 
 
 async def _absorb_followup(tx: Tx, record_id: str, team_id: int, doc: str,

@@ -98,6 +98,7 @@ async def preview(db: Database, body: bytes, filename: str, programme: str | Non
     """How the list would match, changing nothing (audited: it shows residents)."""
     parsed = parse_programme_list(body, await _places(db), programme)
     async with db.write() as tx:
+        await registry.fresh(tx)
         matches = _matches(parsed.rows, await _known(tx, parsed.rows), separate)
         ids = [m.resident for m in matches if m.resident is not None and m.resident > 0]
         people = await views.summaries(tx, ids)

@@ -35,28 +35,6 @@ LOCAL = timezone(timedelta(hours=5))
 """Kazakhstan's time (one zone since 2024): "today" for overdue follow-ups."""
 
 
-async def fresh(tx: Tx) -> None:
-    """Bring the registry up to the last acknowledged record (normally it already is: pushes
-    keep it so), inside a write transaction."""
-    absorbed, _ = await sql.registry(tx)
-    last = await tx.fetch_value("SELECT last_seq FROM sync_state")
-    if absorbed < int(last):
-        await registry.catch_up(tx, int(last))
-
-
-async def absorb_stored(db: Database) -> bool:
-    """At start: absorb the records stored before the registry existed (a database from an
-    older version), so that no phone's push pays for it. Whether there were any."""
-    async with db.read() as tx:
-        absorbed, _ = await sql.registry(tx)
-        last = int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
-    if absorbed >= last:
-        return False
-    async with db.write() as tx:
-        state = await sync_sql.state(tx, lock=True)
-        return await registry.catch_up(tx, state.last_seq)
-
-
 async def _audit(tx: Tx, actor: Actor, action: str, object_id: str | None) -> None:
     await accounts_sql.audit(tx, at=now_iso(), actor=actor, action=action, object_id=object_id)
 
@@ -64,7 +42,7 @@ async def _audit(tx: Tx, actor: Actor, action: str, object_id: str | None) -> No
 async def list_residents(db: Database, where: ResidentFilter, actor: Actor) -> ResidentPage:
     """A page of residents (coordinators), audited."""
     async with db.write() as tx:
-        await fresh(tx)
+        await registry.fresh(tx)
         found, total = await views.page(tx, where)
         await _audit(tx, actor, "residents.list", f"{len(found)} of {total}")
     return ResidentPage(residents=found, total=total)
@@ -73,7 +51,7 @@ async def list_residents(db: Database, where: ResidentFilter, actor: Actor) -> R
 async def detail(db: Database, resident_id: int, actor: Actor) -> ResidentDetail:
     """A resident's whole story (coordinators), audited."""
     async with db.write() as tx:
-        await fresh(tx)
+        await registry.fresh(tx)
         found = await _detail(tx, resident_id)
         await _audit(tx, actor, "residents.read", str(resident_id))
     return found
@@ -95,7 +73,7 @@ async def _detail(tx: Tx, resident_id: int) -> ResidentDetail:
 async def candidates(db: Database, actor: Actor) -> list[Candidate]:
     """Open doubtful matches, each pair side by side (coordinators), audited."""
     async with db.write() as tx:
-        await fresh(tx)
+        await registry.fresh(tx)
         found = await views.candidates(tx)
         await _audit(tx, actor, "residents.candidates", str(len(found)))
     return found
@@ -231,7 +209,7 @@ async def followups(
     """A team's residents still in the funnel, overdue first, for its phones (audited)."""
     day = today or datetime.now(LOCAL).date()
     async with db.write() as tx:
-        await fresh(tx)
+        await registry.fresh(tx)
         team_id = None if team is None else await sync_sql.team_id(tx, team)
         if team_id is None:
             raise NoTeam("this device's user belongs to no team: ask a coordinator")

@@ -35,7 +35,7 @@ from outreach.domain.sync import (
     Rejection,
     check,
 )
-from outreach.services import gazetteer, plans, registry
+from outreach.services import gazetteer, plans
 
 _encode = msgspec.json.encode
 
@@ -306,7 +306,6 @@ async def push(db: Database, device_id: int, user: User, request: PushRequest) -
         await sql.save_overwrites(tx, batch.overwrites, stamp)
         await sql.park(tx, batch.parked, stamp)
         await sql.set_last_seq(tx, batch.seq)
-        await registry.catch_up(tx, batch.seq)
         await _report(tx, device_id, request.device, now)
     return PushResponse(results=applied.results, server_time=stamp)
 

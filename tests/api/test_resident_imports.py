@@ -31,6 +31,7 @@ async def seeded(client, phone, database) -> None:
     people = [person("Айгүл Серікова", "87011234567"), person("Ерлан Омаров"),
               person("Дана Омарова", "87011112233")]  # fmt: skip
     await push(phone, [meeting(random.Random(7), people)])
+    assert len(await residents(client)) == 3  # (and the registry has absorbed the meeting)
 
 
 async def send(client, body: bytes, **query):

@@ -4,6 +4,7 @@ every history line, a phone's call becomes history, and erasure leaves counts, n
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 from litestar.testing import AsyncTestClient
@@ -237,5 +238,35 @@ async def test_records_stored_before_the_registry_are_absorbed_at_start(client, 
     database.execute("UPDATE registry_state SET absorbed_seq = 0")
     async with AsyncTestClient(app=create_app(settings)):
         assert database.scalar("SELECT count(*) FROM residents") == 1  # before any request
+    assert database.scalar("SELECT absorbed_seq FROM registry_state") == database.scalar(
+        "SELECT last_seq FROM sync_state")  # fmt: skip
+
+
+async def test_one_push_naming_a_person_twice_makes_one_resident(client, anonymous_phone,
+                                                                 database):  # fmt: skip
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
+    rng = random.Random(10)
+    batch = [meeting(rng, [person("Мадина Есенова", "87012223344"), person("Асқар Омаров")]),
+             meeting(rng, [person("Есенова Мадина", "+77012223344"), person("Асқар Омаров")],
+                     day="2027-05-03")]  # fmt: skip
+    assert {r["status"] for r in await push(anonymous_phone, batch)} == {"applied"}
+    found = sorted(await residents(client), key=lambda p: (p["name"], p["id"]))
+    assert [(p["name"], p["meetings"]) for p in found] == [
+        ("Асқар Омаров", 1), ("Асқар Омаров", 1), ("Мадина Есенова", 2)]  # fmt: skip
+    [pair] = (await client.get("/api/v1/residents/candidates")).json()
+    assert pair["reason"] == "same_name_village"
+
+
+async def test_the_registry_catches_up_after_pushes_without_being_read(client, anonymous_phone,
+                                                                       database):  # fmt: skip
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
+    rng = random.Random(11)
+    await push(anonymous_phone, [meeting(rng, [person("Бауыржан Ахметов", "87471112233")])])
+    await push(anonymous_phone, [meeting(rng, [person("Сәуле Жұмабаева")], day="2027-05-05")])
+    for _ in range(100):  # the absorber waits half a second for more pushes, then runs once
+        if database.scalar("SELECT count(*) FROM residents") == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert database.scalar("SELECT count(*) FROM residents") == 2
     assert database.scalar("SELECT absorbed_seq FROM registry_state") == database.scalar(
         "SELECT last_seq FROM sync_state")  # fmt: skip

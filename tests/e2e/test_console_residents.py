@@ -226,6 +226,7 @@ def test_a_coordinator_merges_splits_records_a_financing_and_erases(desk, server
     assert axe_violations(page) == []
     page.click("#erase-dialog-confirm")
     page.wait_for_selector("#erase", state="detached")
+    page.wait_for_selector("dialog#erase-dialog", state="detached")  # closed once redrawn
     body = page.text_content("body")
     assert AIGUL["name"] not in body and "701" not in page.text_content("#resident-summary")
     assert f"#{aigul}" in page.text_content("#resident-name")

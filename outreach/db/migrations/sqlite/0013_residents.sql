@@ -54,7 +54,10 @@ CREATE TABLE residents (
 );
 CREATE INDEX residents_phone ON residents (phone) WHERE merged_into IS NULL;
 CREATE INDEX residents_name ON residents (name_key, village) WHERE merged_into IS NULL;
-CREATE INDEX residents_merged ON residents (merged_into);
+-- namesakes without a phone: the only ones a line with a phone may be proposed beside
+CREATE INDEX residents_bare_name ON residents (name_key, village)
+    WHERE merged_into IS NULL AND phone IS NULL;
+CREATE INDEX residents_merged ON residents (merged_into) WHERE merged_into IS NOT NULL;
 
 -- a resident listed at a meeting (an `interested` item of a meeting record)
 CREATE TABLE resident_sightings (
