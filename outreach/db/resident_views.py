@@ -156,3 +156,25 @@ async def candidates_of(tx: Tx, resident_id: int) -> list[CandidateOf]:
     people = await summaries(tx, others)
     return [CandidateOf(id=int(r[0]), other=people[o], reason=r[3])
             for r, o in zip(rows, others, strict=True)]  # fmt: skip
+
+
+_ACTORS = {
+    "user": "SELECT id, login FROM users WHERE id IN ({})",
+    "team": "SELECT id, name FROM teams WHERE id IN ({})",
+    "device": "SELECT d.id, u.login FROM devices AS d JOIN users AS u ON u.id = d.user_id"
+    " WHERE d.id IN ({})",
+}
+
+
+async def actor_names(tx: Tx, actors: Sequence[str]) -> dict[str, str]:
+    """Names of history lines' authors (`user:3`, `team:1`, `device:12`): a login, a team."""
+    wanted: dict[str, set[int]] = {}
+    for actor in actors:
+        kind, _, number = actor.partition(":")
+        if kind in _ACTORS and number.isdigit():
+            wanted.setdefault(kind, set()).add(int(number))
+    out: dict[str, str] = {}
+    for kind, ids in wanted.items():
+        rows = await tx.fetch_all(_ACTORS[kind].format(marks(sorted(ids))), sorted(ids))
+        out.update({f"{kind}:{r[0]}": r[1] for r in rows})
+    return out

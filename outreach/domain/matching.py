@@ -33,6 +33,8 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
     resident: int | None = None
     others: tuple[int, ...] = ()
     why: str
+    code: str  # `why` as a stable code, for translations
+    count: int | None = None  # the residents of this name, where that is the reason
 
 
 class Index:
@@ -59,20 +61,29 @@ class Index:
         if phone and (same := self.by_phone.get(phone)):
             fits = [k.id for k in same if names_compatible(k.name_key, key)]
             if len(fits) == 1:
-                return Match(kind="exact", resident=fits[0], why="same phone")
-            why = "several residents have this phone" if fits else "same phone, another name"
-            return Match(kind="conflicting", others=tuple(k.id for k in same), why=why)
+                return Match(kind="exact", resident=fits[0], why="same phone", code="same_phone")
+            why, code = (("several residents have this phone", "phone_shared") if fits
+                         else ("same phone, another name", "phone_other_name"))  # fmt: skip
+            return Match(kind="conflicting", others=tuple(k.id for k in same), why=why, code=code)
         if not key:
-            return Match(kind="new", why="no phone or name to match")
+            return Match(kind="new", why="no phone or name to match", code="nothing")
         if village:
             pool, where = self.by_village.get((key, village), []), "village"
         elif district:
             pool, where = self.by_district.get((key, district), []), "district"
         else:
-            return Match(kind="new", why="no phone match, and no village or district given")
+            return Match(
+                kind="new", why="no phone match, and no village or district given", code="no_place"
+            )
         if len(pool) == 1:
-            return Match(kind="probable", resident=pool[0].id, why=f"same name in the same {where}")
+            return Match(
+                kind="probable",
+                resident=pool[0].id,
+                why=f"same name in the same {where}",
+                code=f"same_name_{where}",
+            )
         if pool:
             return Match(kind="conflicting", others=tuple(k.id for k in pool),
-                         why=f"{len(pool)} residents of this name in the {where}")  # fmt: skip
-        return Match(kind="new", why="nobody with this phone, or this name here")
+                         why=f"{len(pool)} residents of this name in the {where}",
+                         code=f"many_{where}", count=len(pool))  # fmt: skip
+        return Match(kind="new", why="nobody with this phone, or this name here", code="nobody")

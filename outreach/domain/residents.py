@@ -169,6 +169,7 @@ class HistoryLine(msgspec.Struct, frozen=True, kw_only=True):
     import_id: int | None
     other: int | None
     origin: int
+    by_name: str | None = None  # who `by` is: a user's login, a team's name, a phone's user
 
 
 class Candidate(msgspec.Struct, frozen=True, kw_only=True):

@@ -38,6 +38,8 @@ class PreviewRow(ListRow, frozen=True, kw_only=True):
     match: str
     resident: ResidentSummary | None
     why: str
+    why_code: str
+    why_count: int | None = None
 
 
 class ImportPreview(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,7 +77,9 @@ def _matches(rows: list[ListRow], known: list[Known], separate: set[int]) -> lis
     for row in rows:
         found = index.match(name_key(row.name), row.phone, row.village, row.district)
         if found.kind == "probable" and row.line in separate:
-            found = Match(kind="new", why="a different person, as the coordinator said")
+            found = Match(
+                kind="new", why="a different person, as the coordinator said", code="separated"
+            )
         if found.kind != "exact" and found.kind != "probable":
             index.add(Known(-row.line, name_key(row.name), row.phone, row.village, row.district))
         out.append(found)
@@ -110,6 +114,8 @@ async def preview(db: Database, body: bytes, filename: str, programme: str | Non
             match=m.kind,
             resident=people.get(m.resident or 0),
             why=m.why,
+            why_code=m.code,
+            why_count=m.count,
         )
         for r, m in zip(parsed.rows, matches, strict=True)
     ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import msgspec
+
 from outreach.db import accounts as accounts_sql
 from outreach.db import resident_changes as changes
 from outreach.db import resident_views as views
@@ -18,6 +20,7 @@ from outreach.domain.records import PROGRAMMES
 from outreach.domain.residents import (
     Candidate,
     FollowupList,
+    HistoryLine,
     MergeRequest,
     ResidentDetail,
     ResidentFilter,
@@ -64,10 +67,15 @@ async def _detail(tx: Tx, resident_id: int) -> ResidentDetail:
     return ResidentDetail(
         **{f: getattr(summary, f) for f in summary.__struct_fields__},
         sightings=await views.sightings(tx, resident_id),
-        history=await views.history(tx, resident_id),
+        history=await _named(tx, await views.history(tx, resident_id)),
         merged_from=await views.merged_into(tx, resident_id),
         candidates=await views.candidates_of(tx, resident_id),
     )
+
+
+async def _named(tx: Tx, lines: list[HistoryLine]) -> list[HistoryLine]:
+    names = await views.actor_names(tx, [line.by for line in lines])
+    return [msgspec.structs.replace(line, by_name=names.get(line.by)) for line in lines]
 
 
 async def candidates(db: Database, actor: Actor) -> list[Candidate]:

@@ -51,7 +51,10 @@ async def test_a_list_previews_applies_and_undoes_exactly(client, anonymous_phon
     assert [r["match"] for r in got["rows"]] == ["exact", "probable", "new", "conflicting",
                                                  "exact"]  # fmt: skip
     assert got["rows"][0]["resident"]["name"] == "Айгүл Серікова"
-    assert got["rows"][3]["why"] == "same phone, another name"
+    assert (got["rows"][3]["why"], got["rows"][3]["why_code"]) == ("same phone, another name",
+                                                                    "phone_other_name")  # fmt: skip
+    assert [r["why_code"] for r in got["rows"]] == ["same_phone", "same_name_village", "nobody",
+                                                    "phone_other_name", "same_phone"]  # fmt: skip
     assert database.dump(REGISTRY) == before  # a preview changes nothing
 
     applied = await send(client, LIST.encode(), programme="bastau_business", dry_run="false")

@@ -149,7 +149,7 @@ async def test_a_phones_call_becomes_the_residents_history(client, anonymous_pho
     last = story["history"][-1]
     assert (last["kind"], last["via"], last["stage"], last["note"], last["by"]) == (
         "contact", "call", "trained", "курсқа барды", last["by"])  # fmt: skip
-    assert last["by"].startswith("device:")
+    assert last["by"].startswith("device:") and last["by_name"] == "field-a"  # the phone's user
     item = (await anonymous_phone.get("/api/v1/residents/followups")).json()["residents"][0]
     assert not item["overdue"]
     # the registry is invisible to phones, and a coordinator's reads are audited

@@ -1,7 +1,6 @@
 // Programme lists in: the lists programme operators send (CSV or xlsx), previewed as matches
 // against the registry (exact, probable, new, conflicting) before anything changes; probable
 // matches can be told apart as different people; confirmed as one transaction; undone whole.
-import * as i18n from '../i18n.js';
 import { h, show, toast } from '../ui.js';
 import { api } from './api.js';
 import { PROGRAMMES, action, button, dateText, districtName, errorText, labelled, number, placeName, programmeText, stageText, t, tenge, whenText } from './common.js';
@@ -16,20 +15,9 @@ function problems(error) {
   return h('div', { class: 'danger-box', role: 'alert', id: 'import-problems' }, h('p', { text: errorText(error) }), lines.length ? h('ul', {}, lines) : null);
 }
 
-// The server says why a row matched in English words, not a code: the known phrases in the UI
-// language; an unknown one only in the English console (never English in the kk or ru one).
-const WHY = [[/^same phone$/, 'same_phone'], [/^same phone, another name$/, 'phone_other_name'],
-  [/^several residents have this phone$/, 'phone_shared'], [/^same name in the same (village|district)$/, 'same_name_$1'],
-  [/^(\d+) residents of this name in the (village|district)$/, 'many_$2'], [/^no phone or name to match$/, 'nothing'],
-  [/^no phone match, and no village or district given$/, 'no_place'], [/^nobody with this phone, or this name here$/, 'nobody'],
-  [/^a different person, as the coordinator said$/, 'separated']];
-
-function whyText(why) {
-  for (const [pattern, key] of WHY) {
-    const found = pattern.exec(why || '');
-    if (found) return t(`con.why_row.${key.replace('$1', found[1]).replace('$2', found[2])}`, { n: found[1] });
-  }
-  return i18n.lang() === 'en' ? why || '' : '';
+// Why a row matched, by the server's stable code, in the UI language.
+function whyText(row) {
+  return row.why_code ? t(`con.why_row.${row.why_code}`, { n: row.why_count ?? '' }) : '';
 }
 
 const counts = (c) => h('div', { class: 'figures', id: 'import-counts' },
@@ -45,7 +33,7 @@ function previewRow(row) {
     h('td', { text: stageText(row.stage) }), h('td', { text: dateText(row.on) }), h('td', { class: 'n', text: row.amount_tenge == null ? '—' : tenge(row.amount_tenge) }),
     h('td', { text: programmeText(row.programme) }),
     h('td', {}, h('span', { class: `pill ${row.match === 'conflicting' ? 'bad' : probable ? 'warn' : ''}`, text: t(`con.match.${row.match}`) }),
-      whyText(row.why) ? h('div', { class: 'muted', text: whyText(row.why) }) : null),
+      whyText(row) ? h('div', { class: 'muted', text: whyText(row) }) : null),
     h('td', {}, r ? h('a', { href: `#/residents/${r.id}`, text: residentName(r) }) : '—'),
     h('td', {}, apart ? h('label', { class: 'check' }, apart, t('con.different_person')) : ''));
 }

@@ -52,7 +52,7 @@ function history(r) {
     lines.length ? table('history', ['con.col.date', 'con.col.what', 'con.col.by', 'con.col.via', 'con.col.amount_tenge',
       'con.col.funding_source', 'con.f.reason', 'con.f.note', 'con.col.next_contact', 'con.col.programme'],
     lines.map((e) => h('tr', { 'data-kind': e.kind, 'data-stage': e.stage || '' },
-      h('td', { text: e.on ? dateText(e.on) : whenText(e.at), title: whenText(e.at) }), what(e), h('td', { text: e.by || '—' }),
+      h('td', { text: e.on ? dateText(e.on) : whenText(e.at), title: whenText(e.at) }), what(e), h('td', { text: e.by_name || e.by || '—' }),
       h('td', { text: word(`con.via.${e.via}`, e.via) }), h('td', { class: 'n', text: e.amount_tenge == null ? '' : tenge(e.amount_tenge) }),
       h('td', { text: e.funding_source || '' }), h('td', { text: e.reason || '' }), h('td', { text: e.note || '' }),
       h('td', { text: e.next_contact ? dateText(e.next_contact) : '' }), h('td', { text: e.programme ? programmeText(e.programme) : '' }))))
