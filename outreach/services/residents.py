@@ -118,7 +118,7 @@ async def merge(db: Database, request: MergeRequest, actor: Actor) -> ResidentDe
         await sql.add_event(tx, request.into, request.into, at=now, by=by, kind="merged",
                             other=request.other)  # fmt: skip
         await sql.decide_candidates(tx, request.into, request.other, "merged", by, now)
-        await _changed(tx, [request.into], actor, "residents.merged", request)
+        await _changed(tx, [request.into], actor, "residents.merged")
         return await _detail(tx, request.into)
 
 
@@ -141,7 +141,7 @@ async def split(
                             other=resident_id)  # fmt: skip
         await sql.add_candidate(tx, resident_id, request.resident, "same_name_village", now)
         await sql.decide_candidates(tx, resident_id, request.resident, "apart", by, now)
-        await _changed(tx, [resident_id, request.resident], actor, "residents.split", request)
+        await _changed(tx, [resident_id, request.resident], actor, "residents.split")
         return await _detail(tx, resident_id)
 
 
@@ -170,12 +170,12 @@ async def set_stage(
         await sql.add_event(
             tx, resident_id, resident_id, at=now, by=f"user:{actor.user_id}",
             kind="stage" if change.stage else "contact", via="coordinator",
-            on_date=change.on or date.fromisoformat(now[:10]), stage=change.stage,
+            on_date=change.on or datetime.now(LOCAL).date(), stage=change.stage,
             amount_tenge=change.amount_tenge, funding_source=change.funding_source,
             reason=change.reason, note=change.note, next_contact=change.next_contact,
             programme=change.programme,
         )  # fmt: skip
-        await _changed(tx, [resident_id], actor, "residents.stage", None)
+        await _changed(tx, [resident_id], actor, "residents.stage")
         return await _detail(tx, resident_id)
 
 
@@ -193,7 +193,7 @@ async def erase(db: Database, resident_id: int, actor: Actor) -> ResidentDetail:
         await sql.add_event(tx, resident_id, resident_id, at=now, by=f"user:{actor.user_id}",
                             kind="erased")  # fmt: skip
         await registry.catch_up(tx, last_seq)
-        await _changed(tx, [resident_id], actor, "residents.erased", None)
+        await _changed(tx, [resident_id], actor, "residents.erased")
         return await _detail(tx, resident_id)
 
 
@@ -206,7 +206,7 @@ async def _secrets(tx: Tx, people: list[int]) -> set[str]:
     return found
 
 
-async def _changed(tx: Tx, ids: list[int], actor: Actor, action: str, request: object) -> None:
+async def _changed(tx: Tx, ids: list[int], actor: Actor, action: str) -> None:
     await registry.changed(tx, ids)
     await _audit(tx, actor, action, ",".join(map(str, ids)))
 
