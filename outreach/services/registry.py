@@ -142,9 +142,12 @@ async def refresh(tx: Tx, ids: Iterable[int]) -> None:
     ordered = sorted(set(ids))
     events = await sql.events_of(tx, ordered)
     programmes = await sql.sighting_programmes(tx, ordered)
-    await sql.save_standings(
-        tx, [(i, standing(events[i], programmes[i])) for i in ordered if i in events]
-    )
+    standings = []
+    for n, i in enumerate(i for i in ordered if i in events):
+        if n and n % 200 == 0:
+            await asyncio.sleep(0)  # thousands of residents: let other requests in between
+        standings.append((i, standing(events[i], programmes[i])))
+    await sql.save_standings(tx, standings)
 
 
 async def _absorb_followup(tx: Tx, record_id: str, team_id: int, doc: str,

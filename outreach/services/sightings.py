@@ -6,6 +6,7 @@ this runs inside every push (docs/followup.md)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -34,6 +35,11 @@ class Meeting(msgspec.Struct):
 
 
 _meeting = msgspec.json.Decoder(Meeting)
+_MAX_SAME = 20
+"""Residents sharing a phone that a new line is compared with."""
+_MAX_PAIRS = 5
+"""Doubtful pairs one new resident is proposed in, for each reason."""
+_BREATH = 200
 
 
 class _Line(msgspec.Struct):
@@ -77,6 +83,7 @@ async def absorb(tx: Tx, records: Sequence[tuple[str, int, bool, str]], now: str
     old: list[tuple[_Line, int]] = []
     listed: dict[str, set[str]] = {}
     for meeting_id, team_id, deleted, doc in records:
+        await asyncio.sleep(0)  # a meeting's lines at a time: other requests in between
         lines = [] if deleted else _lines(meeting_id, team_id, _meeting.decode(doc))
         listed[meeting_id] = {line.item.id for line in lines}
         for line in lines:
@@ -122,16 +129,21 @@ async def _place(tx: Tx, lines: list[_Line], batch: _Batch) -> None:
              if (k := name_key(line.item.name))]  # fmt: skip
     index = Index(await sql.phones_and_namesakes(tx, phones, names))
     districts = await sql.districts_of(tx, [line.village for line in lines])
-    for line in lines:
+    for n, line in enumerate(lines):
+        if n and n % _BREATH == 0:
+            await asyncio.sleep(0)  # a large batch lets other requests in between lines
         key = name_key(line.item.name)
-        same_phone = list(index.by_phone.get(line.phone, [])) if line.phone else []
+        # a phone shared by many (a family's, or a flood of made-up lines) is looked through
+        # only so far, and proposes only so many pairs: never a cost that grows as n squared
+        same_phone = index.by_phone.get(line.phone, [])[:_MAX_SAME] if line.phone else []
         match = next((k.id for k in same_phone if names_compatible(k.name_key, key)), None)
         if match is None:
             match = _create(line, key, districts.get(line.village), batch)
             namesakes = index.by_village.get((key, line.village), []) if key else []
-            batch.pairs += [(k.id, match, "same_phone_other_name", batch.now) for k in same_phone]
+            batch.pairs += [(k.id, match, "same_phone_other_name", batch.now)
+                            for k in same_phone[:_MAX_PAIRS]]  # fmt: skip
             batch.pairs += [(k.id, match, "same_name_village", batch.now) for k in namesakes
-                            if k.phone is None or line.phone is None]  # fmt: skip
+                            if k.phone is None or line.phone is None][:_MAX_PAIRS]  # fmt: skip
             index.add(Known(match, key, line.phone, line.village, districts.get(line.village)))
         batch.saw(line, match)
 
@@ -153,7 +165,9 @@ async def _correct(tx: Tx, lines: list[tuple[_Line, int]]) -> None:
         return
     people = await sql.identities(tx, [resident_id for _, resident_id in lines])
     districts = await sql.districts_of(tx, [line.village for line, _ in lines])
-    for line, resident_id in lines:
+    for n, (line, resident_id) in enumerate(lines):
+        if n and n % _BREATH == 0:
+            await asyncio.sleep(0)
         who = people.get(resident_id)
         if who is None or who.erased or line.item.name == ERASED:
             continue

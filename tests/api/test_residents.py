@@ -270,3 +270,18 @@ async def test_the_registry_catches_up_after_pushes_without_being_read(client, a
     assert database.scalar("SELECT count(*) FROM residents") == 2
     assert database.scalar("SELECT absorbed_seq FROM registry_state") == database.scalar(
         "SELECT last_seq FROM sync_state")  # fmt: skip
+
+
+async def test_a_phone_shared_by_many_names_proposes_only_a_few_pairs_each(client, anonymous_phone,
+                                                                          database):  # fmt: skip
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
+    names = [f"{first} {last}" for first in ("Айгүл", "Дана", "Ерлан", "Сәуле", "Нұрлан", "Әсел")
+             for last in ("Омарова", "Бекова", "Есенова", "Серікова", "Тұрсынова")]  # fmt: skip
+    crowd = [person(name, "87000000000") for name in names]  # 30 people, one phone
+    await push(anonymous_phone, [meeting(random.Random(12), crowd)])
+    assert len(await residents(client, limit=100)) == 30
+    pairs = database.rows("SELECT a, b FROM resident_candidates")
+    per: dict[int, int] = {}
+    for _, newer in pairs:
+        per[newer] = per.get(newer, 0) + 1
+    assert len(pairs) < 30 * 29 / 2 and max(per.values()) <= 5  # never one pair per two of them
