@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from outreach.db.database import Tx
+from outreach.db.residents import day
 from outreach.domain.residents import FollowupItem
 
 
@@ -104,14 +105,10 @@ async def followups(tx: Tx, team_id: int, today: date) -> list[FollowupItem]:
     seen: dict[int, FollowupItem] = {}
     for r in rows:
         if int(r[0]) not in seen:
-            due = _day(r[8])
+            due = day(r[8])
             seen[int(r[0])] = FollowupItem(
                 id=int(r[0]), item_id=r[1], meeting_id=r[2], name=r[3], phone=r[4], village=r[5],
-                stage=r[6], programme=r[7], next_contact=due, last_contact=_day(r[9]),
+                stage=r[6], programme=r[7], next_contact=due, last_contact=day(r[9]),
                 overdue=due is not None and due < today,
             )  # fmt: skip
     return list(seen.values())
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None

@@ -14,7 +14,9 @@ from datetime import date
 
 import msgspec
 
-STAGES = ("contacted", "referred", "trained", "defended", "financed")
+from outreach.domain.residents import FUNNEL
+
+STAGES = FUNNEL  # the stages counted as "reached this stage or a later one"
 
 
 class MeetingFacts(msgspec.Struct, frozen=True, kw_only=True):

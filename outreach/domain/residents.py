@@ -8,17 +8,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from msgspec import Meta
 
-Stage = Literal["new", "contacted", "referred", "trained", "defended", "financed", "dropped"]
+from outreach.domain.records import FollowupStatus
+
+Stage = FollowupStatus
 FUNNEL: tuple[str, ...] = ("contacted", "referred", "trained", "defended", "financed")
 """The stages counted as "reached this stage or a later one", in order."""
-Via = Literal["call", "visit", "meeting", "import", "coordinator"]
-EventKind = Literal["stage", "contact", "merged", "split", "erased", "created"]
-CandidateReason = Literal["same_name_village", "same_phone_other_name", "import_conflict"]
 Tenge = Annotated[int, Meta(ge=0, le=10**13, description="whole tenge")]
 ERASED = "—"
 """What stands for an erased resident's name in the records that listed them."""

@@ -19,6 +19,7 @@ from datetime import date
 import msgspec
 
 from outreach.db import residents as sql
+from outreach.db import sync as sync_sql
 from outreach.db.database import Database, Tx
 from outreach.domain.residents import standing
 from outreach.services import sightings
@@ -76,7 +77,7 @@ async def catch_up(tx: Tx, last_seq: int) -> bool:
 async def fresh(tx: Tx) -> None:
     """Catch up if behind (normally the Absorber already has), in a write transaction."""
     absorbed, _ = await sql.registry(tx)
-    last = int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
+    last = (await sync_sql.state(tx)).last_seq
     if absorbed < last:
         await catch_up(tx, last)
 
@@ -85,7 +86,7 @@ async def behind(db: Database) -> bool:
     """Whether records were stored that the registry has not absorbed yet (a read)."""
     async with db.read() as tx:
         absorbed, _ = await sql.registry(tx)
-        return absorbed < int(await tx.fetch_value("SELECT last_seq FROM sync_state"))
+        return absorbed < (await sync_sql.state(tx)).last_seq
 
 
 async def fresh_db(db: Database) -> None:

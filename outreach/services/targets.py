@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from outreach.db import accounts as accounts_sql
+from outreach.db import gazetteer as gazetteer_sql
 from outreach.db import targets as sql
 from outreach.db.database import Database
 from outreach.domain.accounts import Actor
@@ -21,7 +22,7 @@ async def put(db: Database, target: Target, actor: Actor) -> Target:
     """Set a campaign's targets in a district; the coverage shows them from then on."""
     now = now_iso()
     async with db.write() as tx:
-        if not await tx.fetch_value("SELECT 1 FROM districts WHERE kato = ?", (target.district,)):
+        if not await gazetteer_sql.list_districts(tx, target.district):
             raise NotFound(f"no district {target.district}")
         await sql.put(tx, target, f"user:{actor.user_id}", now)
         await accounts_sql.audit(tx, at=now, actor=actor, action="targets.set",
