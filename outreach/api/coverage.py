@@ -1,4 +1,4 @@
-"""Coverage over HTTP: figures at every level, exports (audited), the villages not yet reached,
+"""Coverage over HTTP: figures at every level, exports (audited), the campaigns to filter by,
 a village's meetings for coordinators, and follow-up statuses."""
 
 from __future__ import annotations
@@ -16,18 +16,20 @@ from outreach.api.auth import current_actor
 from outreach.api.deps import DB, CoverageCacheDep
 from outreach.domain import coverage_exports as exports
 from outreach.domain.coverage import Coverage
+from outreach.domain.coverage_campaigns import Campaigns
 from outreach.domain.errors import InvalidInput
 from outreach.domain.geojson import FeatureCollection
 from outreach.domain.records import FollowupFields
 from outreach.domain.sync import RecordOut
 from outreach.domain.wire import MAX_INT64
 from outreach.services import coverage as service
-from outreach.services import followups, sync_records
+from outreach.services import coverage_campaigns, followups, sync_records
 
 Campaign = Annotated[
     int | None, QueryParameter(ge=1, le=MAX_INT64, description="a published plan's id")
 ]
 District = Annotated[str | None, QueryParameter(pattern=r"^\d{9}$", description="district KATO")]
+Okrug = Annotated[str | None, QueryParameter(pattern=r"^\d{9}$", description="rural okrug KATO")]
 Team = Annotated[str | None, QueryParameter(max_length=100, description="team name")]
 From = Annotated[date | None, QueryParameter(name="from", description="first day, inclusive")]
 To = Annotated[date | None, QueryParameter(name="to", description="last day, inclusive")]
@@ -40,6 +42,7 @@ DelimiterParam = Annotated[
 def provide_filter(
     campaign: Campaign = None,
     district: District = None,
+    okrug: Okrug = None,
     team: Team = None,
     first: From = None,
     last: To = None,
@@ -48,7 +51,12 @@ def provide_filter(
     if first and last and first > last:
         raise InvalidInput("`from` is after `to`")
     return service.CoverageFilter(
-        campaign=campaign, district=district, team=team, date_from=first, date_to=last
+        campaign=campaign,
+        district=district,
+        okrug=okrug,
+        team=team,
+        date_from=first,
+        date_to=last,
     )
 
 
@@ -79,9 +87,17 @@ class CoverageController(Controller):
         """Villages reached of villages in scope, residents reached of known population
         (unknown population is reported as unknown, never zero), meetings held against
         planned, road km, referrals by programme: overall and per district, okrug, team,
-        campaign and ISO week; the follow-up funnel per district and per programme; and every
-        village in scope. No names or phone numbers."""
+        campaign and ISO week; the progress week by week (cumulative); the follow-up funnel
+        per district and per programme; and every village in scope. No names or phone
+        numbers."""
         return await service.coverage(db, where, cache)
+
+    @get("/coverage/campaigns")
+    async def campaigns(self, db: DB) -> Campaigns:
+        """The published plans (the `campaign` filter's values) by start date, and `current`:
+        the one under way today in Kazakhstan (of several, the latest started), else the one
+        that ends last; null when none is published."""
+        return await coverage_campaigns.periods(db)
 
     @get("/coverage/version")
     async def version(self, db: DB) -> Version:
@@ -98,9 +114,10 @@ class CoverageController(Controller):
         level: LevelParam = "villages",
         delimiter: DelimiterParam = "comma",
     ) -> Response[str]:
-        """One level of coverage as CSV (audited), UTF-8 with a byte-order mark; names in
-        Kazakh, Russian and English beside every village's, okrug's and district's code.
-        `delimiter=semicolon` for Excel in Russian or Kazakh locales."""
+        """One level of coverage as CSV (audited), UTF-8 with a byte-order mark, dates as
+        YYYY-MM-DD; names in Kazakh, Russian and English beside every village's, okrug's,
+        district's and programme's code. `delimiter=semicolon` for Excel in Russian or Kazakh
+        locales."""
         if level not in exports.LEVELS:
             raise InvalidInput(f"level must be one of {', '.join(exports.LEVELS)}")
         found = await service.coverage(db, where, cache)
@@ -121,7 +138,8 @@ class CoverageController(Controller):
         where: Where,
         cache: CoverageCacheDep,
     ) -> Response[bytes]:
-        """Coverage as an Excel workbook, one sheet per level (audited)."""
+        """Coverage as an Excel workbook, one sheet per level (audited): numbers and dates
+        typed, the header row bold and frozen."""
         found = await service.coverage(db, where, cache)
         villages, areas = await service.gazetteer_villages(db), await service.gazetteer_areas(db)
         data = exports.to_xlsx(found, villages, areas)

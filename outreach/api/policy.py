@@ -76,6 +76,7 @@ POLICY: dict[tuple[str, str], Roles] = {
     ("GET", "/api/v1/photos/{sha256}"): frozenset({"field", "coordinator"}),
     ("GET", "/api/v1/coverage"): _PLANNERS,
     ("GET", "/api/v1/coverage/version"): _PLANNERS,
+    ("GET", "/api/v1/coverage/campaigns"): _PLANNERS,
     ("GET", "/api/v1/coverage.csv"): _PLANNERS,
     ("GET", "/api/v1/coverage.xlsx"): _PLANNERS,
     ("GET", "/api/v1/coverage.geojson"): _PLANNERS,

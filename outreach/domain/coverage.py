@@ -43,13 +43,14 @@ class VillageFacts(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PlannedFacts(msgspec.Struct, frozen=True, kw_only=True):
-    """A placed meeting of a published plan, and its day's road km if it opens the day."""
+    """A placed meeting of a published plan, and how many people the plan expects at it."""
 
     plan_id: int
     team: str
     date: date
     hub: str
     villages: tuple[str, ...]
+    expected_attendance: float = 0.0
 
 
 class DayFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,13 +94,17 @@ class VillageCoverage(msgspec.Struct, frozen=True, kw_only=True):
 class Rollup(msgspec.Struct, frozen=True, kw_only=True):
     """Totals of a set of villages and meetings (a district, an okrug, a team, a campaign, a
     week, or everything in the filter). `population_known` adds up only villages whose
-    population is known; `villages_population_unknown` says how many are not."""
+    population is known (`villages_population_known` of them); `villages_population_unknown`
+    says how many are not. `residents_reached_known` is the attendance attributed to the
+    villages of known population: `residents_reached_share` is it over `population_known`."""
 
     key: str
     villages_in_scope: int
     villages_reached: int
     population_known: int
     villages_population_unknown: int
+    villages_population_known: int
+    residents_reached_known: float
     residents_reached: float
     residents_reached_share: float | None
     meetings_held: int
@@ -127,6 +132,22 @@ class FunnelRow(msgspec.Struct, frozen=True, kw_only=True):
     conversion: dict[str, float | None]
 
 
+class ProgressRow(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the filter stood at the end of an ISO week (`starts` is its Monday), every figure
+    counted from the first week on: villages reached by held meetings and villages invited
+    by the planned ones dated so far; residents met (attendance) and expected (the plan's
+    expected attendance of those planned meetings); meetings held and planned."""
+
+    week: str
+    starts: date
+    villages_reached: int
+    villages_planned: int
+    residents_met: float
+    residents_expected: float
+    meetings_held: int
+    meetings_planned: int
+
+
 class Versus(msgspec.Struct, frozen=True, kw_only=True):
     """An actual figure beside its target (null when none is set)."""
 
@@ -146,7 +167,8 @@ class TargetRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Coverage(msgspec.Struct, frozen=True, kw_only=True):
-    """Coverage for one filter: the headline, each level, the funnel, and every village."""
+    """Coverage for one filter: the headline, each level, the progress week by week, the
+    funnel, and every village."""
 
     headline: Rollup
     districts: list[Rollup]
@@ -154,6 +176,7 @@ class Coverage(msgspec.Struct, frozen=True, kw_only=True):
     teams: list[Rollup]
     campaigns: list[Rollup]
     weeks: list[Rollup]
+    progress: list[ProgressRow]
     funnel: FunnelRow
     funnel_by_district: list[FunnelRow]
     funnel_by_programme: list[FunnelRow]
@@ -273,6 +296,8 @@ def rollup(
         villages_reached=sum(v.reached for v in scope),
         population_known=population,
         villages_population_unknown=len(scope) - len(known),
+        villages_population_known=len(known),
+        residents_reached_known=round(reached_known, 2),
         residents_reached=round(sum(v.attendance for v in scope), 2),
         residents_reached_share=round(reached_known / population, 4) if population else None,
         meetings_held=meetings_held,

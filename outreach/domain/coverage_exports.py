@@ -1,25 +1,29 @@
 """Coverage as files: CSV of one level, an Excel workbook with a sheet per level, GeoJSON of
 villages with their coverage. The numbers are the API's, cell for cell; every row of a
-village, okrug or district carries its names in Kazakh, Russian and English beside its code.
-The funnel (people per stage, tenge requested and financed, conversion between stages) and the
-targets against actuals are counts and tenge only: never a resident's name or phone.
-CSV starts with a UTF-8 byte-order mark (Excel on Windows reads Cyrillic right only then) and
-comes comma- or semicolon-separated (Excel in ru/kk locales splits on `;`)."""
+village, okrug, district or programme carries its names in Kazakh, Russian and English beside
+its code. The funnel (people per stage, tenge requested and financed, conversion between
+stages) and the targets against actuals are counts and tenge only: never a resident's name or
+phone. CSV starts with a UTF-8 byte-order mark (Excel on Windows reads Cyrillic right only
+then), comes comma- or semicolon-separated (Excel in ru/kk locales splits on `;`) and writes
+dates as ISO text; the workbook keeps numbers as numbers and dates as dates."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any, Literal, get_args
 
 import msgspec
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from outreach.domain.coverage import (
     STAGES,
     Coverage,
     FunnelRow,
+    ProgressRow,
     Rollup,
     TargetRow,
     Versus,
@@ -36,6 +40,7 @@ Level = Literal[
     "teams",
     "campaigns",
     "weeks",
+    "progress",
     "villages",
     "funnel",
     "funnel_by_district",
@@ -47,6 +52,7 @@ ROLLUP_COLUMNS = [f for f in Rollup.__struct_fields__ if f != "referrals"] + [
     f"referrals_{p}" for p in PROGRAMMES
 ]
 VILLAGE_COLUMNS = ["kato", "name_kk", "name_ru", "name_en", *VillageCoverage.__struct_fields__[1:]]
+PROGRESS_COLUMNS = list(ProgressRow.__struct_fields__)
 NAME_COLUMNS = ["name_kk", "name_ru", "name_en"]
 # named one by one (not every field of the row), so that nothing personal can slip into a file
 FUNNEL_FIGURES = ["interested", "contacted", "referred", "trained", "defended", "requested_tenge",
@@ -54,8 +60,15 @@ FUNNEL_FIGURES = ["interested", "contacted", "referred", "trained", "defended", 
 FUNNEL_COLUMNS = ["key", *FUNNEL_FIGURES, *(f"conversion_{s}" for s in STAGES)]
 TARGET_FIGURES = ["villages", "residents", "trained", "financed", "financed_tenge"]
 TARGET_COLUMNS = ["district", *(f"{f}_{m}" for f in TARGET_FIGURES for m in ("target", "actual"))]
-# levels keyed by a district's or an okrug's code, which get their names beside it
+# levels keyed by a district's or an okrug's code, which get their names beside it (villages
+# have theirs in their own columns; programmes get PROGRAMME_NAMES)
 NAMED_LEVELS = frozenset({"districts", "okrugs", "funnel_by_district", "targets"})
+# the funnel's key for residents who named no programme, worded as the dashboard words it
+UNSPECIFIED = {"kk": "Көрсетілмеген", "ru": "Не указана", "en": "Not given"}
+PROGRAMME_NAMES = {
+    key: Names(ru=names["ru"], kk=names["kk"], en=names["en"])
+    for key, names in {**PROGRAMMES, "unspecified": UNSPECIFIED}.items()
+}
 # how Excel shows a column (the cell keeps the number): tenge grouped, conversion as percent
 TENGE_COLUMNS = [
     "requested_tenge",
@@ -64,6 +77,7 @@ TENGE_COLUMNS = [
     "financed_tenge_actual",
 ]
 FORMATS = {**dict.fromkeys(TENGE_COLUMNS, "#,##0"), **{f"conversion_{s}": "0.0%" for s in STAGES}}
+DATE_FORMAT = "yyyy-mm-dd"
 Delimiter = Literal["comma", "semicolon"]
 BOM = "\ufeff"
 
@@ -95,6 +109,9 @@ def table(
     """(header, rows) of one level; `areas` names districts and okrugs by code."""
     if level == "villages":
         return VILLAGE_COLUMNS, [_village_row(v, villages) for v in coverage.villages]
+    if level == "progress":
+        return PROGRESS_COLUMNS, [[getattr(r, f) for f in PROGRESS_COLUMNS]
+                                  for r in coverage.progress]  # fmt: skip
     if level.startswith("funnel"):
         funnel: list[FunnelRow] = (
             [coverage.funnel] if level == "funnel" else getattr(coverage, level)
@@ -107,7 +124,9 @@ def table(
             [coverage.headline] if level == "headline" else getattr(coverage, level)
         )
         header, rows = ROLLUP_COLUMNS, [_rollup_row(r) for r in rollups]
-    if level not in NAMED_LEVELS:
+    if level == "funnel_by_programme":
+        areas = PROGRAMME_NAMES
+    elif level not in NAMED_LEVELS:
         return header, rows
     return [header[0], *NAME_COLUMNS, *header[1:]], [_named(row, areas) for row in rows]
 
@@ -135,16 +154,23 @@ def to_csv(coverage: Coverage, level: Level, villages: dict[str, Village],
 
 
 def to_xlsx(coverage: Coverage, villages: dict[str, Village], areas: dict[str, Names]) -> bytes:
-    """A workbook with one sheet per level: numbers as numbers, the header row frozen, columns
-    as wide as what they hold."""
+    """A workbook with one sheet per level: numbers as numbers, dates as dates, the header row
+    bold and frozen, columns as wide as what they hold."""
     book = Workbook()
     book.remove(book.active)
+    bold = Font(bold=True)
     for level in LEVELS:
         sheet = book.create_sheet(level)
         header, rows = table(coverage, level, villages, areas)
         sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = bold
         for row in rows:
-            sheet.append([_text(c) for c in row])
+            sheet.append(row)
+        for line in sheet.iter_rows(min_row=2):
+            for cell in line:
+                if isinstance(cell.value, date):
+                    cell.number_format = DATE_FORMAT
         sheet.freeze_panes = "B2"
         for index, name in enumerate(header):
             longest = max([len(name), *(len(str(r[index])) for r in rows if r[index] is not None)])

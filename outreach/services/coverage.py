@@ -1,6 +1,6 @@
 """Coverage for leadership and coordinators: computed from held meetings, the published plans
-and the gazetteer, for a filter (campaign, district, team, dates); cached until sync or plans
-change."""
+and the gazetteer, for a filter (campaign, district, okrug, team, dates); cached until sync or
+plans change."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datetime import date
 import msgspec
 
 from outreach.db import coverage as sql
-from outreach.db import plans as plans_sql
 from outreach.db import targets as targets_sql
 from outreach.db.accounts import audit
 from outreach.db.database import Database
@@ -36,17 +35,20 @@ from outreach.domain.coverage import (
 )
 from outreach.domain.gazetteer import Names, Village
 from outreach.domain.planning import PlanDocument
+from outreach.domain.progress import progress
 from outreach.domain.targets import Target
 from outreach.services import gazetteer, registry
 from outreach.services.clock import now_iso
+from outreach.services.coverage_campaigns import published
 
 
 class CoverageFilter(msgspec.Struct, frozen=True, kw_only=True):
-    """Which part to count: a campaign (a published plan's id), a district (KATO), a team, and
-    dates (inclusive)."""
+    """Which part to count: a campaign (a published plan's id), a district and a rural okrug
+    (KATO), a team, and dates (inclusive)."""
 
     campaign: int | None = None
     district: str | None = None
+    okrug: str | None = None
     team: str | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -66,13 +68,11 @@ class Facts(msgspec.Struct, kw_only=True):
 async def facts(db: Database, team: str | None = None) -> Facts:
     """Read the facts in one snapshot."""
     async with db.read() as tx:
-        published = [s for s in await plans_sql.list_summaries(tx, None) if s.status == "published"]
-        documents = {s.id: await plans_sql.get_document(tx, s.id) for s in published}
         return Facts(
             villages=await sql.villages(tx),
             meetings=await sql.held_meetings(tx, team),
             residents=await sql.residents(tx),
-            plans={k: d for k, d in documents.items() if d is not None},
+            plans={s.id: doc for s, doc in await published(tx)},
             campaigns=await sql.campaigns(tx),
             targets=await targets_sql.targets(tx),
         )
@@ -123,6 +123,7 @@ def _planned(plans: dict[int, PlanDocument]) -> tuple[list[PlannedFacts], list[D
                         date=m.date,
                         hub=m.hub.id.removeprefix("g-"),
                         villages=tuple(v.kato for v in m.members),
+                        expected_attendance=m.expected_attendance,
                     )
                 )
         days += [
@@ -160,8 +161,11 @@ def build(f: Facts, where: CoverageFilter) -> Coverage:
     window = _window(where, f.plans)
     scope = _scope(f, where, planned_all)
     by_kato = {v.kato: v for v in scope}
+    everywhere = {v.kato: v for v in f.villages}
     held = [m for m in f.meetings if window.keeps(m.date, m.plan_id, m.team)]
-    attributed = [(m, got) for m in held if (got := shares(m, by_kato))]
+    # shared among every village the meeting reached, then kept in scope: a village gets the
+    # same whatever the filter, so a filtered okrug or district adds up as its row does
+    attributed = [(m, got) for m in held if (got := _kept(shares(m, everywhere), by_kato))]
     held = [m for m, _ in attributed]
     planned = [
         p
@@ -185,6 +189,7 @@ def build(f: Facts, where: CoverageFilter) -> Coverage:
         teams=_teams(tally, scope, attributed, planned, travelled),
         campaigns=_campaigns(tally, scope, planned, travelled, f.plans),
         weeks=_weeks(tally, scope, held, planned, travelled),
+        progress=progress(attributed, planned, by_kato),
         funnel=funnel("all", people),
         funnel_by_district=_funnel(people, "district"),
         funnel_by_programme=_funnel(people, "programme"),
@@ -194,6 +199,10 @@ def build(f: Facts, where: CoverageFilter) -> Coverage:
 
 
 ALL: Dim = ("all", "")
+
+
+def _kept(got: dict[str, float], scope: dict[str, VillageFacts]) -> dict[str, float]:
+    return {kato: share for kato, share in got.items() if kato in scope}
 
 
 def _in_campaign(m: MeetingFacts, plan_id: int, doc: PlanDocument) -> bool:
@@ -218,6 +227,8 @@ def _scope(f: Facts, where: CoverageFilter, planned: list[PlannedFacts]) -> list
     scope = f.villages
     if where.district:
         scope = [v for v in scope if v.district == where.district]
+    if where.okrug:
+        scope = [v for v in scope if v.okrug == where.okrug]
     if where.campaign in f.plans and f.plans[where.campaign].spec.districts:
         districts = set(f.plans[where.campaign].spec.districts)
         scope = [v for v in scope if v.district in districts]
@@ -312,9 +323,11 @@ def _people(
     residents: list[ResidentFacts], held: list[MeetingFacts], where: CoverageFilter
 ) -> list[ResidentFacts]:
     """The residents a filter counts: those listed at its held meetings; with no team,
-    campaign or dates chosen, also those only a programme list brought in (in its district)."""
+    campaign, okrug or dates chosen, also those only a programme list brought in (in its
+    district): such a list says no village, so no okrug."""
     met = {m.id for m in held}
-    unfiltered = not (where.team or where.campaign or where.date_from or where.date_to)
+    unfiltered = not (where.team or where.campaign or where.okrug or where.date_from
+                      or where.date_to)  # fmt: skip
     return [
         r for r in residents
         if met.intersection(r.meetings)

@@ -4,7 +4,7 @@ list. Every read of personal data is audited; names and phones never reach a log
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import msgspec
 
@@ -30,12 +30,9 @@ from outreach.domain.residents import (
     followup_order,
 )
 from outreach.services import registry
-from outreach.services.clock import now_iso
+from outreach.services.clock import now_iso, today_local
 from outreach.services.erasure import scrub_records
 from outreach.services.sync import NoTeam
-
-LOCAL = timezone(timedelta(hours=5))
-"""Kazakhstan's time (one zone since 2024): "today" for overdue follow-ups."""
 
 
 async def _audit(tx: Tx, actor: Actor, action: str, object_id: str | None) -> None:
@@ -170,7 +167,7 @@ async def set_stage(
         await sql.add_event(
             tx, resident_id, resident_id, at=now, by=f"user:{actor.user_id}",
             kind="stage" if change.stage else "contact", via="coordinator",
-            on_date=change.on or datetime.now(LOCAL).date(), stage=change.stage,
+            on_date=change.on or today_local(), stage=change.stage,
             amount_tenge=change.amount_tenge, funding_source=change.funding_source,
             reason=change.reason, note=change.note, next_contact=change.next_contact,
             programme=change.programme,
@@ -215,7 +212,7 @@ async def followups(
     db: Database, team: str | None, actor: Actor, today: date | None = None
 ) -> FollowupList:
     """A team's residents still in the funnel, overdue first, for its phones (audited)."""
-    day = today or datetime.now(LOCAL).date()
+    day = today or today_local()
     async with db.write() as tx:
         await registry.fresh(tx)
         team_id = None if team is None else await sync_sql.team_id(tx, team)

@@ -221,3 +221,30 @@ async def test_exports_carry_the_funnel_and_targets_never_a_name(client, anonymo
                 assert who["name"] not in text
                 assert who["phone"][3:] not in text  # 701 000 00 01
                 assert who["phone"].replace(" ", "")[2:] not in text  # 7010000001
+
+
+PROGRAMME_NAMES = {  # kk, ru, en as the dashboard shows them; D named no programme
+    "bastau_business": ("Бастау Бизнес", "Бастау Бизнес", "Bastau Business"),
+    "microcredit": ("Микронесие", "Микрокредит", "Microcredit"),
+    "unspecified": ("Көрсетілмеген", "Не указана", "Not given"),
+}
+
+
+async def test_programme_funnel_exports_carry_the_programmes_names(client, anonymous_phone,
+                                                                   database):  # fmt: skip
+    await scenario(client, anonymous_phone, database)
+    for delimiter, separator in (("comma", ","), ("semicolon", ";")):
+        response = await client.get("/api/v1/coverage.csv", params={
+            "level": "funnel_by_programme", "delimiter": delimiter})  # fmt: skip
+        text = response.content.decode("utf-8")
+        assert text.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=separator))
+        assert rows[0][:4] == ["key", "name_kk", "name_ru", "name_en"]
+        assert {r[0]: tuple(r[1:4]) for r in rows[1:]} == PROGRAMME_NAMES
+        for row in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=separator):
+            if row["key"] in BY_PROGRAMME:
+                same(from_cells(row), BY_PROGRAMME[row["key"]])  # the figures kept their columns
+    book = load_workbook(io.BytesIO((await client.get("/api/v1/coverage.xlsx")).content))
+    header, *values = list(book["funnel_by_programme"].iter_rows(values_only=True))
+    assert header[:4] == ("key", "name_kk", "name_ru", "name_en")
+    assert {v[0]: tuple(v[1:4]) for v in values} == PROGRAMME_NAMES
