@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = '7d0a654185c4';
+const VERSION = 'ad12a971acfd';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
@@ -12,7 +12,12 @@ const SHELL = [
   'js/api.js',
   'js/app.js',
   'js/dashboard/app.js',
+  'js/dashboard/compare.js',
+  'js/dashboard/exports.js',
+  'js/dashboard/format.js',
   'js/dashboard/panels.js',
+  'js/dashboard/progress.js',
+  'js/dashboard/villagemap.js',
   'js/db.js',
   'js/followups.js',
   'js/i18n.js',

@@ -116,7 +116,7 @@ def test_a_coordinator_imports_a_programme_list_confirms_and_undoes_it(desk, ser
     # leadership's dashboard shows the financed amounts in its funnel
     add_user(server.database, "boss", "leadership")
     board = desk.browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    sign_in_dashboard(board, server, "boss")
+    sign_in_dashboard(board, server, "boss", "#campaign=all")  # a list is in no campaign
     total = coordinator.http.get("/api/v1/coverage").json()["funnel"]["financed_tenge"]
     assert total >= 5_000_000
     shown = board.text_content("#funnel table.funnel tr.total td:nth-of-type(6) small.tenge")

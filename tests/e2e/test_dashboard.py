@@ -21,14 +21,14 @@ def test_dashboard_for_leadership_shows_counts_and_refreshes(phone, server, coor
     add_user(server.database, "boss", "leadership")
     page = phone.new_page()
     page.set_viewport_size({"width": 1100, "height": 900})
-    sign_in_dashboard(page, server, "boss", "?poll=2")
+    sign_in_dashboard(page, server, "boss", "?poll=2#campaign=all")
     headline = page.text_content("#headline")
     assert "1 / 298" in headline  # villages reached of villages in scope
     text = page.text_content("body")
     for person in first["add"]["interested"]:
         assert person["name"] not in text
     assert "+7" not in text
-    assert page.locator("svg.map circle").count() == 298
+    assert page.locator("#map [data-status]").count() == 298
     assert page.locator("#not-reached tr").count() == 25
     second = make_meeting(rng, hub="431033400")
     second["add"]["villages"] = ["431033400"]
@@ -36,7 +36,7 @@ def test_dashboard_for_leadership_shows_counts_and_refreshes(phone, server, coor
     page.wait_for_function(  # no reload: the page polls and redraws by itself
         "document.querySelector('#headline').textContent.includes('2 / 298')", timeout=20_000
     )
-    assert page.locator("table button").count() == 0  # leadership cannot open a village
+    assert page.locator("#reached button").count() == 0  # leadership cannot open a village
 
 
 def test_dashboard_coordinator_opens_a_village(phone, server, coordinator):
@@ -44,8 +44,8 @@ def test_dashboard_coordinator_opens_a_village(phone, server, coordinator):
     push_as_phone(server, coordinator, [meeting])
     page = phone.new_page()
     page.set_viewport_size({"width": 1100, "height": 900})
-    sign_in_dashboard(page, server, "coord")
-    page.click("table button >> nth=0")
+    sign_in_dashboard(page, server, "coord", "#campaign=all")
+    page.click("#reached button >> nth=0")
     page.wait_for_selector("#village-detail .card")
     assert meeting["add"]["interested"][0]["name"] in page.text_content("#village-detail")
 
@@ -65,7 +65,7 @@ def test_dashboard_refreshes_with_records_sent_to_another_process(phone, pg_data
             add_user(pg_database, "boss", "leadership")
             page = phone.new_page()
             page.set_viewport_size({"width": 1100, "height": 900})
-            sign_in_dashboard(page, office, "boss", "?poll=2")
+            sign_in_dashboard(page, office, "boss", "?poll=2#campaign=all")
             assert "1 / 298" in page.text_content("#headline")
             push_as_phone(field, coordinator, [second])
             page.wait_for_function(

@@ -1,22 +1,8 @@
 // The dashboard's panels, each drawn from the coverage API's answer (counts only).
-import { lang, name, t } from '../i18n.js';
-import { project } from '../map.js';
+import { name, t } from '../i18n.js';
 import { h } from '../ui.js';
+import { day, money, num, of, pct, rate } from './format.js';
 
-const NS = 'http://www.w3.org/2000/svg';
-const svg = (tag, attrs) => {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  return el;
-};
-const pct = (share) => (share === null || share === undefined ? t('dash.unknown') : `${(share * 100).toFixed(1)}%`);
-const num = (n) => Math.round(n).toLocaleString('en').replace(/,/g, ' ');
-const of = (part, whole) => t('dash.of', { part: num(part), whole: num(whole) });
-// Money grouped as the UI language writes it, by hand: browsers' own locale data may lack Kazakh.
-const GROUP = { kk: '\u00a0', ru: '\u00a0', en: ',' };
-const grouped = (n) => String(Math.round(n || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, GROUP[lang()] ?? '\u00a0');
-const money = (n) => t('dash.tenge', { n: grouped(n) });
-const rate = (share) => (share === null || share === undefined ? '—' : t('dash.percent', { n: Math.round(share * 100) }));
 // A wide table scrolls sideways in its own box (reachable by keyboard) under its heading,
 // instead of breaking words.
 const scroll = (id, heading, table) => [h('h3', { id, text: heading }),
@@ -28,50 +14,78 @@ function meter(part, whole) {
   return h('div', { class: 'meter', role: 'img', 'aria-label': `${Math.round(share)}%` }, h('span', { style: `width:${width}%` }));
 }
 
-export function figures(head, all) {
-  const box = (label, value, note, id) => h('div', { class: 'figure', id }, h('b', { text: value }), h('span', { text: label }),
-    note ? h('div', { class: 'muted', text: note }) : null);
+// The headline: what is always known first (villages, okrugs, meetings, residents met); the
+// share of the population met only over the villages whose population is known, saying over
+// how many; and how many villages still lack a population, as a task for coordinators.
+export function figures(data, { campaign, coordinator }) {
+  const head = data.headline;
+  const box = (id, label, value, ...notes) => h('div', { class: 'figure', id }, h('b', { text: value }), h('span', { text: label }),
+    notes.filter(Boolean).map((note) => (typeof note === 'string' ? h('div', { class: 'muted', text: note }) : note)));
   const refs = Object.values(head.referrals).reduce((a, b) => a + b, 0);
+  const okrugsReached = data.okrugs.filter((o) => o.villages_reached > 0).length;
+  const known = head.villages_population_known
+    ? t('dash.known_scope', { met: num(head.residents_reached_known), population: num(head.population_known),
+      share: pct(head.residents_reached_share), n: num(head.villages_population_known) })
+    : t('dash.known_none');
+  const unknown = head.villages_population_unknown;
+  const task = coordinator ? h('a', { href: 'console.html#/villages', id: 'add-populations', text: t('dash.add_populations') })
+    : t('dash.ask_populations');
+  const all = data.funnel;
   return h('div', { class: 'figures', id: 'headline' },
-    box(t('dash.villages_reached'), of(head.villages_reached, head.villages_in_scope)),
-    box(t('dash.residents_reached'), of(head.residents_reached, head.population_known),
-      `${pct(head.residents_reached_share)} · ${t('dash.population_unknown', { n: head.villages_population_unknown })}`),
-    box(t('dash.meetings'), of(head.meetings_held, head.meetings_planned)),
-    box(t('dash.road_km'), num(head.road_km ?? 0)),
-    box(t('dash.referrals'), num(refs), Object.entries(head.referrals).map(([p, n]) => `${t(`programme.${p}`)}: ${n}`).join(' · ')),
-    all ? box(t('dash.financed_head'), t('dash.people_money', { n: num(all.financed), money: money(all.financed_tenge) }),
-      t('dash.requested_note', { n: num(all.defended), money: money(all.requested_tenge) }), 'financed') : null);
+    box('head-villages', t('dash.villages_reached'), of(head.villages_reached, head.villages_in_scope)),
+    box('head-okrugs', t('dash.okrugs_reached'), of(okrugsReached, data.okrugs.length)),
+    box('head-meetings', t('dash.meetings'), of(head.meetings_held, head.meetings_planned), campaign),
+    box('head-residents', t('dash.residents_met'), num(head.residents_reached), h('div', { class: 'muted', id: 'known-scope', text: known })),
+    unknown ? box('head-unknown', t('dash.unknown_villages'), num(unknown), task) : null,
+    box('head-referrals', t('dash.referrals'), num(refs), Object.entries(head.referrals).map(([p, n]) => `${t(`programme.${p}`)}: ${num(n)}`).join(' · ')),
+    all ? box('financed', t('dash.financed_head'), t('dash.people_money', { n: num(all.financed), money: money(all.financed_tenge) }),
+      t('dash.requested_note', { n: num(all.defended), money: money(all.requested_tenge) })) : null,
+    box('head-km', t('dash.road_km'), num(head.road_km ?? 0)));
 }
 
-export function districts(rows, places) {
-  return h('section', { class: 'panel' }, h('h2', { text: t('dash.by_district') }),
-    h('table', {}, h('tr', {}, h('th', { text: t('dash.district') }), h('th', { class: 'n', text: t('dash.villages') }),
-      h('th', { text: '' }), h('th', { class: 'n', text: t('dash.residents') })),
-    rows.map((r) => h('tr', {}, h('td', { text: places.get(r.key) || r.key }),
-      h('td', { class: 'n', text: `${r.villages_reached}/${r.villages_in_scope}` }),
-      h('td', {}, meter(r.villages_reached, r.villages_in_scope)),
-      h('td', { class: 'n', text: `${num(r.residents_reached)} (${pct(r.residents_reached_share)})` })))));
-}
-
-export function weeks(rows) {
-  const chart = svg('svg', { viewBox: '0 0 320 160', class: 'chart', role: 'img', 'aria-label': t('dash.by_week') });
-  const top = Math.max(1, ...rows.map((r) => Math.max(r.meetings_held, r.meetings_planned)));
-  const step = 300 / Math.max(1, rows.length);
-  rows.forEach((r, i) => {
-    const x = 10 + i * step;
-    const bar = (value, dx, fill) => chart.append(svg('rect', { x: x + dx, width: Math.max(1, step / 2 - 1),
-      y: 140 - (120 * value) / top, height: (120 * value) / top, fill }));
-    bar(r.meetings_planned, 0, '#c9c9c9');
-    bar(r.meetings_held, step / 2, '#0b6e4f');
-    if (rows.length <= 16 || i % Math.ceil(rows.length / 8) === 0) {
-      const label = svg('text', { x, y: 155 });
-      label.textContent = r.key.slice(5);
-      chart.append(label);
-    }
-  });
-  return h('section', { class: 'panel' }, h('h2', { text: t('dash.by_week') }), chart,
-    h('div', { class: 'legend' }, h('span', {}, h('i', { style: 'background:#c9c9c9' }), t('dash.planned')),
-      h('span', {}, h('i', { style: 'background:#0b6e4f' }), t('dash.held'))));
+// District, then okrug, then village: the table of the level the dashboard is drilled into,
+// each row's name a button one level down; a trail of buttons back up above it.
+export function drill(data, { places, okrugNames, gazetteer, district, okrug, go }) {
+  const steps = [[t('dash.all_districts'), () => go(null, null)]];
+  if (district) steps.push([places.get(district) || district, () => go(district, null)]);
+  if (okrug) steps.push([name(okrugNames.get(okrug)) || okrug, null]);
+  const crumbs = steps.map(([text, onclick], i) => (i === steps.length - 1 ? h('span', { 'aria-current': 'location', text })
+    : h('button', { type: 'button', class: 'link', text, onclick })));
+  const trail = h('nav', { id: 'crumbs', 'aria-label': t('dash.drill') }, h('ol', {}, crumbs.map((c) => h('li', {}, c))));
+  const th = (text, n) => h('th', { scope: 'col', class: n ? 'n' : null, text });
+  const areaRow = (r, label, onclick) => h('tr', {},
+    h('th', { scope: 'row' }, onclick ? h('button', { type: 'button', class: 'link', text: label, onclick }) : label),
+    h('td', { class: 'n', text: `${num(r.villages_reached)}/${num(r.villages_in_scope)}` }),
+    h('td', {}, meter(r.villages_reached, r.villages_in_scope)),
+    h('td', { class: 'n', text: num(r.residents_reached) }),
+    h('td', { class: 'n', text: pct(r.residents_reached_share) }),
+    h('td', { class: 'n', text: `${num(r.meetings_held)}/${num(r.meetings_planned)}` }));
+  const areaHead = (first) => h('tr', {}, th(first), th(t('dash.villages'), true), th(''), th(t('dash.residents_met'), true),
+    th(t('dash.share_known'), true), th(t('dash.meetings_short'), true));
+  let table;
+  let heading;
+  if (okrug) {
+    heading = t('dash.villages_of', { area: name(okrugNames.get(okrug)) || okrug });
+    const rows = data.villages.slice().sort((a, b) => Number(b.reached) - Number(a.reached)
+      || name(gazetteer.get(a.kato)?.names).localeCompare(name(gazetteer.get(b.kato)?.names)));
+    table = h('table', { id: 'drill-table', class: 'villages' },
+      h('tr', {}, th(t('dash.village')), th(t('dash.reached'), true), th(t('dash.last_met'), true), th(t('dash.residents_met'), true),
+        th(t('dash.population'), true), th(t('dash.share_known'), true)),
+      rows.map((v) => h('tr', { 'data-kato': v.kato }, h('th', { scope: 'row', text: name(gazetteer.get(v.kato)?.names) || v.kato }),
+        h('td', { class: 'n', text: v.reached ? t('dash.yes') : '—' }), h('td', { class: 'n', text: day(v.last_met) }),
+        h('td', { class: 'n', text: num(v.attendance) }), h('td', { class: 'n', text: v.population === null ? t('dash.unknown') : num(v.population) }),
+        h('td', { class: 'n', text: pct(v.share) }))));
+  } else if (district) {
+    heading = t('dash.okrugs_of', { area: places.get(district) || district });
+    table = h('table', { id: 'drill-table', class: 'okrugs' }, areaHead(t('dash.okrug')),
+      data.okrugs.map((r) => areaRow(r, name(okrugNames.get(r.key)) || r.key, () => go(district, r.key))));
+  } else {
+    heading = t('dash.by_district');
+    table = h('table', { id: 'drill-table', class: 'districts' }, areaHead(t('dash.district')),
+      data.districts.map((r) => areaRow(r, places.get(r.key) || r.key, () => go(r.key, null))));
+  }
+  return h('section', { class: 'panel', id: 'drill' }, h('h2', { text: t('dash.where') }), trail,
+    scroll('drill-h', heading, table), h('p', { class: 'muted', text: t('dash.drill_note') }));
 }
 
 const STAGES = ['interested', 'contacted', 'referred', 'trained', 'defended', 'financed'];
@@ -117,29 +131,6 @@ export function targets(rows, places) {
     rows.length ? scroll('targets-caption', t('dash.targets_caption'), table) : h('p', { class: 'muted', text: t('dash.targets_none') }));
 }
 
-const COLOURS = [[0, '#b00020'], [0.05, '#f2b705'], [0.2, '#7cc47f'], [1e9, '#0b6e4f']];
-export function colour(v) {
-  if (!v.reached) return '#ffffff';
-  if (v.share === null) return '#5b8fd6';
-  return COLOURS.find(([limit]) => v.share < limit)?.[1] || '#0b6e4f';
-}
-
-export function map(villages, gazetteer) {
-  const shown = villages.map((v) => ({ v, g: gazetteer.get(v.kato) })).filter(({ g }) => g?.at)
-    .map(({ v, g }) => ({ ...v, lat: g.at.lat, lon: g.at.lon, approximate: g.approximate }));
-  const area = svg('svg', { viewBox: '0 0 320 170', class: 'map big', role: 'img', 'aria-label': t('dash.map') });
-  for (const p of shown.length ? project(shown) : []) {
-    area.append(svg('circle', { cx: p.x, cy: p.y, r: p.approximate ? 2.6 : 3.2, fill: colour(p),
-      stroke: p.reached ? '#07503a' : '#4a4a4a', 'stroke-width': 0.8, 'stroke-dasharray': p.approximate ? '1.5 1' : 'none',
-      'fill-opacity': p.approximate ? 0.5 : 1, 'data-kato': p.kato }));
-  }
-  const key = (fill, text) => h('span', {}, h('i', { style: `background:${fill}` }), text);
-  return h('section', { class: 'panel' }, h('h2', { text: t('dash.map') }), area,
-    h('div', { class: 'legend' }, key('#fff', t('dash.not_reached')), key('#b00020', '< 5%'), key('#f2b705', '5–20%'),
-      key('#7cc47f', '20–100%'), key('#0b6e4f', '≥ 100%'), key('#5b8fd6', t('dash.share_unknown')),
-      h('span', { text: t('dash.approximate_note') })));
-}
-
 function km(a, b) {
   const rad = Math.PI / 180;
   const x = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2
@@ -155,9 +146,21 @@ export function notReached(villages, gazetteer, from, onFrom) {
   const pick = h('select', { id: 'from' }, [...gazetteer.values()].filter((g) => g.kind === 'city' || g.kind === 'town')
     .map((g) => h('option', { value: g.kato, selected: g.kato === from, text: name(g.names) })));
   pick.addEventListener('change', () => onFrom(pick.value));
-  return h('section', { class: 'panel' }, h('h2', { text: t('dash.not_reached_list') }),
+  return h('section', { class: 'panel' }, h('h2', { id: 'not-reached-h', text: t('dash.not_reached_list') }),
     h('label', { for: 'from', text: t('dash.nearest_from') }), pick,
-    h('table', { id: 'not-reached' }, rows.map(({ v, g, d }) => h('tr', {}, h('td', { text: name(g.names) }),
-      h('td', { class: 'n', text: `${num(d)} km${g.approximate ? ' ≈' : ''}` }),
-      h('td', { class: 'n', text: v.population === null ? t('dash.unknown') : num(v.population) })))));
+    h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'not-reached-h' },
+      h('table', { id: 'not-reached' }, rows.map(({ v, g, d }) => h('tr', {}, h('td', { text: name(g.names) }),
+        h('td', { class: 'n', text: `${num(d)} km${g.approximate ? ' ≈' : ''}` }),
+        h('td', { class: 'n', text: v.population === null ? t('dash.unknown') : num(v.population) }))))));
+}
+
+export function reachedList(villages, gazetteer, open) {
+  const rows = villages.filter((v) => v.reached).sort((a, b) => (b.last_met || '').localeCompare(a.last_met || ''));
+  const label = (v) => name(gazetteer.get(v.kato)?.names) || v.kato;
+  return h('section', { class: 'panel' }, h('h2', { id: 'reached-h', text: t('dash.reached_list') }),
+    h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'reached-h' },
+      h('table', { id: 'reached' }, rows.slice(0, 60).map((v) => h('tr', {},
+        h('td', {}, open ? h('button', { type: 'button', class: 'secondary', text: label(v), onclick: () => open(v.kato) }) : label(v)),
+        h('td', { class: 'n', text: day(v.last_met) }), h('td', { class: 'n', text: num(v.attendance) }))))),
+    h('div', { id: 'village-detail' }));
 }
