@@ -1,21 +1,25 @@
-"""Benchmark: grouping the Kyzylorda gazetteer and a synthetic region of 6,000 villages in
-1,500 okrugs, beside the time to compute the distances alone (the pairs grouping needs).
+"""Benchmark: grouping the Kyzylorda gazetteer and synthetic regions of 1,500 and 6,000
+villages, beside the time to compute the distances alone (the pairs grouping needs); then the
+planner's road and time matrices between the meetings' hubs, vectorised, beside the pairwise
+computation it replaced (geopy per pair through the distance cache), measured on a corner of
+the matrix and scaled to the whole (its cost is the same for every pair).
 
-Run: .venv/bin/python bench/bench_grouping.py
+Run: .venv/bin/python bench/bench_grouping.py [--cross-okrug]
 """
 
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections import defaultdict
 from itertools import combinations
 
 from geo.distance import geodesic_m
 from geo.grouping import group_villages
-from geo.grouping_types import GroupingPolicy, Site
+from geo.grouping_types import GroupingPolicy, GroupingResult, Site
 from geo.point import Point
-from geo.travel import DetourTravelModel
+from geo.travel import DetourTravelModel, travel_matrices
 from outreach.config import KYZYLORDA_DIR
 from outreach.domain.gazetteer_csv import parse_gazetteer
 
@@ -81,14 +85,14 @@ def matrix_alone_s(sites: list[Site]) -> tuple[float, int]:
     return time.perf_counter() - started, pairs
 
 
-def run(name: str, sites: list[Site]) -> None:
+def run(name: str, sites: list[Site], policy: GroupingPolicy) -> GroupingResult:
     matrix_s, pairs = matrix_alone_s(sites)
     travel = DetourTravelModel()
     started = time.perf_counter()
-    result = group_villages(sites, GroupingPolicy(), travel)
+    result = group_villages(sites, policy, travel)
     cold_s = time.perf_counter() - started
     started = time.perf_counter()
-    group_villages(sites, GroupingPolicy(), travel)
+    group_villages(sites, policy, travel)
     warm_s = time.perf_counter() - started
     s = result.summary
     print(
@@ -102,8 +106,43 @@ def run(name: str, sites: list[Site]) -> None:
     )
     print(f"  grouping, warm distance cache : {warm_s * 1000:8.1f} ms  "
           f"(x{warm_s / matrix_s:.2f} of distances alone)")  # fmt: skip
+    return result
+
+
+def matrices(sites: list[Site], grouping: GroupingResult, corner: int = 300) -> None:
+    """The planner's matrices between located hubs: vectorised (cold, then kept by the cache)
+    beside the pairwise path on a `corner` x `corner` block, scaled by (hubs / corner)^2."""
+    by_id = {s.id: s for s in sites}
+    hubs = [by_id[g.hub_id] for g in grouping.groups if by_id[g.hub_id].position is not None]
+    points = [h.position for h in hubs if h.position is not None]
+    districts: list[str | None] = [h.district_id for h in hubs]
+    travel = DetourTravelModel()
+    started = time.perf_counter()
+    travel_matrices(travel, points, districts)
+    fast_s = time.perf_counter() - started
+    started = time.perf_counter()
+    travel_matrices(travel, points, districts)
+    kept_s = time.perf_counter() - started
+    size = min(corner, len(points))
+    pairwise = DetourTravelModel()
+    started = time.perf_counter()
+    [[pairwise.road_m(a, b, districts[r]) for b in points[:size]]
+     for r, a in enumerate(points[:size])]  # fmt: skip
+    [[pairwise.travel_s(a, b, districts[r]) for b in points[:size]]
+     for r, a in enumerate(points[:size])]  # fmt: skip
+    old_s = (time.perf_counter() - started) * (len(points) / size) ** 2
+    scaled = "" if size == len(points) else f", scaled from {size}x{size}"
+    print(f"  matrices, {len(points)} hubs ({len(points) ** 2:,} cells):")
+    print(f"    pairwise (the old path{scaled}): {old_s:8.2f} s")
+    print(f"    vectorised, cold cache          : {fast_s:8.2f} s  (x{old_s / fast_s:.0f} faster)")
+    print(f"    vectorised, kept by the cache   : {kept_s:8.2f} s  (x{old_s / kept_s:.0f} faster)")
 
 
 if __name__ == "__main__":
-    run("Kyzylorda gazetteer", kyzylorda_sites())
-    run("synthetic region", synthetic_sites())
+    crossing = "--cross-okrug" in sys.argv
+    policy = GroupingPolicy(allow_cross_okrug=crossing)
+    run("Kyzylorda gazetteer", kyzylorda_sites(), policy)
+    for villages, okrugs in ((1_500, 375), (6_000, 1_500)):
+        sites = synthetic_sites(villages, okrugs)
+        grouping = run(f"synthetic region, {okrugs} okrugs", sites, policy)
+        matrices(sites, grouping)

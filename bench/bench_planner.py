@@ -1,8 +1,12 @@
 """Benchmark: the planner (OR-Tools) beside VROOM (pyvroom) as the routing core, on the same
-instances, skeleton and time budget, both plans checked by geo/planning/check.py.
+instances, rules, skeleton, parts and costs (road metres plus the cost of a team-day, as
+VROOM's vehicle fixed cost), both plans tightened alike and checked by geo/planning/check.py.
 
-Instances: the Kyzylorda gazetteer (three teams, spring 2027) and synthetic regions of 1,500
-and 6,000 villages. Run: .venv/bin/python bench/bench_planner.py  (needs `pip install pyvroom`)
+Instances: synthetic regions of 73, 300, 1,500 and 6,000 villages and the Kyzylorda gazetteer.
+Ours is timed end to end (grouping, distances, routing); VROOM's time is the same grouping and
+distances plus its own routing, given the routing time ours had left.
+Run: .venv/bin/python bench/bench_planner.py [73 300 1500 6000 0]  (0: Kyzylorda; needs
+`pip install -e '.[bench]'` for pyvroom)
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import msgspec
 import vroom
 
 from geo.planning.check import violations
 from geo.planning.planner import plan_campaign
 from geo.planning.skeleton import Slot
 from geo.planning.types import Plan, PlanningProblem
-from geo.point import Point
 from geo.travel import DetourTravelModel
 from outreach.domain.gazetteer import District, Names, PlanningSite, Position
 from outreach.domain.locate import districts, planning_sites
@@ -31,74 +35,100 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_grouping import synthetic_sites
 
 
-class HaversineTravel(DetourTravelModel):
-    """Great-circle distance x 1.3 at 60 km/h: the synthetic regions are too large for
-    geodesic matrices in a benchmark, and both solvers see the same numbers anyway."""
-
-    def road_m(self, a: Point, b: Point, district_id: str | None = None) -> float:
-        la1, lo1, la2, lo2 = map(math.radians, (a.lat_deg, a.lon_deg, b.lat_deg, b.lon_deg))
-        h = (
-            math.sin((la2 - la1) / 2) ** 2
-            + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-        )
-        return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, h))) * self.detour_factor
-
-
 def vroom_router(problem: PlanningProblem, slots: list[Slot], held: set[str]
                  ) -> tuple[dict[int, list[str]], str]:  # fmt: skip
-    """The same team-days as vehicles, the same matrices, solved by VROOM."""
+    """The same team-days as vehicles, the same matrices (travel rounded up), the same cost of
+    a team-day as each vehicle's fixed cost, solved by VROOM."""
     depots = sorted({s.start for s in slots} | {s.end for s in slots})
     nodes = depots + [m.location for m in problem.meetings]
     solver = vroom.Input()
-    solver.set_durations_matrix("car", [[round(problem.travel_s[a][b]) for b in nodes]
+    solver.set_durations_matrix("car", [[math.ceil(problem.travel_s[a][b]) for b in nodes]
                                         for a in nodes])  # fmt: skip
     solver.set_costs_matrix("car", [[round(problem.road_m[a][b]) for b in nodes] for a in nodes])
     day_s = problem.day_end_s - problem.day_start_s
+    fixed = vroom.VehicleCosts(fixed=round(problem.day_cost_km * 1000))
     solver.add_vehicle([
         vroom.Vehicle(id=v + 1, start=depots.index(s.start), end=depots.index(s.end),
-                      time_window=vroom.TimeWindow(0, day_s))
+                      time_window=vroom.TimeWindow(0, day_s), costs=fixed, skills={v + 1})
         for v, s in enumerate(slots)
     ])  # fmt: skip
     solver.add_job([vroom.Job(id=j + 1, location=len(depots) + j, default_service=m.duration_s)
                     for j, m in enumerate(problem.meetings)])  # fmt: skip
+    # a day that moves between places drives whether it holds a meeting or not, as ours is
+    # charged: a job of no duration at its start that only it can do keeps it in use
+    drives = [v for v, s in enumerate(slots) if s.start != s.end]
+    first_drive = len(problem.meetings) + 1
+    solver.add_job([vroom.Job(id=first_drive + i, location=depots.index(slots[v].start),
+                              skills={v + 1}) for i, v in enumerate(drives)])  # fmt: skip
     solution = solver.solve(exploration_level=5, nb_threads=2,
                             timeout=timedelta(seconds=problem.time_limit_s))  # fmt: skip
     routes: dict[int, list[str]] = {v: [] for v in range(len(slots))}
     for row in solution.routes.itertuples():
-        if row.type == "job":
+        if row.type == "job" and int(row.id) < first_drive:
             routes[int(row.vehicle_id) - 1].append(problem.meetings[int(row.id) - 1].id)
     return routes, "solved"
 
 
-def report(name: str, problem: PlanningProblem, plan: Plan, seconds: float) -> float:
-    t = plan.totals
+class Result(msgspec.Struct, frozen=True):
+    """One solver's figures on one instance."""
+
+    road_km: float
+    team_days: int
+    travel_only: int
+    placed: int
+    meetings: int
+    wall_s: float
+    feasible: str
+
+
+def result(problem: PlanningProblem, plan: Plan, wall_s: float) -> Result:
     found = violations(problem, plan)
-    feasible = "yes" if not found else f"NO ({len(found)})"
-    print(f"  {name:<8} {t.road_km:>10.1f} km  {t.meetings_placed:>5} placed  "
-          f"{sum(t.team_days.values()):>5} team-days  spread {t.balance_days:>3}  "
-          f"{seconds:7.2f} s  feasible: {feasible}")  # fmt: skip
-    return t.road_km
+    t = plan.totals
+    verdict = "yes" if not found else f"NO ({len(found)})"
+    return Result(t.road_km, sum(t.team_days.values()), t.travel_only_days, t.meetings_placed,
+                  len(problem.meetings), wall_s, verdict)  # fmt: skip
 
 
-def run(title: str, spec: CampaignSpec, snapshot: Snapshot, travel: DetourTravelModel) -> None:
+def run(title: str, spec: CampaignSpec, snapshot: Snapshot, travel: DetourTravelModel
+        ) -> tuple[str, Result, Result]:  # fmt: skip
+    """Ours end to end (grouping, distances, routing within the time limit); then VROOM on the
+    same problem, parts and skeleton, given the routing time ours had left."""
     started = time.perf_counter()
     solved = solve(spec, snapshot, travel)
     ours_s = time.perf_counter() - started
     problem = solved.problem
-    print(f"{title}: {len(problem.meetings)} meetings, {spec.teams} teams, "
-          f"{spec.start}..{spec.end}, time limit {spec.time_limit_s} s")  # fmt: skip
-    ours = report("OR-Tools", problem, solved.plan, ours_s)
+    front_s = ours_s - solved.plan.solver_time_s
     started = time.perf_counter()
-    theirs_plan = plan_campaign(problem, router=vroom_router)
-    theirs = report("VROOM", problem, theirs_plan, time.perf_counter() - started)
-    same = solved.plan.totals.meetings_placed == theirs_plan.totals.meetings_placed
-    print(f"  road km ratio OR-Tools / VROOM = {ours / theirs:.3f}"
-          + ("" if same else "  (not comparable: different meetings placed)"))  # fmt: skip
+    budget = max(1.0, spec.time_limit_s - front_s)
+    theirs_plan = plan_campaign(problem, router=vroom_router, deadline=time.monotonic() + budget)
+    theirs_s = time.perf_counter() - started + front_s
+    ours, theirs = result(problem, solved.plan, ours_s), result(problem, theirs_plan, theirs_s)
+    for name, r in (("ours", ours), ("VROOM", theirs)):
+        print(f"  {title}: {name:<5} {r.road_km:>10.1f} km {r.team_days:>5} team-days "
+              f"{r.travel_only:>3} travel-only {r.placed:>5}/{r.meetings} placed "
+              f"{r.wall_s:7.1f} s feasible {r.feasible}", flush=True)  # fmt: skip
+    return title, ours, theirs
+
+
+def table(rows: list[tuple[str, Result, Result]]) -> None:
+    """The figures side by side as a Markdown table, with the ratios ours / VROOM."""
+    print("| instance | solver | road km | team-days | travel-only | placed | wall s | checker |"
+          " km ratio | days ratio |")  # fmt: skip
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+    for title, ours, theirs in rows:
+        km = ours.road_km / theirs.road_km if theirs.road_km else float("nan")
+        days = ours.team_days / theirs.team_days if theirs.team_days else float("nan")
+        for name, r, ratios in (("ours", ours, f"{km:.3f} | {days:.3f}"),
+                                ("VROOM", theirs, " | ")):  # fmt: skip
+            print(f"| {title if name == 'ours' else ''} | {name} | {r.road_km:,.1f} | "
+                  f"{r.team_days} | {r.travel_only} | {r.placed}/{r.meetings} | "
+                  f"{r.wall_s:.1f} | {r.feasible} | {ratios} |")  # fmt: skip
 
 
 def synthetic(villages: int, okrugs: int) -> Snapshot:
-    """Synthetic villages as the service stores them, a town per district as its centre."""
-    sites = synthetic_sites(villages, okrugs)
+    """The first `villages` synthetic villages (4 to an okrug) as the service stores them, a
+    town per district as its centre."""
+    sites = synthetic_sites(okrugs * -(-villages // okrugs), okrugs)[:villages]
     stored = [
         PlanningSite(kato=s.id, names=Names(ru=s.id), kind="village", district_kato=s.district_id,
                      okrug_kato=s.okrug_id,
@@ -128,11 +158,27 @@ def synthetic(villages: int, okrugs: int) -> Snapshot:
                  centre_name=c.names.ru, centre=c.position) for c in centres])  # fmt: skip
 
 
+INSTANCES = (  # villages, okrugs, teams, season, time limit (s)
+    (73, 19, 3, (date(2027, 3, 1), date(2027, 5, 28)), 10.0),
+    (300, 75, 3, (date(2027, 3, 1), date(2027, 5, 28)), 10.0),
+    (1_500, 375, 3, (date(2027, 1, 4), date(2027, 12, 24)), 20.0),
+    (6_000, 1_500, 8, (date(2027, 1, 4), date(2027, 12, 24)), 30.0),
+)
+
+
 if __name__ == "__main__":
-    data, _ = packaged_kyzylorda()
-    spring = CampaignSpec(start=date(2027, 3, 1), end=date(2027, 5, 28))
-    kyzylorda = Snapshot(sites=planning_sites(data), districts=districts(data))
-    run("Kyzylorda gazetteer", spring, kyzylorda, DetourTravelModel())
-    year = CampaignSpec(start=date(2027, 1, 4), end=date(2027, 12, 24), teams=6, time_limit_s=20)
-    for villages, okrugs in ((1_500, 375),) + (((6_000, 1_500),) if "--large" in sys.argv else ()):
-        run(f"synthetic {villages} villages", year, synthetic(villages, okrugs), HaversineTravel())
+    only = {int(a) for a in sys.argv[1:] if a.isdigit()}
+    rows = []
+    for villages, okrugs, teams, (first, last), limit in INSTANCES:
+        if only and villages not in only:
+            continue
+        spec = CampaignSpec(start=first, end=last, teams=teams, time_limit_s=limit)
+        rows.append(run(f"synthetic {villages:,} villages, {teams} teams, limit {limit:.0f} s",
+                        spec, synthetic(villages, okrugs), DetourTravelModel()))  # fmt: skip
+    if not only or 0 in only:
+        data, _ = packaged_kyzylorda()
+        spring = CampaignSpec(start=date(2027, 3, 1), end=date(2027, 5, 28), time_limit_s=10)
+        kyzylorda = Snapshot(sites=planning_sites(data), districts=districts(data))
+        rows.append(run("Kyzylorda gazetteer, 3 teams, limit 10 s", spring, kyzylorda,
+                        DetourTravelModel()))  # fmt: skip
+    table(rows)

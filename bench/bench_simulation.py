@@ -43,12 +43,17 @@ async def main() -> int:
         print(f"  {'held  ' if invariant.held else 'BROKEN'} {invariant.name}: {invariant.detail}")
     with tempfile.TemporaryDirectory() as folder:
         loaded = await load(Path(folder), args.load, batches=5, size=20)
+    push, pull = loaded.push, loaded.pull
     print(
-        f"load: {loaded.phones} phones at once, {loaded.requests} pushes of 20 records,"
-        f" {loaded.records_per_s:,.0f} records/s, p50 {loaded.p50_ms} ms, p95 {loaded.p95_ms}"
-        f" ms, p99 {loaded.p99_ms} ms, {loaded.errors} errors, {loaded.seconds} s"
+        f"load: {loaded.phones} phones at once in {loaded.teams} teams, {push.requests} pushes"
+        f" of 20 records each followed by a pull, {loaded.records_per_s:,.0f} records/s;"
+        f" push p50 {push.p50_ms} ms, p95 {push.p95_ms} ms, p99 {push.p99_ms} ms;"
+        f" pull ({pull.requests} pages) p50 {pull.p50_ms} ms, p95 {pull.p95_ms} ms,"
+        f" p99 {pull.p99_ms} ms; {loaded.errors} errors, {loaded.lost} lost,"
+        f" {loaded.duplicated} duplicated, {loaded.seconds} s"
     )
-    return 0 if report.ok and loaded.errors == 0 else 1
+    clean = loaded.errors == loaded.lost == loaded.duplicated == 0
+    return 0 if report.ok and clean else 1
 
 
 if __name__ == "__main__":

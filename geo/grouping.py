@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from geo.distance import Progress, pairs_within_m
 from geo.grouping_types import (
     Group,
     GroupingPolicy,
@@ -24,15 +25,16 @@ from geo.grouping_types import (
     Site,
 )
 from geo.hub_choice import Pool, choose_hubs, site_weight
-from geo.point import Point
-from geo.travel import TravelModel
+from geo.travel import TravelModel, geodesic_reach_m
 
 Draft = tuple[Site, list[Site], bool, Reason | None]  # hub, members, proven optimal, reason
 
 
-def group_villages(sites: Iterable[Site], policy: GroupingPolicy, travel: TravelModel
-                   ) -> GroupingResult:  # fmt: skip
-    """Choose hubs and assign every village to exactly one meeting group (deterministic)."""
+def group_villages(sites: Iterable[Site], policy: GroupingPolicy, travel: TravelModel,
+                   progress: Progress | None = None) -> GroupingResult:  # fmt: skip
+    """Choose hubs and assign every village to exactly one meeting group (deterministic).
+    `progress(pools done, pools)` is told as pools of located villages are solved (at most
+    about a hundred times)."""
     by_id = {site.id: site for site in sorted(sites, key=lambda s: s.id)}
     _check_forced(by_id, policy)
     drafts: list[Draft] = [(by_id[i], [by_id[i]], True, "forced_solo")
@@ -46,8 +48,12 @@ def group_villages(sites: Iterable[Site], policy: GroupingPolicy, travel: Travel
         if _over_cap([site], policy):
             drafts.append((site, [site], True, "over_capacity"))
     located = [site for site in located if not _over_cap([site], policy)]
-    for pool_sites in _pools(located, policy, travel):
+    pools = _pools(located, policy, travel)
+    every = max(1, len(pools) // 100)  # a hundred reports at most, however many pools
+    for done, pool_sites in enumerate(pools, start=1):
         drafts += _solve_pool(pool_sites, policy, travel)
+        if progress and (done % every == 0 or done == len(pools)):
+            progress(done, len(pools))
     drafts = _attach_approximate([s for s in free if not s.exact], drafts, policy, travel)
     return _result([_group(draft, policy, travel) for draft in drafts])
 
@@ -105,11 +111,8 @@ def _pools(located: list[Site], policy: GroupingPolicy, travel: TravelModel
 
 def _reach_components(located: list[Site], policy: GroupingPolicy, travel: TravelModel
                       ) -> list[list[Site]]:  # fmt: skip
-    cell_deg = max(policy.max_gathering_m / 111_000.0, 0.01)
-    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for index, site in enumerate(located):
-        assert site.position is not None
-        cells[_cell(site.position, cell_deg)].append(index)
+    # no road is shorter than the geodesic, so pairs beyond the road limit's geodesic are out
+    reach = geodesic_reach_m(travel, policy.max_gathering_m) or policy.max_gathering_m
     parent = list(range(len(located)))
 
     def root(i: int) -> int:
@@ -118,22 +121,19 @@ def _reach_components(located: list[Site], policy: GroupingPolicy, travel: Trave
             i = parent[i]
         return i
 
-    for index, site in enumerate(located):
-        assert site.position is not None
-        row, col = _cell(site.position, cell_deg)
-        for other in (j for dr in (-1, 0, 1) for dc in (-1, 0, 1)
-                      for j in cells.get((row + dr, col + dc), ()) if j > index):  # fmt: skip
-            if _road(site, located[other], travel) <= policy.max_gathering_m:
-                parent[root(other)] = root(index)
+    points = [site.position for site in located if site.position is not None]
+    for index, other in pairs_within_m(points, reach):
+        if root(index) != root(other) and _reaches(located[index], located[other], policy,
+                                                    travel):  # fmt: skip
+            parent[root(other)] = root(index)
     components: dict[int, list[Site]] = defaultdict(list)
     for index, site in enumerate(located):
         components[root(index)].append(site)
     return sorted(components.values(), key=lambda sites: sites[0].id)
 
 
-def _cell(point: Point, cell_deg: float) -> tuple[int, int]:
-    # longitude degrees shrink towards the poles; a wider lat band keeps neighbours adjacent
-    return int(point.lat_deg // cell_deg), int(point.lon_deg // (cell_deg * 2))
+def _reaches(a: Site, b: Site, policy: GroupingPolicy, travel: TravelModel) -> bool:
+    return _road(a, b, travel) <= policy.max_gathering_m
 
 
 def _solve_pool(sites: list[Site], policy: GroupingPolicy, travel: TravelModel) -> list[Draft]:
@@ -153,13 +153,15 @@ def _solve_pool(sites: list[Site], policy: GroupingPolicy, travel: TravelModel) 
 def _attach_approximate(approximate: list[Site], drafts: list[Draft], policy: GroupingPolicy,
                         travel: TravelModel) -> list[Draft]:  # fmt: skip
     """Villages known only approximately join a group of their own okrug."""
-    joinable = [i for i, (_, _, _, reason) in enumerate(drafts)
-                if reason not in ("forced_solo", "forced_group", "over_capacity")]  # fmt: skip
+    joinable: dict[str | None, list[int]] = defaultdict(list)
+    for i, (hub, _, _, reason) in enumerate(drafts):
+        if reason not in ("forced_solo", "forced_group", "over_capacity"):
+            joinable[hub.okrug_id].append(i)
     orphans: dict[str, list[Site]] = defaultdict(list)
     for site in approximate:
-        same_okrug = [i for i in joinable if drafts[i][0].okrug_id == site.okrug_id
-                      and site.okrug_id is not None
-                      and not _over_cap([*drafts[i][1], site], policy)]  # fmt: skip
+        in_okrug = joinable.get(site.okrug_id, []) if site.okrug_id is not None else []
+        same_okrug = [i for i in in_okrug
+                      if not _over_cap([*drafts[i][1], site], policy)]  # fmt: skip
         if not same_okrug:
             orphans[site.okrug_id or f"settlement:{site.id}"].append(site)
             continue

@@ -10,11 +10,13 @@ by a greedy capacity-aware assignment; a pool whose cap decided anything is not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 
+from geo.distance import pairs_within_m
 from geo.grouping_types import GroupingPolicy, Site
-from geo.travel import TravelModel
+from geo.travel import TravelModel, geodesic_reach_m
 
 Cost = tuple[float, int, tuple[str, ...]]
 MAX_IMPROVEMENTS = 500
@@ -29,22 +31,32 @@ class HubChoice:
 
 
 class Pool:
-    """Located villages that may share meetings, with their road distances (metres)."""
+    """Located villages that may share meetings, with their road distances (metres): for each
+    hub, the villages it may reach (pairs that cannot be within reach are never measured)."""
 
     def __init__(self, sites: Sequence[Site], policy: GroupingPolicy, travel: TravelModel
                  ) -> None:  # fmt: skip
         self.sites = list(sites)
         self.policy = policy
         size = len(self.sites)
-        self.road_m = [[0.0] * size for _ in range(size)]
-        for h, hub in enumerate(self.sites):
-            for v, village in enumerate(self.sites):
-                if h != v and hub.position and village.position:
-                    self.road_m[h][v] = travel.road_m(hub.position, village.position,
-                                                      hub.district_id)  # fmt: skip
+        self.road_m: list[dict[int, float]] = [{h: 0.0} for h in range(size)]
+        for h, v in _candidate_pairs(self.sites, policy, travel):
+            for hub, village in ((h, v), (v, h)):
+                a, b = self.sites[hub], self.sites[village]
+                if a.position and b.position:
+                    self.road_m[hub][village] = travel.road_m(a.position, b.position,
+                                                              a.district_id)  # fmt: skip
         limit = policy.max_gathering_m
-        self.cover = [frozenset(v for v in range(size) if self.road_m[h][v] <= limit)
-                      for h in range(size)]  # fmt: skip
+        # built in village order, so that set iteration (and float sums over it) is as it was
+        self.cover = [frozenset(v for v in sorted(reach) if reach[v] <= limit)
+                      for reach in self.road_m]  # fmt: skip
+        self.covered_by: list[list[int]] = [[] for _ in range(size)]
+        for h, reach in enumerate(self.cover):
+            for v in reach:
+                self.covered_by[v].append(h)
+        # for each village, the hubs that reach it, most preferred first, and their ranks
+        self.ranked = [self._by_preference(hubs, v) for v, hubs in enumerate(self.covered_by)]
+        self.rank = [{h: i for i, h in enumerate(hubs)} for hubs in self.ranked]
         self.weight = [site_weight(site, policy) for site in self.sites]
         self.cap_decided = False
 
@@ -57,10 +69,10 @@ class Pool:
             if v in hub_set:
                 assignment.append(v)
                 continue
-            options = [h for h in hubs if v in self.cover[h]]
-            if not options:
+            nearest = next((h for h in self.ranked[v] if h in hub_set), None)
+            if nearest is None:
                 return None
-            assignment.append(min(options, key=lambda h: self._preference(h, v)))
+            assignment.append(nearest)
         if not self._fits(assignment):
             self.cap_decided = True
             capacitated = self._assign_with_cap(hubs)
@@ -73,6 +85,9 @@ class Pool:
         travel = sum(self.weight[v] * self.road_m[h][v] for v, h in enumerate(assignment))
         centres = sum(self.sites[h].is_okrug_centre for h in hubs)
         return round(travel, 3), -centres, tuple(sorted(self.sites[h].id for h in hubs))
+
+    def _by_preference(self, hubs: list[int], v: int) -> list[int]:
+        return sorted(hubs, key=lambda h: self._preference(h, v))
 
     def _preference(self, h: int, v: int) -> tuple[float, bool, str]:
         return self.road_m[h][v], not self.sites[h].is_okrug_centre, self.sites[h].id
@@ -102,6 +117,16 @@ class Pool:
             assignment[v] = hub
             loads[hub] += self.weight[v] * share
         return assignment
+
+
+def _candidate_pairs(sites: list[Site], policy: GroupingPolicy, travel: TravelModel
+                     ) -> list[tuple[int, int]]:  # fmt: skip
+    """Pairs (i < j) that may be within reach: all of them, unless the model bounds road
+    distance by the geodesic, when a grid and the great circle rule out the rest."""
+    reach = geodesic_reach_m(travel, policy.max_gathering_m)
+    if reach is None or any(site.position is None for site in sites):
+        return list(combinations(range(len(sites)), 2))
+    return pairs_within_m([site.position for site in sites if site.position], reach)
 
 
 def site_weight(site: Site, policy: GroupingPolicy) -> float:
@@ -137,8 +162,12 @@ def _heuristic(pool: Pool) -> HubChoice:
     improved, rounds = True, 0
     while improved and rounds < MAX_IMPROVEMENTS:
         improved, rounds = False, rounds + 1
-        for candidate in _neighbours(pool, best[1]):
-            found = pool.assign(candidate)
+        screen = _Screen(pool, best) if pool.policy.max_expected_attendance is None else None
+        for out, into in _moves(pool, best[1]):
+            if screen is None:
+                found = pool.assign(_apply(best[1], out, into))
+            else:
+                found = screen.found(out, into)
             if found is not None and found[0][:2] < best[0][:2]:
                 best, improved = found, True
                 break
@@ -146,15 +175,30 @@ def _heuristic(pool: Pool) -> HubChoice:
 
 
 def _greedy_cover(pool: Pool) -> list[int]:
+    """Repeatedly the hub reaching most unreached villages (then least weighted travel to
+    them, okrug centres, ids). A hub's key only changes when a village it reaches is reached,
+    so keys are kept in a heap and only those hubs' keys recomputed."""
     uncovered = set(range(len(pool.sites)))
+
+    def key(h: int) -> tuple[int, float, bool, str]:
+        reach = pool.cover[h] & uncovered
+        return (-len(reach), sum(pool.weight[v] * pool.road_m[h][v] for v in reach),
+                not pool.sites[h].is_okrug_centre, pool.sites[h].id)  # fmt: skip
+
+    keys = [key(h) for h in range(len(pool.sites))]
+    heap = [(k, h) for h, k in enumerate(keys)]
+    heapq.heapify(heap)
     hubs: list[int] = []
     while uncovered:
-        hub = min(range(len(pool.sites)), key=lambda h: (
-            -len(pool.cover[h] & uncovered),
-            sum(pool.weight[v] * pool.road_m[h][v] for v in pool.cover[h] & uncovered),
-            not pool.sites[h].is_okrug_centre, pool.sites[h].id))  # fmt: skip
+        found, hub = heapq.heappop(heap)
+        if found != keys[hub]:
+            continue  # an outdated key: the hub's current one is further down the heap
         hubs.append(hub)
-        uncovered -= pool.cover[hub]
+        reached = pool.cover[hub] & uncovered
+        uncovered -= reached
+        for h in sorted({h for v in reached for h in pool.covered_by[v]}):
+            keys[h] = key(h)
+            heapq.heappush(heap, (keys[h], h))
     return sorted(hubs)
 
 
@@ -163,11 +207,70 @@ def _solo(pool: Pool) -> tuple[Cost, list[int]]:
     return pool.cost(everyone, everyone), everyone
 
 
-def _neighbours(pool: Pool, assignment: list[int]) -> list[list[int]]:
-    """Hub sets one step away: one hub fewer first (fewer meetings), then one hub swapped for
-    a village within its reach."""
+def _moves(pool: Pool, assignment: list[int]) -> Iterator[tuple[int, int | None]]:
+    """Hub sets one step away, as (hub out, village in or None): one hub fewer first (fewer
+    meetings), then one hub swapped for a village within its reach."""
     hubs = sorted(set(assignment))
-    fewer = [[h for h in hubs if h != drop] for drop in hubs if len(hubs) > 1]
-    swapped = [sorted([h for h in hubs if h != out] + [into])
-               for out in hubs for into in sorted(pool.cover[out]) if into not in hubs]  # fmt: skip
-    return fewer + swapped
+    if len(hubs) > 1:
+        yield from ((drop, None) for drop in hubs)
+    is_hub = set(hubs)
+    for out in hubs:
+        yield from ((out, into) for into in sorted(pool.cover[out]) if into not in is_hub)
+
+
+def _apply(assignment: list[int], out: int, into: int | None) -> list[int]:
+    hubs = set(assignment) - {out}
+    return sorted(hubs if into is None else hubs | {into})
+
+
+class _Screen:
+    """The current assignment, to evaluate a move without an attendance cap cheaply: only the
+    villages it touches change hub (those of the hub it takes out, to their nearest remaining
+    hub; those nearer the village it brings in, to it), everyone else keeps theirs, which is
+    exactly the assignment `Pool.assign` would make. A move whose travel would clearly grow
+    is dropped on the estimate; any other is costed in full, so the search takes the same
+    steps as with `Pool.assign`, only faster."""
+
+    def __init__(self, pool: Pool, best: tuple[Cost, list[int]]) -> None:
+        self.pool = pool
+        self.assignment = best[1]
+        self.hubs = set(self.assignment)
+        self.members: dict[int, list[int]] = {h: [] for h in self.hubs}
+        for v, h in enumerate(self.assignment):
+            self.members[h].append(v)
+        self.travel = sum(pool.weight[v] * pool.road_m[h][v] for v, h in enumerate(self.assignment))
+        # rounding of the cost (0.001) and float error in summing thousands of terms
+        self.bound = best[0][0] + 1e-9 * abs(best[0][0]) + 0.01
+
+    def found(self, out: int, into: int | None) -> tuple[Cost, list[int]] | None:
+        """The move's cost and assignment, or None when it is infeasible or clearly worse."""
+        changes = self._changes(out, into)
+        if changes is None:
+            return None
+        assignment = list(self.assignment)
+        for v, h in changes.items():
+            assignment[v] = h
+        hubs = sorted(self.hubs - {out} if into is None else self.hubs - {out} | {into})
+        return self.pool.cost(hubs, assignment), assignment
+
+    def _changes(self, out: int, into: int | None) -> dict[int, int] | None:
+        pool, assignment = self.pool, self.assignment
+        changes: dict[int, int] = {}
+        delta = 0.0
+        for v in self.members[out]:
+            nearest = into if v == into else next(
+                (h for h in pool.ranked[v] if h == into or (h != out and h in self.hubs)), None
+            )  # fmt: skip
+            if nearest is None:
+                return None  # a village out of every remaining hub's reach
+            changes[v] = nearest
+            delta += pool.weight[v] * (pool.road_m[nearest][v] - pool.road_m[out][v])
+        if into is not None:
+            for v in pool.cover[into]:
+                here = assignment[v]
+                if here == out or (v in self.hubs and v != into):
+                    continue
+                if v == into or pool.rank[v][into] < pool.rank[v][here]:
+                    changes[v] = into
+                    delta += pool.weight[v] * (pool.road_m[into][v] - pool.road_m[here][v])
+        return changes if self.travel + delta <= self.bound else None

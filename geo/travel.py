@@ -6,12 +6,14 @@ take its place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Protocol
 
 import msgspec
+import numpy as np
 from msgspec import Meta
 
-from geo.distance import DistanceCache
+from geo.distance import DistanceCache, Matrix, Progress
 from geo.point import Point
 
 DetourFactor = Annotated[float, Meta(ge=1, le=5)]
@@ -24,6 +26,9 @@ class TravelModel(Protocol):
     def road_m(self, a: Point, b: Point, district_id: str | None = None) -> float: ...
 
     def travel_s(self, a: Point, b: Point, district_id: str | None = None) -> float: ...
+
+
+Matrices = tuple[list[list[float]], list[list[float]]]  # road metres, travel seconds [from][to]
 
 
 class DistrictTravel(msgspec.Struct, frozen=True):
@@ -63,3 +68,49 @@ class DetourTravelModel:
         """Estimated travel time in seconds."""
         _, speed_kmh = self._settings(district_id)
         return self.road_m(a, b, district_id) / (speed_kmh * 1000 / 3600)
+
+    def matrices(self, points: Sequence[Point], district_ids: Sequence[str | None],
+                 progress: Progress | None = None) -> tuple[Matrix, Matrix]:  # fmt: skip
+        """Road metres and travel seconds between every two points, row = from (its district
+        sets detour and speed), computed vectorised: the same numbers as `road_m` and
+        `travel_s` to well under a millimetre. `progress(rows done, rows)` as it goes."""
+        geodesic = self.distances.matrix_m(points, progress)
+        settings = [self._settings(d) for d in district_ids]
+        detour = np.array([d for d, _ in settings], dtype=np.float64)
+        speed_ms = np.array([s * 1000 / 3600 for _, s in settings], dtype=np.float64)
+        road: Matrix = geodesic * detour[:, None]
+        return road, road / speed_ms[:, None]
+
+
+def travel_matrices(travel: TravelModel, points: Sequence[Point],
+                    district_ids: Sequence[str | None], progress: Progress | None = None
+                    ) -> Matrices:  # fmt: skip
+    """Road metres and travel seconds between every two points (row = from, its district's
+    settings), as lists: vectorised for the detour model, pair by pair for any other model
+    (or a detour model whose `road_m` or `travel_s` a subclass redefines)."""
+    if isinstance(travel, DetourTravelModel) and _plain(travel):
+        road, time_s = travel.matrices(points, district_ids, progress)
+        return road.tolist(), time_s.tolist()
+    road_rows, time_rows = [], []
+    for row, (a, district) in enumerate(zip(points, district_ids, strict=True)):
+        road_rows.append([travel.road_m(a, b, district) for b in points])
+        time_rows.append([travel.travel_s(a, b, district) for b in points])
+        if progress:
+            progress(row + 1, len(points))
+    return road_rows, time_rows
+
+
+def geodesic_reach_m(travel: TravelModel, road_m: float) -> float | None:
+    """Geodesic metres beyond which the model's road distance surely exceeds `road_m` (the
+    least detour's share), for prefilters that skip pairs that cannot matter; None for a
+    model that promises no such bound."""
+    if isinstance(travel, DetourTravelModel) and _plain(travel):
+        detours = [travel.detour_factor]
+        detours += [d.detour_factor for d in travel.districts.values() if d.detour_factor]
+        return road_m / min(detours)
+    return None
+
+
+def _plain(travel: DetourTravelModel) -> bool:
+    kind = type(travel)
+    return kind.road_m is DetourTravelModel.road_m and kind.travel_s is DetourTravelModel.travel_s

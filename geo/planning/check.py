@@ -1,15 +1,24 @@
 """An independent check of a plan against its problem: every rule, recomputed from the
-matrices and the calendar; an empty list means the plan is feasible."""
+matrices and the calendar; an empty list means the plan is feasible.
+
+Time is checked exactly, with travel seconds rounded up to whole seconds (the planner's unit):
+a meeting starts no earlier than the team can arrive, and a day ends by `day_end_s`, not a
+second later. Nights: every night at the team's base or a lodging; a day away from the base
+follows, on the next calendar day, a day that slept where it wakes (so trips never span a
+weekend or a holiday: those nights are at the base); at most `max_trip_days` days from leaving
+the base to coming back. A meeting listed as too far for a day must be: no day between the
+places a trip allows can hold it.
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from geo.planning.calendar import working_days
 from geo.planning.types import Plan, PlanningProblem, TeamDay
 
-TOLERANCE_S = 2
-TOLERANCE_M = 1.0
+TOLERANCE_M = 1.0  # road metres per leg: days report legs rounded to 0.1 m
 
 
 def violations(problem: PlanningProblem, plan: Plan) -> list[str]:
@@ -28,6 +37,7 @@ def violations(problem: PlanningProblem, plan: Plan) -> list[str]:
     for team_id, base in bases.items():
         found += _trips(problem, [d for d in plan.days if d.team_id == team_id], base)
     found += _pins(problem, plan)
+    found += _too_far(problem, plan)
     return found
 
 
@@ -46,17 +56,18 @@ def _day_fits(problem: PlanningProblem, day: TeamDay) -> list[str]:
     problems = []
     for stop in day.stops:
         location, duration = durations[stop.meeting_id]
-        arrive = clock + problem.travel_s[here][location]
-        if stop.location != location or stop.start_s + TOLERANCE_S < arrive:
+        arrive = clock + math.ceil(problem.travel_s[here][location])
+        if stop.location != location or stop.start_s < arrive:
             problems.append(f"{day.team_id} {day.date}: {stop.meeting_id} starts before arrival")
         if stop.end_s - stop.start_s != duration:
             problems.append(f"{day.team_id} {day.date}: {stop.meeting_id} is cut short")
         road += problem.road_m[here][location]
         clock, here = stop.end_s, location
-    finish = clock + problem.travel_s[here][day.end_location]
+    finish = clock + math.ceil(problem.travel_s[here][day.end_location])
     road += problem.road_m[here][day.end_location]
-    if finish > problem.day_end_s + TOLERANCE_S:
-        problems.append(f"{day.team_id} {day.date}: ends at {finish / 3600:.2f} h, after the day")
+    if finish > problem.day_end_s or day.finish_s != finish:
+        problems.append(f"{day.team_id} {day.date}: ends at {finish} s (reported "
+                        f"{day.finish_s} s), the day ends at {problem.day_end_s} s")  # fmt: skip
     if abs(road - day.road_m) > TOLERANCE_M * (len(day.stops) + 1):
         problems.append(f"{day.team_id} {day.date}: road {day.road_m} m, legs add to {road:.1f}")
     return problems
@@ -97,3 +108,29 @@ def _pins(problem: PlanningProblem, plan: Plan) -> list[str]:
         for m in problem.meetings
         if m.pin_team and m.pin_date and m.id in where and where[m.id] != (m.pin_team, m.pin_date)
     ]
+
+
+def _too_far(problem: PlanningProblem, plan: Plan) -> list[str]:
+    """Meetings called too far for a day that some day of some trip could hold."""
+    day_s = problem.day_end_s - problem.day_start_s
+    bases = {team.base for team in problem.teams}
+    places = bases | {
+        lodging for lodging in problem.lodgings
+        if all(math.ceil(problem.travel_s[b][lodging]) <= day_s
+               and math.ceil(problem.travel_s[lodging][b]) <= day_s for b in bases)
+    }  # fmt: skip
+    pairs = [(a, b) for a in places for b in places
+             if problem.max_trip_days >= 3 or (a == b and a in bases)
+             or (problem.max_trip_days == 2 and (a in bases or b in bases))]  # fmt: skip
+    where = {m.id: m for m in problem.meetings}
+    found = []
+    for unplaced in plan.unplaced:
+        meeting = where.get(unplaced.meeting_id)
+        if unplaced.reason != "too_far_for_a_day" or meeting is None:
+            continue
+        into, out = problem.travel_s, problem.travel_s
+        shortest = min(math.ceil(into[a][meeting.location]) + meeting.duration_s
+                       + math.ceil(out[meeting.location][b]) for a, b in pairs)  # fmt: skip
+        if shortest <= day_s:
+            found.append(f"{meeting.id} is called too far, but a day of {shortest} s holds it")
+    return found

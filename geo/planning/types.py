@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Annotated, Literal
 
@@ -9,6 +10,10 @@ import msgspec
 from msgspec import Meta
 
 from geo.planning.calendar import CalendarSpec
+
+# a team-day is worth this many road km by default: a day of three people's work and
+# allowances against fuel and wear at about 60 KZT a km (see docs/planner.md)
+DAY_COST_KM = 150.0
 
 LocationKind = Literal["base", "lodging", "meeting"]
 UnplacedReason = Literal["too_far_for_a_day", "no_capacity", "pinned_day_full"]
@@ -53,7 +58,10 @@ class PreviousDay(msgspec.Struct, frozen=True, kw_only=True):
 
 class PlanningProblem(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the planner needs, precomputed: road metres and travel seconds between every
-    two locations (row = from, column = to)."""
+    two locations (row = from, column = to). Travel seconds are rounded up to whole seconds
+    wherever a day is timed (`travel_s_whole`), so no day ends after `day_end_s`.
+    `day_cost_km` is what a team-day is worth in road kilometres: the planner minimises road
+    km plus `day_cost_km` per team-day, so it drives up to that much further to save a day."""
 
     locations: list[Location]
     road_m: list[list[float]]
@@ -67,6 +75,12 @@ class PlanningProblem(msgspec.Struct, frozen=True, kw_only=True):
     max_trip_days: Annotated[int, Meta(ge=1)] = 5
     time_limit_s: Annotated[float, Meta(gt=0)] = 8.0
     previous_days: list[PreviousDay] = []
+    day_cost_km: Annotated[float, Meta(ge=0)] = DAY_COST_KM
+
+
+def travel_s_whole(problem: PlanningProblem, a: int, b: int) -> int:
+    """Travel seconds from location `a` to `b`, rounded up: the planner's unit of time."""
+    return math.ceil(problem.travel_s[a][b])
 
 
 class Stop(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,22 +112,27 @@ class TeamDay(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Unplaced(msgspec.Struct, frozen=True, kw_only=True):
-    """A meeting the plan could not hold, why, and the team-days that would make room."""
+    """A meeting the plan could not hold, why, and the team-days that would make room;
+    `shortest_day_s` is the shortest day that could hold it (from the best base or lodging to
+    the best, meeting included), to set beside the working day when it is too far."""
 
     meeting_id: str
     reason: UnplacedReason
     extra_team_days: int
+    shortest_day_s: int | None = None
 
 
 class Totals(msgspec.Struct, frozen=True, kw_only=True):
     """Road kilometres, team-days per team, the spread between the busiest and the least busy
-    team, and the last working date used."""
+    team, the last working date used, and the team-days that hold no meeting (a drive between
+    places that no neighbouring day could take)."""
 
     road_km: float
     meetings_placed: int
     team_days: dict[str, int]
     balance_days: int
     last_date: date | None
+    travel_only_days: int = 0
 
 
 class Plan(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,6 +15,7 @@ Lang = Literal["kk", "ru", "en"]
 ITINERARY_COLUMNS = (
     "team", "date", "order", "arrive", "start", "end", "hub_kato", "hub_name", "villages",
     "expected_attendance", "road_km_from_previous", "travel_min_from_previous",
+    "approximate_leg",
 )  # fmt: skip
 LABELS: dict[Lang, dict[str, str]] = {
     "kk": {"title": "Күн парағы", "team": "Топ", "date": "Күні", "from": "Шығу",
@@ -37,20 +38,24 @@ def _name(document: PlanDocument, place_id: str, lang: Lang) -> str:
 
 
 def routes_geojson(document: PlanDocument) -> geojson.FeatureCollection:
-    """Hubs as points (with team, date and start) and each team-day's route as a line."""
+    """Hubs as points (with team, date and start; `approximate` where the hub's position is a
+    fallback; a hub with no position at all is left out) and each team-day's route as a
+    line."""
     places = {p.id: p for p in document.places}
     features = [
         geojson.Feature(id=m.id, geometry=geojson.point(m.hub.position), properties={
             "kind": "meeting", "hub_name_ru": m.hub.names.ru, "team": m.team,
             "date": m.date.isoformat() if m.date else None, "start": m.start,
             "villages": len(m.members), "expected_attendance": m.expected_attendance,
+            "approximate": m.hub.approximate,
         })
         for m in document.meetings
+        if m.hub.position is not None
     ]  # fmt: skip
     for day in document.days:
         path = [day.start_place, *(s.place for s in day.stops), day.end_place]
-        line = geojson.LineStringGeometry(coordinates=[
-            (places[p].position.lon, places[p].position.lat) for p in path])  # fmt: skip
+        at = [places[p].position for p in path]
+        line = geojson.LineStringGeometry(coordinates=[(a.lon, a.lat) for a in at if a])
         features.append(geojson.Feature(
             id=f"{day.team}/{day.date.isoformat()}", geometry=line,
             properties={"kind": "route", "team": day.team, "date": day.date.isoformat(),
@@ -74,7 +79,7 @@ def itinerary_csv(document: PlanDocument, team: str | None = None) -> str:
                 day.team, day.date.isoformat(), order, stop.arrive, stop.start, stop.end,
                 meeting.hub.id.removeprefix("g-"), meeting.hub.names.ru,
                 "; ".join(m.names.ru for m in meeting.members), meeting.expected_attendance,
-                stop.road_km, stop.travel_min,
+                stop.road_km, stop.travel_min, "yes" if stop.approximate else "",
             ])  # fmt: skip
     return out.getvalue()
 

@@ -90,12 +90,16 @@ class CampaignSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
 
 class Place(msgspec.Struct, frozen=True, kw_only=True):
-    """A base, lodging or hub: its id (a KATO code), names and position."""
+    """A base, lodging or hub: its id (a KATO code), names and position. `approximate` when
+    the position is a fallback (the okrug's or the district's centre): distances to and from
+    it are estimates. `position` is null only for a hub no position is known for at all (its
+    meeting is then unplaced, `no_position`)."""
 
     id: str
     kind: Literal["base", "lodging", "meeting"]
     names: Names
-    position: Position
+    position: Position | None
+    approximate: bool = False
 
 
 class PlanMember(msgspec.Struct, frozen=True, kw_only=True):
@@ -125,7 +129,8 @@ class PlannedMeeting(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PlanStop(msgspec.Struct, frozen=True, kw_only=True):
-    """A meeting in a day's route, and the leg that led to it."""
+    """A meeting in a day's route, and the leg that led to it; `approximate` when either end of
+    the leg is an approximate position (its road km and minutes are estimates)."""
 
     meeting_id: str
     place: str
@@ -134,6 +139,7 @@ class PlanStop(msgspec.Struct, frozen=True, kw_only=True):
     end: Clock
     road_km: float
     travel_min: float
+    approximate: bool = False
 
 
 class PlanDay(msgspec.Struct, frozen=True, kw_only=True):
@@ -149,19 +155,25 @@ class PlanDay(msgspec.Struct, frozen=True, kw_only=True):
     finish: Clock
     road_km: float
     travel_min: float
+    return_approximate: bool = False
 
 
 class UnplacedMeeting(msgspec.Struct, frozen=True, kw_only=True):
-    """A meeting that did not fit: `too_far_for_a_day`, `no_capacity` or `pinned_day_full`,
-    and how many more team-days would make room for it."""
+    """A meeting that was not placed: `too_far_for_a_day`, `no_capacity`, `pinned_day_full`
+    or `no_position` (neither its villages nor their okrug's or district's centre have a
+    known position), how many more team-days would make room for it, and `detail`: why, in
+    words and figures."""
 
     meeting_id: str
     reason: str
     extra_team_days: int
+    detail: str | None = None
 
 
 class PlanTotals(msgspec.Struct, frozen=True, kw_only=True):
-    """Totals: road km, meetings, team-days per team and their spread, the last date."""
+    """Totals: road km, meetings, team-days per team and their spread, the last date, the
+    team-days more that would place what did not fit, and the team-days with no meeting (a
+    drive between base and lodgings only)."""
 
     road_km: float
     meetings: int
@@ -171,6 +183,7 @@ class PlanTotals(msgspec.Struct, frozen=True, kw_only=True):
     balance_days: int
     last_date: date | None
     extra_team_days_needed: int
+    travel_only_days: int = 0
 
 
 class PlanDocument(msgspec.Struct, frozen=True, kw_only=True):
@@ -208,12 +221,16 @@ class PlanSummary(msgspec.Struct, frozen=True, kw_only=True):
 
 class PlanningStep(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """A stage of planning as it begins: `loading` the gazetteer, `grouping` `villages` into
-    meetings, `distances` between `meetings`, `routing` them within `time_limit_s`, `saving`."""
+    meetings, `distances` between `meetings`, `routing` them within `time_limit_s`, `saving`;
+    then, for a long stage, how far it is: `done` of `total` (pools of villages grouped, rows
+    of distances computed)."""
 
     stage: Stage
     villages: int | None = None
     meetings: int | None = None
     time_limit_s: float | None = None
+    done: int | None = None
+    total: int | None = None
 
 
 Progress = Callable[[PlanningStep], None]

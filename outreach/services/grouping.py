@@ -22,7 +22,8 @@ from outreach.domain.grouping import GroupingPolicyInput, GroupingRequest
 class GeoCache:
     """The travel model and its distance cache, kept for the life of the process. Distances
     between villages never change, so the pairs grouping needs are computed once per
-    gazetteer version (a correction that moves a village adds its new pairs)."""
+    gazetteer version (a correction that moves a village adds its new pairs), and the cache
+    keeps the last planning matrix, so a re-plan computes only rows for places it lacks."""
 
     def __init__(self, settings: Settings) -> None:
         overrides = {

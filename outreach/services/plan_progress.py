@@ -28,6 +28,8 @@ class ProgressLine(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     villages: int | None = None
     meetings: int | None = None
     time_limit_s: float | None = None
+    done: int | None = None
+    total: int | None = None
     plan: PlanSummary | None = None
 
 
@@ -66,5 +68,6 @@ async def progress_lines(
             break
         current = step.stage
         yield ProgressLine(stage=step.stage, at_s=at_s(), villages=step.villages,
-                           meetings=step.meetings, time_limit_s=step.time_limit_s)  # fmt: skip
+                           meetings=step.meetings, time_limit_s=step.time_limit_s,
+                           done=step.done, total=step.total)  # fmt: skip
     yield ProgressLine(stage="done", at_s=at_s(), plan=task.result())

@@ -1,14 +1,19 @@
-"""Load: N simulated phones pushing and pulling at once against a live server on loopback,
-bounded in count and time; throughput, latency percentiles and errors."""
+"""Load: N simulated phones syncing at once against a live server on loopback, as the app
+does: each push is followed by a pull of its team's changes from the phone's cursor. At the
+end a fresh pull of every team must hold each acknowledged record exactly once. Latency
+percentiles for pushes and pulls apart, throughput, errors, lost and duplicated records."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import statistics
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import msgspec
@@ -18,12 +23,26 @@ from outreach.simulate.server import ServerProcess
 
 MAX_PHONES = 1000
 MAX_BATCHES = 100
+PHONES_PER_TEAM = 10  # a team's phones share its records; a large load has many teams
+PULL_PAGE = 500
+
+
+class Latency(msgspec.Struct, frozen=True, kw_only=True):
+    """Percentiles of one kind of request, in milliseconds."""
+
+    requests: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
 
 
 class LoadReport(msgspec.Struct, frozen=True, kw_only=True):
-    """What N phones at once got from the server."""
+    """What N phones at once got from the server. `p50_ms`..`p99_ms` are the pushes' (as
+    `push`); `pull` is the pulls'. `lost`: acknowledged records a fresh pull does not hold;
+    `duplicated`: records a fresh pull holds more than once."""
 
     phones: int
+    teams: int
     requests: int
     records: int
     seconds: float
@@ -31,7 +50,11 @@ class LoadReport(msgspec.Struct, frozen=True, kw_only=True):
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    push: Latency
+    pull: Latency
     errors: int
+    lost: int
+    duplicated: int
     error_kinds: dict[str, int] = {}
 
 
@@ -41,57 +64,128 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-async def _enrol(office: httpx.AsyncClient, count: int) -> list[str]:
+def latency(values: list[float]) -> Latency:
+    if not values:
+        return Latency(requests=0, p50_ms=0.0, p95_ms=0.0, p99_ms=0.0)
+    return Latency(requests=len(values), p50_ms=round(statistics.median(values), 1),
+                   p95_ms=round(percentile(values, 0.95), 1),
+                   p99_ms=round(percentile(values, 0.99), 1))  # fmt: skip
+
+
+@dataclass
+class Tally:
+    """What the phones saw, shared by all of them."""
+
+    pushes: list[float] = field(default_factory=list)
+    pulls: list[float] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    acknowledged: dict[str, set[str]] = field(default_factory=dict)  # team -> record ids
+    errors: int = 0
+
+    def failed(self, kind: str) -> None:
+        self.errors += 1
+        self.kinds[kind] += 1
+
+
+def _login(team: int) -> str:
+    return f"load-phone-{team}"
+
+
+async def _enrol(office: httpx.AsyncClient, teams: list[int]) -> list[str]:
     tokens = []
-    for _ in range(count):
-        code = await office.post("/api/v1/devices/enrolments", json={"login": "load-phone"})
+    for team in teams:
+        code = await office.post("/api/v1/devices/enrolments", json={"login": _login(team)})
         enrolled = await office.post("/api/v1/devices/enrol", json={"code": code.json()["code"]})
         tokens.append(enrolled.json()["device_token"])
     return tokens
 
 
-async def _phone(
-    http: httpx.AsyncClient,
-    token: str,
-    batches: int,
-    size: int,
-    seed: int,
-    latencies: list[float],
-    deadline: float,
-    kinds: Counter[str],
-) -> int:
+async def _request(http: httpx.AsyncClient, path: str, body: dict[str, Any],
+                   headers: dict[str, str], times: list[float], tally: Tally
+                   ) -> dict[str, Any] | None:  # fmt: skip
+    started = time.perf_counter()
+    try:
+        response = await http.post(path, json=body, headers=headers)
+    except httpx.HTTPError as error:
+        tally.failed(type(error).__name__)
+        return None
+    finally:
+        times.append((time.perf_counter() - started) * 1000)
+    if response.status_code >= 400:
+        tally.failed(f"HTTP {response.status_code}")
+        return None
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def _pull(http: httpx.AsyncClient, headers: dict[str, str], cursor: str | None,
+                times: list[float], tally: Tally) -> tuple[str | None, list[str]]:  # fmt: skip
+    """Every change after `cursor`, page by page: (the new cursor, the record ids seen)."""
+    seen: list[str] = []
+    while True:
+        page = await _request(http, "/api/v1/sync/pull", {"cursor": cursor, "limit": PULL_PAGE},
+                              headers, times, tally)  # fmt: skip
+        if page is None:
+            return cursor, seen
+        if page["reset"]:
+            seen.clear()
+        seen += [record["id"] for record in page["records"]]
+        cursor = page["cursor"]
+        if not page["more"]:
+            return cursor, seen
+
+
+async def _phone(http: httpx.AsyncClient, token: str, team: str, batches: int, size: int,
+                 seed: int, deadline: float, tally: Tally) -> None:  # fmt: skip
     rng = random.Random(seed)  # noqa: S311 (made-up meetings)
-    errors = 0
     headers = {"authorization": f"Bearer {token}"}
+    cursor: str | None = None
+    mine = tally.acknowledged.setdefault(team, set())
     for _ in range(batches):
         if time.monotonic() > deadline:
             break
         body = {"mutations": [make_meeting(rng) for _ in range(size)]}
-        started = time.perf_counter()
-        try:
-            response = await http.post("/api/v1/sync/push", json=body, headers=headers)
-            if response.status_code >= 400:
-                errors += 1
-                kinds[f"HTTP {response.status_code}"] += 1
-        except httpx.HTTPError as error:
-            errors += 1
-            kinds[type(error).__name__] += 1
-        latencies.append((time.perf_counter() - started) * 1000)
-    return errors
+        answer = await _request(http, "/api/v1/sync/push", body, headers, tally.pushes, tally)
+        for result in (answer or {}).get("results", []):
+            if result["status"] in ("applied", "duplicate"):
+                mine.add(result["record_id"])
+            else:
+                tally.failed(f"refused {result.get('reason')}")
+        cursor, _ = await _pull(http, headers, cursor, tally.pulls, tally)
+
+
+async def _audit(http: httpx.AsyncClient, tokens: dict[str, str], tally: Tally) -> tuple[int, int]:
+    """A fresh pull per team: (acknowledged records missing, records held twice or more)."""
+    lost = duplicated = 0
+    for team, token in tokens.items():
+        _, seen = await _pull(http, {"authorization": f"Bearer {token}"}, None, [], tally)
+        counts = Counter(seen)
+        duplicated += sum(1 for n in counts.values() if n > 1)
+        lost += len(tally.acknowledged.get(team, set()) - set(counts))
+    return lost, duplicated
 
 
 async def load(
-    folder: Path, phones: int, batches: int = 5, size: int = 20, max_seconds: float = 300
+    folder: Path,
+    phones: int,
+    batches: int = 5,
+    size: int = 20,
+    max_seconds: float = 300,
+    database_url: str | None = None,
 ) -> LoadReport:
-    """Run the load against a fresh server in `folder`."""
+    """Run the load against a fresh server in `folder` (on an empty database at
+    `database_url` when given, e.g. PostgreSQL)."""
     from outreach.simulate.campaign import PASSWORD, _bootstrap
 
     phones, batches = min(phones, MAX_PHONES), min(batches, MAX_BATCHES)
-    server = ServerProcess(f"sqlite:///{folder / 'load.db'}", folder / "server.log")
-    await _bootstrap(server.database_url, ["team-1"], [("load-phone", "team-1")])
+    teams = max(1, math.ceil(phones / PHONES_PER_TEAM))
+    team_of = [n % teams for n in range(phones)]
+    server = ServerProcess(database_url or f"sqlite:///{folder / 'load.db'}",
+                           folder / "server.log")  # fmt: skip
+    await _bootstrap(server.database_url, [f"team-{t + 1}" for t in range(teams)],
+                     [(_login(t), f"team-{t + 1}") for t in range(teams)])  # fmt: skip
     await server.start()
-    latencies: list[float] = []
-    kinds: Counter[str] = Counter()
+    tally = Tally()
     try:
         base = f"http://127.0.0.1:{server.port}"
         async with httpx.AsyncClient(base_url=base, timeout=60) as office:
@@ -99,30 +193,27 @@ async def load(
                 "/api/v1/session", json={"login": "coordinator", "password": PASSWORD}
             )
             office.headers["x-csrf-token"] = signed.json()["csrf_token"]
-            tokens = await _enrol(office, phones)
+            tokens = await _enrol(office, team_of)
+            auditors = dict(zip((f"team-{t + 1}" for t in range(teams)),
+                                await _enrol(office, list(range(teams))), strict=True))  # fmt: skip
         limits = httpx.Limits(max_connections=phones, max_keepalive_connections=phones)
         async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
             started = time.perf_counter()
             deadline = time.monotonic() + max_seconds
-            errors = await asyncio.gather(
-                *(
-                    _phone(http, token, batches, size, n, latencies, deadline, kinds)
-                    for n, token in enumerate(tokens)
-                )
-            )
+            await asyncio.gather(*(
+                _phone(http, token, f"team-{team_of[n] + 1}", batches, size, n, deadline, tally)
+                for n, token in enumerate(tokens)
+            ))  # fmt: skip
             seconds = time.perf_counter() - started
+            lost, duplicated = await _audit(http, auditors, tally)
     finally:
         await server.stop()
-    records = len(latencies) * size
+    records = sum(len(ids) for ids in tally.acknowledged.values())
+    push = latency(tally.pushes)
     return LoadReport(
-        phones=phones,
-        requests=len(latencies),
-        records=records,
-        seconds=round(seconds, 2),
-        records_per_s=round(records / seconds, 1),
-        p50_ms=round(statistics.median(latencies), 1),
-        p95_ms=round(percentile(latencies, 0.95), 1),
-        p99_ms=round(percentile(latencies, 0.99), 1),
-        errors=sum(errors),
-        error_kinds=dict(kinds),
-    )
+        phones=phones, teams=teams, requests=push.requests, records=records,
+        seconds=round(seconds, 2), records_per_s=round(records / seconds, 1),
+        p50_ms=push.p50_ms, p95_ms=push.p95_ms, p99_ms=push.p99_ms, push=push,
+        pull=latency(tally.pulls), errors=tally.errors, lost=lost, duplicated=duplicated,
+        error_kinds=dict(tally.kinds),
+    )  # fmt: skip

@@ -1,5 +1,5 @@
 """The field app's small promises at 360 x 640: the plan a week to a page with this week first,
-no "at least 0 residents" and no "0 km" for distances nobody knows; the meeting form opens at
+no "at least 0 residents" and no "0 km" for distances nobody knows, "≈" for estimated ones; the meeting form opens at
 its top; the notes count down and are never cut; the header says when the phone is offline."""
 
 from __future__ import annotations
@@ -16,6 +16,17 @@ THREE_WEEKS = """async () => {
   const plan = await db.meta('plan');
   const later = (iso, n) => new Date(Date.parse(`${iso}T00:00Z`) + n * 864e5).toISOString().slice(0, 10);
   for (const p of plan.body) p.days = [0, 7, 14].flatMap((n) => p.days.map((d) => ({ ...d, date: later(d.date, n) })));
+  await db.setMeta('plan', plan);
+}"""
+
+
+# a leg of 12.3 km to a hub whose position is its okrug's centre: an estimate
+ESTIMATED_LEG = """async () => {
+  const db = await import('./js/db.js');
+  const plan = await db.meta('plan');
+  const day = plan.body[0].days.find((d) => d.stops.length && d.date < '2027-03-08');
+  Object.assign(day.stops[0], { road_km: 12.3, travel_min: 12.3, approximate: true });
+  day.road_km += 12.3;
   await db.setMeta('plan', plan);
 }"""
 
@@ -37,6 +48,11 @@ def test_plan_is_a_week_to_a_page_from_this_week(phone, server, coordinator):
     assert "Кемінде 0" not in text and "Тұрғын саны белгісіз" in text
     assert not re.search(r"(?<![\d.,])0 км", text), text  # planned without known distances
     assert "4 кездесу · қашықтығы: —" in text and "Бұл күні кездесу жоқ" in text
+    assert "≈ " not in text  # every leg here is either surveyed or unknown (0 km)
+    page.evaluate(ESTIMATED_LEG)  # the plan as it comes when a hub is at its okrug's centre
+    page.reload()
+    page.wait_for_selector("#week:has-text('Апта: 1 наурыз')")
+    assert "≈ 12" in (page.text_content("main") or "")  # the leg and the day: estimates
     assert page.is_visible("a[rel=next]") and not page.is_visible("a[rel=prev]")
     page.click("a[rel=next] >> nth=0")
     page.click("a[rel=next] >> nth=0")

@@ -121,7 +121,7 @@ def test_every_string_the_console_uses_is_translated():
     ("con.status", ["draft", "published", "superseded"]),
     ("con.stage", ["loading", "grouping", "distances", "routing", "saving"]),
     ("con.mstatus", ["planned", "held", "unplaced", "cancelled"]),
-    ("con.reason", ["too_far_for_a_day", "no_capacity", "pinned_day_full"]),
+    ("con.reason", ["too_far_for_a_day", "no_capacity", "pinned_day_full", "no_position"]),
     ("con.quality", ["exact", "okrug_centre", "district_centre", "unknown"]),
     ("con.risk", ["records_waiting_without_sync", "clock_off", "revoked_with_records_waiting"]),
     ("con.resolve", ["keep", "restore"]),

@@ -32,11 +32,16 @@ def test_simulation_short_season_keeps_every_invariant(empty_database, tmp_path:
     assert empty_database.scalar("SELECT count(*) FROM sync_records") == report.records
 
 
-def test_simulation_load_mode_reports_latency_and_no_errors(tmp_path: Path):
+def test_simulation_load_mode_reports_latency_and_no_errors(empty_database, tmp_path: Path):
     result = CliRunner().invoke(main, ["simulate", "--load", "8", "--batches", "2",
-                                       "--folder", str(tmp_path)])  # fmt: skip
+                                       "--folder", str(tmp_path),
+                                       "--database-url", empty_database.url])  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert (report["phones"], report["requests"], report["errors"]) == (8, 16, 0)
     assert report["records"] == 16 * 20
     assert 0 < report["p50_ms"] <= report["p95_ms"] <= report["p99_ms"]
+    # each push is followed by a pull of the team's changes, as the app does
+    assert report["pull"]["requests"] >= 16
+    assert 0 < report["pull"]["p50_ms"] <= report["pull"]["p99_ms"]
+    assert (report["lost"], report["duplicated"]) == (0, 0)  # a fresh pull holds each once

@@ -32,7 +32,8 @@ export async function planWithProgress(box, path, body) {
     return await stream(path, body, (line) => {
       const at = STAGES.indexOf(line.stage);
       if (at < 0) return;
-      bar.value = at + (line.stage === 'routing' && line.time_limit_s ? 0.5 : 0.2);
+      // a long stage says how far it is (done of total); else a stage begun is a fifth done
+      bar.value = at + (line.total ? 0.9 * (line.done / line.total) : line.stage === 'routing' && line.time_limit_s ? 0.5 : 0.2);
       list.querySelectorAll('li').forEach((li, i) => { li.className = i < at ? 'done' : i === at ? 'current' : ''; });
       const extra = line.villages ? t('con.stage_villages', { n: line.villages })
         : line.meetings ? t('con.stage_meetings', { n: line.meetings }) : '';

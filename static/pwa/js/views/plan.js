@@ -56,7 +56,9 @@ function dayTotal(day) {
   if (!day.stops.length) return t('plan.day_free');
   const unknown = day.stops.some((_, i) => legUnknown(day, i));
   if (unknown && day.road_km === 0) return t('plan.day_total_unknown', { n: day.stops.length });
-  const atLeast = unknown ? '≥ ' : '';
+  // a leg to or from an approximate position is an estimate: "≈"
+  const estimate = day.stops.some((s) => s.approximate) || day.return_approximate;
+  const atLeast = unknown ? '≥ ' : estimate ? '≈ ' : '';
   return t('plan.day_total', { km: atLeast + km(day.road_km), time: atLeast + minutes(day.travel_min), n: day.stops.length });
 }
 
@@ -78,7 +80,7 @@ function stopCard(day, stop, index, records) {
   return h('li', { class: record ? 'card done' : 'card' },
     h('h3', {}, `${index + 1}. ${name(hub.names)}`, ' ', h('span', { class: 'muted', text: `${stop.start}–${stop.end}` })),
     h('div', { class: 'muted', text: legUnknown(day, index) ? t('plan.leg_unknown')
-      : t('plan.leg', { km: km(stop.road_km), time: minutes(stop.travel_min) }) }),
+      : t('plan.leg', { km: (stop.approximate ? '≈ ' : '') + km(stop.road_km), time: (stop.approximate ? '≈ ' : '') + minutes(stop.travel_min) }) }),
     h('div', { text: t('plan.invited', { n: meeting.members.length }) }),
     h('ul', {}, meeting.members.map((m) => h('li', {}, name(m.names),
       ' · ', m.population === null ? t('plan.population_unknown') : t('plan.population', { n: m.population.toLocaleString() }),
