@@ -223,7 +223,7 @@ class PlanningStep(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True
     """A stage of planning as it begins: `loading` the gazetteer, `grouping` `villages` into
     meetings, `distances` between `meetings`, `routing` them within `time_limit_s`, `saving`;
     then, for a long stage, how far it is: `done` of `total` (pools of villages grouped, rows
-    of distances computed)."""
+    of distances computed, meetings routed: a large region is routed in parts)."""
 
     stage: Stage
     villages: int | None = None

@@ -31,7 +31,7 @@ def document(spec: CampaignSpec, version: int | None, problem: PlanningProblem,
     """The plan document: places, meetings, days, unplaced meetings and totals."""
     places = _places(problem, grouping, by_kato)
     location_ids = [location.id for location in problem.locations]
-    approximate = {location_ids.index(p.id) for p in places if p.approximate}
+    approximate = {i for i, p in enumerate(places) if p.approximate}  # places follow locations
     when = {stop.meeting_id: (day, order, stop) for day in plan.days
             for order, stop in enumerate(day.stops, start=1)}  # fmt: skip
     placed_at = {p.id: p for p in places}

@@ -90,7 +90,7 @@ def solve(spec: CampaignSpec, snapshot: Snapshot, travel: TravelModel,
     problem = apply_edits(problem, spec, previous)
     tell(PlanningStep(stage="routing", meetings=len(problem.meetings),
                       time_limit_s=problem.time_limit_s))  # fmt: skip
-    plan: Plan = plan_campaign(problem, deadline=due)
+    plan: Plan = plan_campaign(problem, deadline=due, progress=_counted(tell, "routing"))
     written = document(spec, snapshot.version, problem, grouping, plan, by_kato)
     return Solved(problem=problem, grouping=grouping, plan=plan, document=written)
 

@@ -44,7 +44,7 @@ async def test_stream_tells_each_stage_then_the_stored_plan(client) -> None:
     assert first["distances"]["meetings"] == first["routing"]["meetings"] > 5
     assert first["routing"]["time_limit_s"] == 8.0
     counted = [line for line in lines if "total" in line]  # how far a long stage is
-    assert {line["stage"] for line in counted} <= {"grouping", "distances"}
+    assert {line["stage"] for line in counted} <= {"grouping", "distances", "routing"}
     grouped = [line for line in counted if line["stage"] == "grouping"]
     assert grouped and grouped[-1]["done"] == grouped[-1]["total"] > 0
     assert all(0 <= line["done"] <= line["total"] for line in counted)

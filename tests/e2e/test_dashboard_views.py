@@ -104,9 +104,12 @@ def seed(server: LiveServer, coordinator: Coordinator) -> World:
                                date=(today - timedelta(days=7 * weeks_ago)).isoformat())  # fmt: skip
         meeting["add"]["villages"] = [v["kato"] for v in m["members"]]
         meetings.append(meeting)
+    # an ad hoc meeting (in the campaign's dates and district) at a village of known population
+    known = make_meeting(rng, hub="434633100", date=(today - timedelta(days=3)).isoformat())
+    known["add"]["villages"] = ["434633100"]
     outside = make_meeting(rng, hub=ARAL_TOWN, date=(today - timedelta(days=60)).isoformat())
     outside["add"]["villages"] = [ARAL_TOWN]
-    push_as_phone(server, coordinator, [*meetings, outside])
+    push_as_phone(server, coordinator, [*meetings, known, outside])
     add_user(server.database, "boss", "leadership")
     return World(server, http, current, later)
 
