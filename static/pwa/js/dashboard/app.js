@@ -140,10 +140,20 @@ function draw() {
     h('p', { class: 'muted', id: 'updated', text: t('dash.updated', { at: clock(new Date()) }) }));
 }
 
+// The published campaigns, read again whenever the data version moves; a chosen campaign no
+// longer published (or none chosen yet) gives way to the current one.
+async function loadCampaigns() {
+  Object.assign(state, await api('coverage/campaigns'));
+  const chosen = state.filter.campaign;
+  if (chosen === 'all' || state.campaigns.some((c) => String(c.id) === chosen)) return;
+  state.filter.campaign = state.current ? String(state.current) : 'all';
+  remember();
+}
+
 async function refresh(force = false) {
   const { version } = await api('coverage/version');
   if (!force && version === state.version) return;
-  if (version !== state.version) Object.assign(state, await api('coverage/campaigns'));
+  if (version !== state.version) await loadCampaigns();
   state.data = await api(`coverage${query()}`);
   state.version = version;
   draw();
@@ -160,13 +170,8 @@ async function loadPlaces() {
 
 async function start() {
   await loadPlaces();
-  const found = await api('coverage/campaigns');
-  Object.assign(state, found);
   const asked = new URLSearchParams(location.hash.slice(1));
   state.filter = Object.fromEntries(FILTERS.map((k) => [k, asked.get(k) || '']));
-  const known = state.filter.campaign === 'all' || state.campaigns.some((c) => String(c.id) === state.filter.campaign);
-  if (!known) state.filter.campaign = state.current ? String(state.current) : 'all';
-  remember();
   await refresh(true);
   setInterval(() => refresh().catch(() => {}), POLL_MS);
 }

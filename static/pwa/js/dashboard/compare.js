@@ -4,7 +4,8 @@ import { t } from '../i18n.js';
 import { field, h } from '../ui.js';
 import { money, num, of, pct } from './format.js';
 
-const kept = new Map(); // coverage already fetched, by query and data version
+const kept = new Map(); // coverage already fetched, by query, for the data version below
+let keptVersion = null;
 
 // The choices: every published campaign ("c:3"), then the seasons ("y:2026").
 export function choices(campaigns, year) {
@@ -50,11 +51,12 @@ export function comparePanel({ campaigns, current, year, picked, drill, version,
   const right = pick('compare-b', b);
   const body = h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'compare-h' },
     h('p', { class: 'muted', text: t('dash.loading') }));
+  if (version !== keptVersion) { kept.clear(); keptVersion = version; } // new records: all stale
   const load = async () => {
     const fetched = await Promise.all([left.value, right.value].map(async (choice) => {
       const path = `coverage${params(choice, drill)}`;
-      if (!kept.has(`${path}@${version}`)) kept.set(`${path}@${version}`, await api(path));
-      return kept.get(`${path}@${version}`);
+      if (!kept.has(path)) kept.set(path, await api(path));
+      return kept.get(path);
     }));
     const label = (select) => select.selectedOptions[0]?.textContent || '';
     body.replaceChildren(h('table', { id: 'compare-table' },
