@@ -8,17 +8,23 @@ references measured in the same run on the same engine:
   PostgreSQL with psycopg's executemany and the server's synchronous_commit;
 - pull: records per second for all the changes through `POST /api/v1/sync/pull`;
 - PostgreSQL's push rate as a multiple of SQLite's;
-- wire: bytes per record on the wire, both ways, beside the gzip size of the bare records.
+- wire: bytes per record on the wire, both ways, beside the gzip size of the bare records;
+- load: `outreach simulate --load` (outreach/simulate/load.py) on each engine: 200 phones,
+  each pushing a batch of 20 records, pulling its team's changes (teams of 10 phones) and
+  pausing 10 s on average (uniform 0-20 s), again and again for 60 s; push and pull
+  latency percentiles, errors, and records lost or duplicated on a fresh pull at the end.
 
 The PostgreSQL leg runs in a scratch database on the server that --postgres-url or
 OUTREACH_BENCH_POSTGRES_URL names, dropped afterwards; without one, SQLite alone is measured.
 
-Run: .venv/bin/python bench/bench_sync.py [--records N] [--postgres-url URL]
+Run: .venv/bin/python bench/bench_sync.py [--records N] [--phones N --seconds S --think-ms MS]
+     [--postgres-url URL]   (--phones 0: no load leg)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gzip
 import json
 import random
@@ -36,6 +42,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engines import NOT_RUN, add_postgres_option, describe, scratch_database
 
+from outreach.simulate.load import LoadReport, load
 from tests.conftest import LiveServer
 from tests.engines import TestDatabase
 from tests.sync.phone import make_meeting
@@ -157,16 +164,36 @@ def report(leg: Leg, n: int, title: str, raw: str) -> None:
     print(title)
     print(f"  push through HTTP : {n / leg.push_s:10,.0f} records/s ({leg.push_s:.2f} s)")
     print(f"  raw inserts       : {n / leg.raw_s:10,.0f} rows/s    ({leg.raw_s:.2f} s; {raw})")
-    print(f"    ratio           : {leg.push_s / leg.raw_s:10.1f}x  (goal: within 10x)")
+    print(f"    ratio           : {leg.raw_s / leg.push_s:10.2f}x the raw rate (goal: 0.25x)")
     print(
         f"  pull through HTTP : {leg.pulled / leg.pull_s:10,.0f} records/s"
         f" ({leg.pulled} changes, pages of 1000, {leg.pull_s:.2f} s)"
     )
 
 
+def load_leg(url: str | None, args: argparse.Namespace) -> LoadReport:
+    """The load on a fresh server (a SQLite file when `url` is None)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return asyncio.run(load(Path(folder), args.phones, database_url=url,
+                                seconds=args.seconds, think_s=args.think_ms / 1000))  # fmt: skip
+
+
+def load_line(title: str, got: LoadReport) -> None:
+    print(
+        f"  {title:<10} push p50/p95/p99 {got.push.p50_ms:6.0f} {got.push.p95_ms:6.0f}"
+        f" {got.push.p99_ms:6.0f} ms ({got.push.requests}); pull {got.pull.p50_ms:6.0f}"
+        f" {got.pull.p95_ms:6.0f} {got.pull.p99_ms:6.0f} ms ({got.pull.requests});"
+        f" {got.records_per_s:,.0f} records/s; errors {got.errors}, lost {got.lost},"
+        f" duplicated {got.duplicated}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think-ms", type=int, default=10_000)
     add_postgres_option(parser)
     args = parser.parse_args()
     rng = random.Random(7)
@@ -202,6 +229,16 @@ def main() -> None:
     )
     if pg is not None and abs(pg.received_bytes / lite.received_bytes - 1) > 0.01:
         print(f"  (pull on PostgreSQL: {pg.received_bytes / pg.pulled:.0f} bytes/record)")
+    if not args.phones:
+        return
+    print(
+        f"load: {args.phones} phones (teams of 10) for {args.seconds:.0f} s, each pushing 20"
+        f" records, pulling, pausing {args.think_ms / 1000:.0f} s on average (goal: p99 <= 500 ms)"
+    )
+    load_line("SQLite", load_leg(None, args))
+    if args.postgres_url:
+        with scratch_database(args.postgres_url) as url:
+            load_line("PostgreSQL", load_leg(url, args))
 
 
 if __name__ == "__main__":

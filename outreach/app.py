@@ -33,7 +33,7 @@ from outreach.api.requests import check_body_media_type, request_id_middleware
 from outreach.api.residents import ResidentController
 from outreach.api.sync import ReviewController, SyncController
 from outreach.api.targets import TargetController
-from outreach.api.wire import refuse_control_characters
+from outreach.api.wire import COMPRESSES_ITSELF, refuse_control_characters
 from outreach.config import Settings
 from outreach.db.database import connect
 from outreach.services import registry
@@ -163,7 +163,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[request_id_middleware],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        # zlib's default level: a third of the CPU of Litestar's default 9 for answers about
+        # 5 % larger (bench/bench_sync.py's pull bytes); at 9, gzip was most of a busy server
+        compression_config=CompressionConfig(
+            backend="gzip",
+            minimum_size=1024,
+            gzip_compress_level=6,
+            exclude_opt_key=COMPRESSES_ITSELF,  # sync's answers: gzipped in a worker thread
+        ),
         logging_config=None,  # `outreach serve` configures plain logging; see configure_logging
         debug=False,
     )

@@ -4,6 +4,7 @@ review overwritten values and parked mutations."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import zlib
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
-from outreach.api.wire import PER_ITEM
+from outreach.api.wire import COMPRESSES_ITSELF, PER_ITEM
 from outreach.domain.errors import DomainError
 from outreach.domain.review import Resolution, Resolved, ReviewQueue
 from outreach.domain.sync import (
@@ -87,13 +88,19 @@ def _push_request(body: bytes, encoding: str, limit: int) -> PushRequest:
 
 
 _PIECE = 16_384
+GZIP_LEVEL = 6  # as the compression middleware's (app.py)
+MIN_GZIP_BYTES = 1024
 
 
-async def _streamed(value: msgspec.Struct) -> Stream:
-    """An answer encoded in a worker thread and sent in pieces, so that neither encoding nor
-    compressing (the compression middleware works piece by piece) a page of large records
-    holds up the event loop for long."""
-    body = await asyncio.to_thread(msgspec.json.encode, value)
+async def _streamed(value: msgspec.Struct, request: Request[Any, Any, Any]) -> Stream:
+    """An answer encoded, and gzipped if the phone accepts it, in a worker thread (zlib lets
+    go of the GIL: a large page compresses on the other core while the event loop serves
+    other phones), then sent in pieces."""
+    gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+    body, encoded = await asyncio.to_thread(_encoded, value, gzipped)
+    headers = {"vary": "accept-encoding"}
+    if encoded:
+        headers["content-encoding"] = "gzip"
 
     async def pieces() -> AsyncIterator[bytes]:
         for start in range(0, len(body), _PIECE):
@@ -101,7 +108,15 @@ async def _streamed(value: msgspec.Struct) -> Stream:
                 await asyncio.sleep(0)  # let other requests in between pieces
             yield body[start : start + _PIECE]
 
-    return Stream(pieces(), media_type=MediaType.JSON)
+    return Stream(pieces(), media_type=MediaType.JSON, headers=headers)
+
+
+def _encoded(value: msgspec.Struct, gzipped: bool) -> tuple[bytes, bool]:
+    """The answer's bytes, and whether they are gzipped (not when too small to gain)."""
+    body = msgspec.json.encode(value)
+    if gzipped and len(body) >= MIN_GZIP_BYTES:
+        return gzip.compress(body, GZIP_LEVEL, mtime=0), True
+    return body, False
 
 
 def _answer(shape: type[msgspec.Struct], description: str) -> ResponseSpec:
@@ -117,7 +132,7 @@ class SyncController(Controller):
     tags = ["sync"]
 
     @post("/push", status_code=HTTP_200_OK,
-          opt={"body_media_type": "application/json", PER_ITEM: True},
+          opt={"body_media_type": "application/json", PER_ITEM: True, COMPRESSES_ITSELF: True},
           responses={200: _answer(PushResponse, "one result per mutation, in order")})  # fmt: skip
     async def push(self, db: DB, request: Request[Any, Any, Any]) -> Stream:
         """Apply a batch of at most 500 mutations (JSON, optionally gzipped with
@@ -132,9 +147,10 @@ class SyncController(Controller):
         session = current_session(request)
         answer = await service.push(db, device_id(request), session.user, batch)
         request.app.state.absorber.kick()  # the resident registry, after the answer is stored
-        return await _streamed(answer)
+        return await _streamed(answer, request)
 
-    @post("/pull", status_code=HTTP_200_OK, opt={"body_media_type": "application/json"},
+    @post("/pull", status_code=HTTP_200_OK,
+          opt={"body_media_type": "application/json", COMPRESSES_ITSELF: True},
           responses={200: _answer(PullPage, "a page of changes")})  # fmt: skip
     async def pull(
         self, db: DB, request: Request[Any, Any, Any], data: JSONBody[PullRequest]
@@ -142,7 +158,8 @@ class SyncController(Controller):
         """A page of the team's changes after `cursor`, in server order, from one snapshot;
         the team's plan and the reference data when their etags differ from the ones sent."""
         session = current_session(request)
-        return await _streamed(await service.pull(db, device_id(request), session.user, data))
+        page = await service.pull(db, device_id(request), session.user, data)
+        return await _streamed(page, request)
 
 
 ItemId = Annotated[int, PathParameter(ge=1, le=MAX_INT64, description="review item id")]

@@ -16,6 +16,8 @@ from outreach.domain.errors import DomainError
 
 # operations whose bodies are checked item by item (a push: one bad mutation sinks no other)
 PER_ITEM = "per_item_wire_check"
+# operations that gzip their own answers, off the event loop (the middleware skips them)
+COMPRESSES_ITSELF = "compresses_itself"
 
 
 class ControlCharacter(DomainError):

@@ -37,6 +37,19 @@ import msgspec
 )
 @click.option("--batches", default=5, show_default=True, help="Load mode: pushes per phone.")
 @click.option(
+    "--seconds",
+    type=click.FloatRange(1, 3600),
+    default=None,
+    help="Load mode: every phone syncs again and again for this long (instead of --batches).",
+)
+@click.option(
+    "--think-ms",
+    type=click.IntRange(0, 600_000),
+    default=0,
+    show_default=True,
+    help="Load mode: a phone's pause between its syncs, on average (uniform, 0 to twice it).",
+)
+@click.option(
     "--database-url",
     metavar="URL",
     default=None,
@@ -54,6 +67,8 @@ def simulate(
     folder: Path | None,
     load_phones: int | None,
     batches: int,
+    seconds: float | None,
+    think_ms: int,
     database_url: str | None,
 ) -> None:
     """Play a campaign through the real service under faults and check its invariants
@@ -72,7 +87,8 @@ def simulate(
         where = folder or Path(scratch)
         where.mkdir(parents=True, exist_ok=True)
         if load_phones is not None:
-            result = asyncio.run(load(where, load_phones, batches, database_url=database_url))
+            result = asyncio.run(load(where, load_phones, batches, database_url=database_url,
+                                      seconds=seconds, think_s=think_ms / 1000))  # fmt: skip
             click.echo(msgspec.json.format(msgspec.json.encode(result)).decode())
             return
         base = Faults()

@@ -54,6 +54,11 @@ class Tx(ABC):
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """All rows of a query."""
 
+    @abstractmethod
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A part of the transaction that an error undoes alone (rolled back to where it
+        began, and the error raised on), leaving the rest of the transaction to go on."""
+
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         """The first row of a query, or None."""
         rows = await self.fetch_all(sql, params)

@@ -108,6 +108,11 @@ class PostgresTx(Tx):
         except _RACES as exc:
             raise _race(exc) from exc
 
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        async with self._conn.transaction():  # nested: a savepoint
+            yield
+
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         try:
             cursor = await self._conn.execute(translate(sql), params)

@@ -28,6 +28,7 @@ class SqliteTx(Tx):
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self._savepoints = 0
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         try:
@@ -48,6 +49,19 @@ class SqliteTx(Tx):
                 return cast(list[Row], list(await cursor.fetchall()))
         except sqlite3.IntegrityError as exc:
             raise _unique(exc) from exc
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        self._savepoints += 1
+        name = f"part_{self._savepoints}"
+        await self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await asyncio.shield(self._conn.execute(f"ROLLBACK TO {name}"))
+            await asyncio.shield(self._conn.execute(f"RELEASE {name}"))
+            raise
+        await self._conn.execute(f"RELEASE {name}")
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         try:

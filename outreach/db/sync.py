@@ -147,6 +147,9 @@ async def save_records(tx: Tx, states: Iterable[RecordState], now: str) -> None:
 
 async def save_encoded(tx: Tx, records: Iterable[StoredRecord], now: str) -> None:
     """Insert or update records already encoded (their seq assigned)."""
+    records = list(records)
+    if not records:
+        return
     await tx.execute_many(
         "INSERT INTO sync_records (id, kind, team_id, version, seq, deleted, doc, writers,"
         " size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -163,6 +166,9 @@ async def save_mutations(
 ) -> None:
     """Keep (mutation id, device, record id, content hash, result) for replays, under the
     team that sent them."""
+    rows = list(rows)
+    if not rows:
+        return
     await tx.execute_many(
         "INSERT INTO sync_mutations (team_id, mutation_id, device_id, record_id,"
         " content_sha256, result, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -174,6 +180,9 @@ async def save_overwrites(
     tx: Tx, rows: Iterable[tuple[str, str, str, Overwrite]], now: str
 ) -> None:
     """Keep overwritten values: (record id, mutation id, by whom, what was overwritten)."""
+    rows = list(rows)
+    if not rows:
+        return
     await tx.execute_many(
         "INSERT INTO sync_overwrites (record_id, field, value, writer, version, mutation_id,"
         " by_writer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -189,6 +198,9 @@ async def park(
 ) -> None:
     """Park rejected mutations: (mutation id, device, reason, message, content, as sent or
     as `parked_text` made it)."""
+    rows = list(rows)
+    if not rows:
+        return
     await tx.execute_many(
         "INSERT INTO sync_parked (mutation_id, device_id, reason, message, content, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -210,6 +222,16 @@ async def team_id(tx: Tx, team: str) -> int | None:
     """A team's id by name."""
     value = await tx.fetch_value("SELECT id FROM teams WHERE name = ?", (team,))
     return None if value is None else int(value)
+
+
+async def team_ids(tx: Tx, names: Sequence[str]) -> dict[str, int]:
+    """The ids of the teams among `names` that exist, by name."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(names):
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetch_all(f"SELECT name, id FROM teams WHERE name IN ({marks})", chunk)
+        found.update((str(row[0]), int(row[1])) for row in rows)
+    return found
 
 
 async def changes(
@@ -254,20 +276,26 @@ async def last_sync_at(tx: Tx, device_id: int) -> str | None:
     return None if value is None else str(value)
 
 
-async def report(
-    tx: Tx,
-    device_id: int,
-    now: str,
-    pending: int | None,
-    app_version: str | None,
-    clock_offset_s: float | None,
-) -> None:
-    """Keep what a device said about itself on this sync."""
-    await tx.execute(
+class Report(msgspec.Struct, frozen=True):
+    """What a device said about itself on a sync, and when."""
+
+    device_id: int
+    at: str
+    pending: int | None
+    app_version: str | None
+    clock_offset_s: float | None
+
+
+async def reports(tx: Tx, said: Iterable[Report]) -> None:
+    """Keep what devices said about themselves (a version or clock not said is kept as was)."""
+    rows = [(r.at, r.pending, r.app_version, r.clock_offset_s, r.device_id) for r in said]
+    if not rows:
+        return
+    await tx.execute_many(
         "UPDATE devices SET last_sync_at = ?, pending_count = ?,"
         " app_version = coalesce(?, app_version), clock_offset_s = coalesce(?, clock_offset_s)"
         " WHERE id = ?",
-        (now, pending, app_version, clock_offset_s, device_id),
+        rows,
     )
 
 

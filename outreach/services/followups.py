@@ -17,7 +17,7 @@ from outreach.domain.records import FollowupFields
 from outreach.domain.sync import CheckedMutation, RecordOut, Rejection
 from outreach.services import registry
 from outreach.services.clock import now_iso
-from outreach.services.sync import record_out
+from outreach.services.sync_batch import record_out
 
 
 class AmbiguousResident(DomainError):

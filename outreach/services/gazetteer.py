@@ -109,6 +109,12 @@ async def all_villages(db: Database) -> list[Village]:
     return found
 
 
+async def version(db: Database) -> int:
+    """The gazetteer's version: it moves on with every change to its villages or districts."""
+    async with db.read() as tx:
+        return await sql.version(tx)
+
+
 async def get_village(db: Database, kato: str) -> Village:
     """One village; NotFound if there is none with that code."""
     async with db.read() as tx:

@@ -12,7 +12,7 @@ from outreach.domain.accounts import User
 from outreach.domain.errors import DomainError, InvalidInput, NotFound
 from outreach.domain.photos import MAX_PHOTO_BYTES, UploadState, sniff
 from outreach.services.clock import now_iso
-from outreach.services.sync import NoTeam
+from outreach.services.sync_writer import NoTeam
 
 
 class UploadOffsetMismatch(DomainError):

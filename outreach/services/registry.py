@@ -26,6 +26,9 @@ from outreach.services import sightings
 from outreach.services.clock import now_iso
 
 _BATCH = 2000
+ABSORB_STEP = 200
+"""Records the Absorber takes in one write transaction: a few tens of milliseconds of the
+write lock at a time, so that pushes arriving meanwhile wait no longer than that."""
 log = logging.getLogger("outreach.registry")
 
 
@@ -53,25 +56,45 @@ class _Followup(msgspec.Struct):
 _followup = msgspec.json.Decoder(_Followup)
 
 
-async def catch_up(tx: Tx, last_seq: int) -> bool:
+async def catch_up(tx: Tx, last_seq: int, limit: int | None = None) -> bool:
     """Absorb every meeting and follow-up changed since the registry last looked, up to
-    `last_seq` (a committed value of the sync counter: every record up to it is committed);
-    whether anything changed."""
+    `last_seq` (a committed value of the sync counter: every record up to it is committed),
+    or only the first `limit` of them; whether anything changed."""
     absorbed, _ = await sql.registry(tx, lock=True)
     if absorbed >= last_seq:
         return False
     touched: set[int] = set()
     now = now_iso()
-    while rows := await sql.changed_records(tx, absorbed, last_seq, _BATCH):
+    taken, stopped = 0, False
+    while rows := await sql.changed_records(
+        tx, absorbed, last_seq, _BATCH if limit is None else min(_BATCH, limit - taken)
+    ):
         meetings = [(r[0], int(r[2]), bool(r[3]), r[4]) for r in rows if r[1] == "meeting"]
         touched |= await sightings.absorb(tx, meetings, now)
         for record_id, kind, team_id, _, doc, _ in rows:
             if kind == "followup":  # after the meetings: a follow-up names their lines
                 await _absorb_followup(tx, record_id, int(team_id), doc, touched)
         absorbed = int(rows[-1][5])
+        taken += len(rows)
+        if limit is not None and taken >= limit:
+            stopped = True
+            break
     await refresh(tx, touched)
-    await sql.set_registry(tx, max(absorbed, last_seq), changed=bool(touched))
+    await sql.set_registry(tx, absorbed if stopped else max(absorbed, last_seq),
+                           changed=bool(touched))  # fmt: skip
     return bool(touched)
+
+
+async def absorb_some(db: Database, limit: int) -> bool:
+    """Absorb at most `limit` records in one write transaction; whether more wait."""
+    async with db.write() as tx:
+        absorbed, _ = await sql.registry(tx)
+        last = (await sync_sql.state(tx)).last_seq
+        if absorbed >= last:
+            return False
+        await catch_up(tx, last, limit)
+        absorbed, _ = await sql.registry(tx)
+        return absorbed < last
 
 
 async def fresh(tx: Tx) -> None:
@@ -119,7 +142,9 @@ class Absorber:
             self._again = False
             await asyncio.sleep(self.pause_s)  # let the pushes of the moment gather
             try:
-                await fresh_db(self.db)
+                more = True
+                while more:  # a step at a time: pushes take the write lock in between
+                    more = await absorb_some(self.db, ABSORB_STEP)
             except Exception:  # the next kick, or the next reader, tries again
                 log.exception("the resident registry could not catch up")
                 return

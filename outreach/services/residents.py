@@ -32,7 +32,7 @@ from outreach.domain.residents import (
 from outreach.services import registry
 from outreach.services.clock import now_iso, today_local
 from outreach.services.erasure import scrub_records
-from outreach.services.sync import NoTeam
+from outreach.services.sync_writer import NoTeam
 
 
 async def _audit(tx: Tx, actor: Actor, action: str, object_id: str | None) -> None:

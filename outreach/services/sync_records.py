@@ -12,7 +12,7 @@ from outreach.db.database import Database
 from outreach.domain.accounts import Actor
 from outreach.domain.sync import RecordOut
 from outreach.services.clock import now_iso
-from outreach.services.sync import record_out
+from outreach.services.sync_batch import record_out
 
 
 class VillageRecords(msgspec.Struct, frozen=True, kw_only=True):

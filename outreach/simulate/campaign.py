@@ -78,7 +78,7 @@ async def _bootstrap(database_url: str, teams: list[str], logins: list[tuple[str
     """A database with the gazetteer, a coordinator and the field users."""
     from outreach.db.database import connect
     from outreach.domain.accounts import Actor, NewUser
-    from outreach.services.accounts import create_user
+    from outreach.services.accounts import create_team, create_user, list_teams
     from outreach.services.gazetteer_import import load_packaged_if_empty
 
     db = connect(database_url, connections=1)
@@ -86,6 +86,10 @@ async def _bootstrap(database_url: str, teams: list[str], logins: list[tuple[str
     try:
         await load_packaged_if_empty(db)
         actor = Actor("simulator")
+        existing = {team.name for team in await list_teams(db)}
+        for team in teams:
+            if team not in existing:
+                await create_team(db, team, actor=actor)
         await create_user(
             db,
             NewUser(

@@ -25,6 +25,8 @@ MAX_PHONES = 1000
 MAX_BATCHES = 100
 PHONES_PER_TEAM = 10  # a team's phones share its records; a large load has many teams
 PULL_PAGE = 500
+_encode = msgspec.json.encode
+_decode = msgspec.json.decode
 
 
 class Latency(msgspec.Struct, frozen=True, kw_only=True):
@@ -105,7 +107,7 @@ async def _request(http: httpx.AsyncClient, path: str, body: dict[str, Any],
                    ) -> dict[str, Any] | None:  # fmt: skip
     started = time.perf_counter()
     try:
-        response = await http.post(path, json=body, headers=headers)
+        response = await http.post(path, content=_encode(body), headers=headers)
     except httpx.HTTPError as error:
         tally.failed(type(error).__name__)
         return None
@@ -114,36 +116,60 @@ async def _request(http: httpx.AsyncClient, path: str, body: dict[str, Any],
     if response.status_code >= 400:
         tally.failed(f"HTTP {response.status_code}")
         return None
-    answer: dict[str, Any] = response.json()
+    answer: dict[str, Any] = _decode(response.content)
     return answer
 
 
-async def _pull(http: httpx.AsyncClient, headers: dict[str, str], cursor: str | None,
-                times: list[float], tally: Tally) -> tuple[str | None, list[str]]:  # fmt: skip
-    """Every change after `cursor`, page by page: (the new cursor, the record ids seen)."""
+class _Held:
+    """What a phone keeps between syncs: its cursor and the etags of what it holds."""
+
+    def __init__(self) -> None:
+        self.cursor: str | None = None
+        self.plan_etag: str | None = None
+        self.reference_etag: str | None = None
+
+
+async def _pull(http: httpx.AsyncClient, headers: dict[str, str], held: _Held,
+                times: list[float], tally: Tally) -> list[str]:  # fmt: skip
+    """Every change after the phone's cursor, page by page, sending the etags of the plan and
+    reference data it holds, as the app does: the record ids seen."""
     seen: list[str] = []
     while True:
-        page = await _request(http, "/api/v1/sync/pull", {"cursor": cursor, "limit": PULL_PAGE},
-                              headers, times, tally)  # fmt: skip
+        body = {"cursor": held.cursor, "limit": PULL_PAGE, "plan_etag": held.plan_etag,
+                "reference_etag": held.reference_etag}  # fmt: skip
+        page = await _request(http, "/api/v1/sync/pull", body, headers, times, tally)
         if page is None:
-            return cursor, seen
+            return seen
         if page["reset"]:
             seen.clear()
         seen += [record["id"] for record in page["records"]]
-        cursor = page["cursor"]
+        held.cursor = page["cursor"]
+        held.plan_etag = (page.get("plan") or {}).get("etag", held.plan_etag)
+        held.reference_etag = (page.get("reference") or {}).get("etag", held.reference_etag)
         if not page["more"]:
-            return cursor, seen
+            return seen
 
 
-async def _phone(http: httpx.AsyncClient, token: str, team: str, batches: int, size: int,
-                 seed: int, deadline: float, tally: Tally) -> None:  # fmt: skip
+async def _phone(base: str, token: str, team: str, batches: int | None, size: int,
+                 think_s: float, seed: int, deadline: float, tally: Tally) -> None:  # fmt: skip
+    """Push a batch, pull the team's changes, pause (`think_s` on average), again: `batches`
+    times, or (None) until the deadline. Each phone has its own connection, as phones do
+    (one client's pool of hundreds of connections costs more than the server's work)."""
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        await _syncs(http, token, team, batches, size, think_s, seed, deadline, tally)
+
+
+async def _syncs(http: httpx.AsyncClient, token: str, team: str, batches: int | None,
+                 size: int, think_s: float, seed: int, deadline: float, tally: Tally
+                 ) -> None:  # fmt: skip
     rng = random.Random(seed)  # noqa: S311 (made-up meetings)
-    headers = {"authorization": f"Bearer {token}"}
-    cursor: str | None = None
+    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    held = _Held()
     mine = tally.acknowledged.setdefault(team, set())
-    for _ in range(batches):
-        if time.monotonic() > deadline:
-            break
+    if think_s:  # phones do not all start on the same millisecond
+        await asyncio.sleep(rng.uniform(0, think_s))
+    done = 0
+    while (batches is None or done < batches) and time.monotonic() < deadline:
         body = {"mutations": [make_meeting(rng) for _ in range(size)]}
         answer = await _request(http, "/api/v1/sync/push", body, headers, tally.pushes, tally)
         for result in (answer or {}).get("results", []):
@@ -151,14 +177,18 @@ async def _phone(http: httpx.AsyncClient, token: str, team: str, batches: int, s
                 mine.add(result["record_id"])
             else:
                 tally.failed(f"refused {result.get('reason')}")
-        cursor, _ = await _pull(http, headers, cursor, tally.pulls, tally)
+        await _pull(http, headers, held, tally.pulls, tally)
+        done += 1
+        if think_s:  # not past the deadline: the run lasts as long as it says
+            await asyncio.sleep(min(rng.uniform(0, 2 * think_s), deadline - time.monotonic()))
 
 
 async def _audit(http: httpx.AsyncClient, tokens: dict[str, str], tally: Tally) -> tuple[int, int]:
     """A fresh pull per team: (acknowledged records missing, records held twice or more)."""
     lost = duplicated = 0
     for team, token in tokens.items():
-        _, seen = await _pull(http, {"authorization": f"Bearer {token}"}, None, [], tally)
+        headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+        seen = await _pull(http, headers, _Held(), [], tally)
         counts = Counter(seen)
         duplicated += sum(1 for n in counts.values() if n > 1)
         lost += len(tally.acknowledged.get(team, set()) - set(counts))
@@ -172,9 +202,12 @@ async def load(
     size: int = 20,
     max_seconds: float = 300,
     database_url: str | None = None,
+    seconds: float | None = None,
+    think_s: float = 0.0,
 ) -> LoadReport:
     """Run the load against a fresh server in `folder` (on an empty database at
-    `database_url` when given, e.g. PostgreSQL)."""
+    `database_url` when given, e.g. PostgreSQL): each phone syncs `batches` times, or with
+    `seconds`, for that long, pausing `think_s` on average between its syncs."""
     from outreach.simulate.campaign import PASSWORD, _bootstrap
 
     phones, batches = min(phones, MAX_PHONES), min(batches, MAX_BATCHES)
@@ -196,12 +229,13 @@ async def load(
             tokens = await _enrol(office, team_of)
             auditors = dict(zip((f"team-{t + 1}" for t in range(teams)),
                                 await _enrol(office, list(range(teams))), strict=True))  # fmt: skip
-        limits = httpx.Limits(max_connections=phones, max_keepalive_connections=phones)
-        async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+        async with httpx.AsyncClient(base_url=base, timeout=120) as http:
             started = time.perf_counter()
-            deadline = time.monotonic() + max_seconds
+            deadline = time.monotonic() + (seconds or max_seconds)
+            rounds = None if seconds else batches
             await asyncio.gather(*(
-                _phone(http, token, f"team-{team_of[n] + 1}", batches, size, n, deadline, tally)
+                _phone(base, token, f"team-{team_of[n] + 1}", rounds, size, think_s, n,
+                       deadline, tally)
                 for n, token in enumerate(tokens)
             ))  # fmt: skip
             seconds = time.perf_counter() - started

@@ -45,3 +45,16 @@ def test_simulation_load_mode_reports_latency_and_no_errors(empty_database, tmp_
     assert report["pull"]["requests"] >= 16
     assert 0 < report["pull"]["p50_ms"] <= report["pull"]["p99_ms"]
     assert (report["lost"], report["duplicated"]) == (0, 0)  # a fresh pull holds each once
+
+
+def test_simulation_load_mode_for_a_duration_syncs_again_and_again(empty_database, tmp_path):
+    result = CliRunner().invoke(main, ["simulate", "--load", "4", "--seconds", "3",
+                                       "--think-ms", "300", "--folder", str(tmp_path),
+                                       "--database-url", empty_database.url])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["requests"] > 4 * 2  # each phone synced several times, not once
+    assert report["pull"]["requests"] >= report["requests"]
+    assert report["seconds"] < 3 + 2  # the pauses end at the deadline
+    assert (report["errors"], report["lost"], report["duplicated"]) == (0, 0, 0)
+    assert report["records"] == report["requests"] * 20

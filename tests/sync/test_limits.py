@@ -1,10 +1,17 @@
 """Records are bounded (items per list, bytes of the whole record), checked per mutation
 before it is applied; a pull page is bounded in bytes; pulls keep the device's report at
-most once a minute, so that they seldom write."""
+most once a minute, so that they seldom write, and never wait for a writer to do it."""
 
 from __future__ import annotations
 
+import asyncio
 import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+
+import psycopg
 
 from outreach.domain.records import MAX_LIST_ITEMS, MAX_RECORD_BYTES
 from outreach.domain.sync import MAX_PULL_PAGE_BYTES
@@ -68,20 +75,66 @@ async def test_limits_pull_page_is_bounded_in_bytes(phone):
     assert sum(pages) == 6 and len(pages) == 2 and all(pages), pages
 
 
+async def soon(holds: Callable[[], bool], within_s: float = 10) -> bool:
+    """Whether `holds` comes true within a few seconds (a pull's report is written after
+    its answer, with the next group of writes)."""
+    due = time.monotonic() + within_s
+    while not holds():
+        if time.monotonic() > due:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+def pending(database) -> int | None:
+    return database.rows("SELECT pending_count FROM devices")[0][0]
+
+
 async def test_limits_pulls_keep_the_report_once_a_minute(phone, database):
     def kept() -> tuple:
         return database.rows("SELECT last_sync_at, pending_count FROM devices")[0]
 
     await phone.post("/api/v1/sync/pull", json={"device": {"pending": 3}})
+    assert await soon(lambda: pending(database) == 3)
     first = kept()
-    assert first[1] == 3
     await phone.post("/api/v1/sync/pull", json={"device": {"pending": 4}})
+    await asyncio.sleep(0.2)  # time enough for a write, if there were one
     assert kept() == first  # within a minute: no write at all
     await push(phone, [], device={"pending": 5})
-    assert kept()[1] == 5  # a push keeps it every time
+    assert kept()[1] == 5  # a push keeps it every time, before its answer
     database.execute("UPDATE devices SET last_sync_at = '2020-01-01T00:00:00.000+00:00'")
     await phone.post("/api/v1/sync/pull", json={"device": {"pending": 6}})
-    assert kept()[1] == 6  # a minute later, a pull keeps it again
+    assert await soon(lambda: pending(database) == 6)  # a minute later, a pull keeps it again
+
+
+@contextmanager
+def writer_holding_the_lock(database) -> Iterator[None]:
+    """Another writer in the middle of a transaction that holds what pushes must take: the
+    database's write lock on SQLite, the sequence counter's row on PostgreSQL."""
+    if database.engine == "sqlite":
+        with closing(sqlite3.connect(database.path, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            yield
+            conn.execute("ROLLBACK")
+        return
+    with psycopg.connect(database.url) as conn:
+        conn.execute("SELECT last_seq FROM sync_state FOR UPDATE")
+        yield
+        conn.rollback()
+
+
+async def test_limits_a_pull_answers_while_a_writer_holds_the_lock(phone, database):
+    await push(phone, [make_meeting(random.Random(5))])
+    database.execute("UPDATE devices SET last_sync_at = '2020-01-01T00:00:00.000+00:00'")
+    with writer_holding_the_lock(database):
+        started = time.perf_counter()
+        response = await phone.post("/api/v1/sync/pull", json={"device": {"pending": 9}})
+        waited = time.perf_counter() - started
+        assert response.status_code == 200
+        assert len(response.json()["records"]) == 1
+        assert waited < 1.0, f"the pull waited {waited:.2f} s for the writer"  # lock wait: 5 s
+        assert pending(database) != 9  # its report waits for the lock, not the phone
+    assert await soon(lambda: pending(database) == 9)  # and is kept once the lock is free
 
 
 def test_limits_are_listed_in_the_protocol_doc():

@@ -57,6 +57,23 @@ async def test_pull_sends_plan_and_reference_only_when_changed(phone):
     assert again["reference"] is None and again["plan"] is None
 
 
+async def test_pull_sends_the_reference_again_after_a_correction(phone, client):
+    """The reference is made once per gazetteer version, not on every pull: a correction
+    moves the version on, and the next pull sends the corrected reference."""
+    first = (await phone.post("/api/v1/sync/pull", json={})).json()["reference"]
+    village = next(v for v in first["body"]["villages"] if v["kato"] == "431033100")
+    population = (village.get("population") or 0) + 17
+    fixed = await client.patch("/api/v1/villages/431033100", json={"population": population})
+    assert fixed.status_code == 200, fixed.text
+    page = await phone.post("/api/v1/sync/pull", json={"reference_etag": first["etag"]})
+    reference = page.json()["reference"]
+    assert reference is not None and reference["etag"] != first["etag"]
+    corrected = next(v for v in reference["body"]["villages"] if v["kato"] == "431033100")
+    assert corrected["population"] == population
+    again = await phone.post("/api/v1/sync/pull", json={"reference_etag": reference["etag"]})
+    assert again.json()["reference"] is None
+
+
 async def test_pull_foreign_cursor_resets_and_keeps_nothing_stale(phone, database):
     await push(phone, [make_meeting(random.Random(13))])
     _, cursor = await pull_all(phone)
