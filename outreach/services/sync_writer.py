@@ -80,7 +80,7 @@ class Writer:
     waits for a writer."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        self._db = weakref.ref(db)  # not kept alive by its own writer (_kept is weak)
         self.reports: dict[int, tuple[DeviceReport | None, datetime]] = {}
         self.groups: GroupCommit[Prepared, PushResponse] = GroupCommit(
             self._commit,
@@ -97,7 +97,9 @@ class Writer:
     async def _commit(self, pushes: list[Prepared]) -> list[PushResponse | Exception]:
         reports, self.reports = self.reports, {}
         try:
-            async with self.db.write() as tx:
+            db = self._db()
+            assert db is not None, "a database being written to is alive"
+            async with db.write() as tx:
                 seq = (await sql.state(tx, lock=True)).last_seq  # first: one group at a time
                 await sql.reports(tx, [said(d, r, at) for d, (r, at) in reports.items()])
                 try:
