@@ -34,6 +34,9 @@ STARTS = (_FIRST.SAVINGS, _FIRST.SEQUENTIAL_CHEAPEST_INSERTION,
           _FIRST.PARALLEL_CHEAPEST_INSERTION, _FIRST.LOCAL_CHEAPEST_INSERTION)  # fmt: skip
 POLISH_ROUNDS = 8  # days emptied, then the solver's descent again from there
 TRIP_ROUNDS = 6  # trips given up, then the solver on the days left
+# of a solve's time, for the first solutions and their descents: the cheapest descends on with
+# the rest (a start that needs longer to settle than its share is not cut off for good)
+FIRST_SHARE = 0.6
 MIN_START_S = 0.2  # a further first solution is tried only with this much time left
 LAST_RESORT_S = 2.0  # for a first solution when the limit left no time for one
 
@@ -109,6 +112,9 @@ class _Model:
         rank: dict[str, int] = {}
         for vehicle, slot in enumerate(self.slots):
             if slot.start != slot.end:  # a drive between places happens, whatever it holds
+                # and its team-day only if it holds a meeting: an empty drive is often folded
+                # into the day before or after (schedule.tighten). Charging the day always (as
+                # the bench's VROOM sees it) planned worse: see docs/planner.md
                 self.routing.SetVehicleUsedWhenEmpty(True, vehicle)
                 self.routing.SetFixedCostOfVehicle(day_m, vehicle)
             else:
@@ -117,18 +123,24 @@ class _Model:
                                                    vehicle)  # fmt: skip
 
     def best_start(self, fixed: set[int], due: float) -> tuple[int, Routes] | None:
-        """(cost, routes) of the cheapest of the first solutions, each descended."""
+        """(cost, routes) of the cheapest of the first solutions, each descended within its
+        share of `FIRST_SHARE` of the time, the cheapest then descended on with the rest."""
         best: tuple[int, Routes] | None = None
+        first_due = time.monotonic() + FIRST_SHARE * (due - time.monotonic())
         for n, strategy in enumerate(STARTS):
-            share_s = (due - time.monotonic()) / (len(STARTS) - n)
+            share_s = (first_due - time.monotonic()) / (len(STARTS) - n)
             if n and share_s < MIN_START_S:
                 break
             found = self.descend(fixed, time.monotonic() + share_s, strategy, None)
             if found is not None and (best is None or found[0] < best[0]):
                 best = found
         if best is None:  # out of time before any first solution: a plan late beats none
-            best = self.descend(fixed, time.monotonic() + LAST_RESORT_S, _FIRST.PATH_CHEAPEST_ARC,
+            return self.descend(fixed, time.monotonic() + LAST_RESORT_S, _FIRST.PATH_CHEAPEST_ARC,
                                 None)  # fmt: skip
+        start = self.assignment(best[1]) if due - time.monotonic() >= MIN_START_S else None
+        found = start and self.descend(fixed, due, None, start)
+        if found and found[0] < best[0]:
+            best = found
         return best
 
     def descend(self, fixed: set[int], due: float, strategy: int | None,

@@ -56,11 +56,15 @@ def test_no_day_on_a_holiday(spring_plan) -> None:
     assert not {d.date for d in spring_plan.document.days} & set(holidays)
 
 
-def test_same_spec_gives_same_plan(kyzylorda, spring_plan) -> None:
-    again = solve(SPRING, kyzylorda, DetourTravelModel())
-    assert msgspec.json.encode(again.document.days) == msgspec.json.encode(
-        spring_plan.document.days
-    )
+def test_same_spec_gives_same_plan(kyzylorda) -> None:
+    """The same input gives the same plan whenever the search converges inside the time limit
+    (docs/planner.md): three districts (47 meetings) converge in a fraction of a second of
+    their 8 s. The whole oblast does not, so its plan depends on how busy the machine is."""
+    spec = msgspec.structs.replace(SPRING, districts=["434600000", "433600000", "434800000"])
+    first = solve(spec, kyzylorda, DetourTravelModel())
+    again = solve(spec, kyzylorda, DetourTravelModel())
+    assert first.document.totals.meetings_placed >= 40
+    assert msgspec.json.encode(again.document.days) == msgspec.json.encode(first.document.days)
 
 
 def test_one_district_with_two_teams(kyzylorda) -> None:
