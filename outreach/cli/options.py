@@ -34,6 +34,7 @@ OPTIONS = {
     "$.time_limit_s": "--time-limit",
     "$.teams": "--teams",
     "$.max_trip_days": "--max-trip-days",
+    "$.day_cost_km": "--day-cost-km",
     "$.turnout_share": "--turnout",
     "$.max_expected_attendance": "--max-attendance",
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from geo.planning.types import DAY_COST_KM
 from outreach.cli.options import database_option, max_km_option, problem_lines, settings
 from outreach.domain.errors import DomainError
 
@@ -65,6 +66,14 @@ from outreach.domain.errors import DomainError
     help="Longest trip away from base, in working days.",
 )
 @click.option(
+    "--day-cost-km",
+    type=float,
+    default=DAY_COST_KM,
+    show_default=True,
+    help="What a team-day is worth in road km: the planner drives up to this much further "
+    "to save a day (0: road km alone).",
+)
+@click.option(
     "--time-limit",
     type=float,
     default=8.0,
@@ -89,6 +98,7 @@ def plan(
     end: datetime,
     max_km: float,
     max_trip_days: int,
+    day_cost_km: float,
     time_limit: float,
     out: Path,
     database_url: str | None,
@@ -118,6 +128,7 @@ def plan(
         end=end.date(),
         max_km=max_km,
         max_trip_days=max_trip_days,
+        day_cost_km=day_cost_km,
         time_limit_s=time_limit,
         out=out,
     )

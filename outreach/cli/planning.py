@@ -36,6 +36,7 @@ class PlanOptions(msgspec.Struct, frozen=True, kw_only=True):
     end: date
     max_km: float
     max_trip_days: int
+    day_cost_km: float
     time_limit_s: float
     out: Path
 
@@ -51,6 +52,7 @@ def run_plan(settings: Settings, options: PlanOptions, progress: Progress) -> st
             "end": options.end,
             "teams": options.teams,
             "max_trip_days": options.max_trip_days,
+            "day_cost_km": options.day_cost_km,
             "time_limit_s": options.time_limit_s,
             "policy": {"max_gathering_km": options.max_km},
         },

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from geo.planning.types import DAY_COST_KM
 from outreach.domain.gazetteer import Kato, Kind, Names, Position
 from outreach.domain.grouping import GroupingPolicyInput
 
@@ -46,7 +47,9 @@ class CampaignSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     meeting minutes, plus `minutes_per_10_attendees` per ten expected attendees. Teams start
     from `base` (a settlement; the region's largest city when omitted) and may sleep at
     `lodgings` (settlements; the district centres when omitted) for up to `max_trip_days`
-    consecutive working days. Kazakhstan's public holidays are always days off. Coordinators'
+    consecutive working days. A team-day is worth `day_cost_km` road km: the planner minimises
+    road km plus that for each team-day, so it drives up to that much further to save a day
+    (0: road km alone). Kazakhstan's public holidays are always days off. Coordinators'
     edits: `pins` (meeting to team and date), `exclude` (villages left out), `held` (meetings
     that took place: kept where the revised plan had them) and `cancelled` meetings."""
 
@@ -70,6 +73,7 @@ class CampaignSpec(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     meeting_min: Annotated[int, Meta(ge=1, le=600)] = 90
     minutes_per_10_attendees: Annotated[float, Meta(ge=0, le=60)] = 0.0
     max_trip_days: Annotated[int, Meta(ge=1, le=14)] = 5
+    day_cost_km: Annotated[float, Meta(ge=0, le=5000)] = DAY_COST_KM
     time_limit_s: Annotated[float, Meta(gt=0, le=120)] = 8.0
     policy: GroupingPolicyInput = msgspec.field(default_factory=GroupingPolicyInput)
     pins: Annotated[list[Pin], Meta(max_length=1000)] = []

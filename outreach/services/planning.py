@@ -196,6 +196,7 @@ def _problem(spec: CampaignSpec, grouping: GroupingResult, depots: list[Place],
         calendar=season_days(spec),
         day_start_s=_seconds(spec.day_start), day_end_s=_seconds(spec.day_end),
         max_trip_days=spec.max_trip_days, time_limit_s=spec.time_limit_s,
+        day_cost_km=spec.day_cost_km,
     )  # fmt: skip
 
 

@@ -82,6 +82,7 @@ async def test_exports_carry_the_plan(client) -> None:
 @pytest.mark.parametrize(("body", "status"), [
     ({"start": "2027-03-01"}, 400),
     ({**KARMAKSHY, "teams": 0}, 400),
+    ({**KARMAKSHY, "day_cost_km": -1}, 400),
     ({**KARMAKSHY, "end": "2026-01-01"}, 422),
     ({**KARMAKSHY, "day_start": "25:00"}, 400),
     ({**KARMAKSHY, "districts": ["999900000"]}, 422),

@@ -51,6 +51,7 @@ def plan_dala(tmp_path: Path, *args: str) -> Result:
         (["--max-trip-days", "0"], 2, "'--max-trip-days'"),
         (["--max-km", "0"], 1, "--max-km: Expected `float` > 0.0"),
         (["--time-limit", "-5"], 1, "--time-limit: Expected `float` > 0.0"),
+        (["--day-cost-km", "-1"], 1, "--day-cost-km: Expected `float` >= 0.0"),
         (["--start", "2027-02-30"], 2, "'--start'"),
         (["--end", "2027-05-01", "--start", "2027-06-01"], 1, "ends before it starts"),
         (["--district", "Nowhere"], 1, "--district 'Nowhere' names 0 districts"),

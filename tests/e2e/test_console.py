@@ -77,12 +77,18 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
     page.fill("input[name=end]", "2027-05-28")
     page.uncheck("input[name=whole]")
     page.check(f"input[name=district][value='{KARMAKSHY}']")
+    page.fill("input[name=day_cost_km]", "-5")
+    page.click("form button[type=submit]")
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    assert page.text_content("form [role=alert]") == kk["con.f.bad_day_cost"]  # not sent
+    page.fill("input[name=day_cost_km]", "300")
     page.click("form button[type=submit]")
     page.wait_for_selector("ol.stages li", timeout=10_000)  # stages shown while it works
     page.wait_for_selector("#totals", timeout=120_000)
     first_id = int(page.url.rsplit("/", 1)[1])
     first = plan_document(coordinator, first_id)
     assert first["summary"]["created_by"] == "coord"
+    assert first["document"]["spec"]["day_cost_km"] == 300
     assert page.locator("svg.planmap circle.hub").count() == len(
         [m for m in first["document"]["meetings"] if m["hub"]["position"]]
     )

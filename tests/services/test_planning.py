@@ -67,6 +67,20 @@ def test_same_spec_gives_same_plan(kyzylorda) -> None:
     assert msgspec.json.encode(again.document.days) == msgspec.json.encode(first.document.days)
 
 
+def test_the_day_cost_trades_road_for_team_days(kyzylorda) -> None:
+    """What a team-day is worth is the coordinator's: at 0 km the plan spends a day more to
+    drive less; at the default 150 km it drives further to save that day."""
+    spec = msgspec.structs.replace(SPRING, districts=["431000000", "431900000", "433200000"])
+    free = solve(msgspec.structs.replace(spec, day_cost_km=0), kyzylorda, DetourTravelModel())
+    dear = solve(spec, kyzylorda, DetourTravelModel())
+    assert (free.problem.day_cost_km, dear.problem.day_cost_km) == (0, 150)
+    assert free.document.totals.meetings_placed == dear.document.totals.meetings_placed
+    days = [sum(s.document.totals.team_days.values()) for s in (free, dear)]
+    assert days[0] > days[1]
+    assert free.document.totals.road_km < dear.document.totals.road_km
+    assert violations(free.problem, free.plan) == violations(dear.problem, dear.plan) == []
+
+
 def test_one_district_with_two_teams(kyzylorda) -> None:
     spec = msgspec.structs.replace(SPRING, districts=["434600000"], teams=2)
     solved = solve(spec, kyzylorda, DetourTravelModel())

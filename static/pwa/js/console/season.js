@@ -49,6 +49,7 @@ function form(box) {
   const end = h('input', { name: 'end', type: 'date', required: true, value: `${today.getFullYear() + 1}-05-28` });
   const teams = h('input', { name: 'teams', type: 'number', min: 1, max: 50, value: 3, required: true });
   const radius = h('input', { name: 'radius', type: 'number', min: 1, max: 200, step: 1, value: 15, required: true });
+  const dayCost = h('input', { name: 'day_cost_km', type: 'number', min: 0, max: 5000, step: 10, value: 150, required: true });
   const whole = h('input', { type: 'checkbox', name: 'whole', checked: true });
   const boxes = [...places.districts.values()].map((d) => h('label', { class: 'check' },
     h('input', { type: 'checkbox', name: 'district', value: d.kato, disabled: true }), districtName(d.kato)));
@@ -57,7 +58,8 @@ function form(box) {
   const el = h('form', { class: 'panel', novalidate: true },
     h('h2', { text: t('con.new_season') }),
     h('div', { class: 'form-grid' }, labelled('con.f.name', name), labelled('con.f.start', start), labelled('con.f.end', end),
-      labelled('con.f.teams', teams), labelled('con.f.radius', radius, t('con.f.radius_hint'))),
+      labelled('con.f.teams', teams), labelled('con.f.radius', radius, t('con.f.radius_hint')),
+      labelled('con.f.day_cost', dayCost, t('con.f.day_cost_hint'))),
     h('fieldset', {}, h('legend', { text: t('con.f.districts') }), h('label', { class: 'check' }, whole, t('con.f.whole_region')),
       h('div', { class: 'checks' }, boxes)),
     message, h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('con.make_plan') })));
@@ -67,8 +69,10 @@ function form(box) {
     const districts = whole.checked ? [] : boxes.map((b) => b.querySelector('input')).filter((c) => c.checked).map((c) => c.value);
     if (!whole.checked && !districts.length) { message.textContent = t('con.f.pick_district'); return; }
     if (!start.value || !end.value || end.value < start.value) { message.textContent = t('con.f.bad_dates'); end.focus(); return; }
+    const cost = Number(dayCost.value);
+    if (dayCost.value === '' || !(cost >= 0 && cost <= 5000)) { message.textContent = t('con.f.bad_day_cost'); dayCost.focus(); return; }
     const body = { name: name.value.trim() || t('con.default_campaign'), start: start.value, end: end.value,
-      teams: Number(teams.value), districts, policy: { max_gathering_km: Number(radius.value) } };
+      teams: Number(teams.value), districts, day_cost_km: cost, policy: { max_gathering_km: Number(radius.value) } };
     const button = el.querySelector('button[type=submit]');
     button.disabled = true;
     try {
