@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import msgspec
@@ -54,52 +55,99 @@ async def held_meetings(tx: Tx, team: str | None) -> list[MeetingFacts]:
         " AND (CAST(:team AS TEXT) IS NULL OR t.name = :team)",
         {"team": team},
     )
-    out = []
-    for record_id, team_name, doc in rows:
-        m = _meeting.decode(doc)
-        if m.status != "held":
-            continue
-        out.append(
-            MeetingFacts(
-                id=record_id,
-                team=team_name,
-                date=m.date,
-                hub=m.hub,
-                villages=tuple(m.villages),
-                attendance=m.attendance.total if m.attendance else 0,
-                referrals=tuple((r.programme, r.count) for r in m.referrals),
-                interested=tuple((p.id, p.village, p.programme) for p in m.interested),
-                plan_id=m.plan_id,
-            )
-        )
-    return out
+    # decoded by a worker thread: a second or more at 100,000 meetings
+    return await asyncio.to_thread(
+        lambda: [m for record_id, team_name, doc in rows if (m := _held(record_id, team_name, doc))]
+    )
 
 
-async def residents(tx: Tx) -> list[ResidentFacts]:
+async def changed_meetings(
+    tx: Tx, after_seq: int, up_to: int
+) -> list[tuple[str, MeetingFacts | None]]:
+    """Meeting records changed after a sequence number (up to another), in order: each as a
+    held meeting, or None when it no longer is one (deleted, cancelled). By the index on seq
+    alone, as the registry reads them."""
+    rows = await tx.fetch_all(
+        "SELECT r.id, r.kind, t.name, r.deleted, r.doc FROM sync_records AS r"
+        " JOIN teams AS t ON t.id = r.team_id WHERE r.seq > ? AND r.seq <= ? ORDER BY r.seq",
+        (after_seq, up_to),
+    )
+    return [(r[0], None if r[3] else _held(r[0], r[2], r[4])) for r in rows if r[1] == "meeting"]
+
+
+def _held(record_id: str, team: str, doc: str) -> MeetingFacts | None:
+    m = _meeting.decode(doc)
+    if m.status != "held":
+        return None
+    return MeetingFacts(
+        id=record_id,
+        team=team,
+        date=m.date,
+        hub=m.hub,
+        villages=tuple(m.villages),
+        attendance=m.attendance.total if m.attendance else 0,
+        referrals=tuple((r.programme, r.count) for r in m.referrals),
+        interested=tuple((p.id, p.village, p.programme) for p in m.interested),
+        plan_id=m.plan_id,
+    )
+
+
+async def changed_residents(tx: Tx, after_version: int, up_to: int) -> list[int]:
+    """Residents noted as changed by the registry versions after one (up to another)."""
+    rows = await tx.fetch_all(
+        "SELECT DISTINCT resident_id FROM resident_changes WHERE version > ? AND version <= ?",
+        (after_version, up_to),
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def residents(tx: Tx, ids: list[int] | None = None) -> list[ResidentFacts]:
     """Every resident (merged ones within the one they became) with the meetings that listed
-    them: counts and tenge, no names."""
+    them: counts and tenge, no names; or only those of `ids` (a few hundred at most)."""
+    marks = "" if ids is None else ", ".join("?" * len(ids))
+    params = ids or ()
     rows = await tx.fetch_all(
         "SELECT id, district, programme, stage, dropped, requested_tenge, financed_tenge"
-        " FROM residents WHERE merged_into IS NULL ORDER BY id"
+        " FROM residents WHERE merged_into IS NULL"
+        + ("" if ids is None else f" AND id IN ({marks})")
+        + " ORDER BY id",
+        params,
     )
-    met: dict[int, list[str]] = {}
-    for resident_id, meeting_id in await tx.fetch_all(
-        "SELECT resident_id, meeting_id FROM resident_sightings ORDER BY resident_id, meeting_id"
-    ):
-        met.setdefault(int(resident_id), []).append(meeting_id)
-    return [
-        ResidentFacts(
-            id=int(r[0]),
-            district=r[1],
-            programme=r[2],
-            stage=stage_rank(r[3]),
-            dropped=bool(r[4]),
-            requested_tenge=r[5],
-            financed_tenge=r[6],
-            meetings=tuple(met.get(int(r[0]), ())),
-        )
-        for r in rows
-    ]
+    sightings = await tx.fetch_all(
+        "SELECT resident_id, meeting_id FROM resident_sightings"
+        + ("" if ids is None else f" WHERE resident_id IN ({marks})")
+        + " ORDER BY resident_id, meeting_id",
+        params,
+    )
+
+    def facts() -> list[ResidentFacts]:
+        met: dict[int, list[str]] = {}
+        for resident_id, meeting_id in sightings:
+            met.setdefault(int(resident_id), []).append(meeting_id)
+        return [
+            ResidentFacts(
+                id=int(r[0]),
+                district=r[1],
+                programme=r[2],
+                stage=stage_rank(r[3]),
+                dropped=bool(r[4]),
+                requested_tenge=r[5],
+                financed_tenge=r[6],
+                meetings=tuple(met.get(int(r[0]), ())),
+            )
+            for r in rows
+        ]
+
+    # made by a worker thread when they are many (every resident: 200,000 take about a second)
+    return facts() if ids is not None else await asyncio.to_thread(facts)
+
+
+async def residents_of(tx: Tx, ids: list[int]) -> list[ResidentFacts]:
+    """Those residents (the ones not merged into another), read a few hundred at a time."""
+    out: list[ResidentFacts] = []
+    for start in range(0, len(ids), 500):
+        out += await residents(tx, ids[start : start + 500])
+    return out
 
 
 async def campaigns(tx: Tx) -> dict[int, str]:

@@ -33,11 +33,29 @@ async def registry(tx: Tx, *, lock: bool = False) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+CHANGES_KEPT = 1000
+"""Registry versions whose resident changes are kept for coverage (a reader further behind
+reads every resident again)."""
+
+
 async def set_registry(tx: Tx, absorbed_seq: int, *, changed: bool) -> None:
+    """Record what was absorbed; a change, or residents changed (as the triggers of migration
+    0014 noted), moves the version on (the row lock it takes orders versions as commits) and
+    tags those notes with it, for coverage to read."""
+    noted = await tx.fetch_one("SELECT 1 FROM resident_changes WHERE version IS NULL LIMIT 1")
+    changed = changed or noted is not None
     await tx.execute(
         "UPDATE registry_state SET absorbed_seq = ?, version = version + ? WHERE id = 1",
         (absorbed_seq, 1 if changed else 0),
     )
+    if changed:
+        _, version = await registry(tx)
+        await tx.execute(
+            "UPDATE resident_changes SET version = ? WHERE version IS NULL", (version,)
+        )
+        await tx.execute(
+            "DELETE FROM resident_changes WHERE version < ?", (version - CHANGES_KEPT,)
+        )
 
 
 async def changed_records(tx: Tx, after_seq: int, up_to: int, limit: int) -> list[Row]:

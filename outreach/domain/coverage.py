@@ -307,28 +307,54 @@ def rollup(
     )
 
 
+class FunnelCounts:
+    """A funnel's counts that residents can be added to and taken out of again (coverage
+    kept up to date)."""
+
+    __slots__ = ("at", "dropped", "financed_tenge", "people", "requested_tenge")
+
+    def __init__(self) -> None:
+        self.people = self.dropped = self.requested_tenge = self.financed_tenge = 0
+        self.at = [0] * len(STAGES)
+
+    def add(self, r: ResidentFacts, sign: int = 1) -> None:
+        """Count a resident (`sign` -1: no longer)."""
+        self.people += sign
+        for i in range(min(r.stage, len(STAGES))):
+            self.at[i] += sign
+        self.dropped += sign if r.dropped else 0
+        self.requested_tenge += sign * (r.requested_tenge or 0) if r.stage >= 4 else 0
+        self.financed_tenge += sign * (r.financed_tenge or 0) if r.stage >= 5 else 0
+
+    def row(self, key: str) -> FunnelRow:
+        """The counts as a row of the funnel."""
+        conversion: dict[str, float | None] = {}
+        before = self.people
+        for stage, reached in zip(STAGES, self.at, strict=True):
+            conversion[stage] = round(reached / before, 4) if before else None
+            before = reached
+        contacted, referred, trained, defended, financed = self.at
+        return FunnelRow(
+            key=key,
+            interested=self.people,
+            contacted=contacted,
+            referred=referred,
+            trained=trained,
+            defended=defended,
+            financed=financed,
+            dropped=self.dropped,
+            requested_tenge=self.requested_tenge,
+            financed_tenge=self.financed_tenge,
+            conversion=conversion,
+        )
+
+
 def funnel(key: str, residents: Iterable[ResidentFacts]) -> FunnelRow:
     """How many residents reached each stage or a later one, and for how many tenge."""
-    rows = list(residents)
-    at = [sum(1 for r in rows if r.stage >= i) for i in range(1, len(STAGES) + 1)]
-    conversion: dict[str, float | None] = {}
-    before = len(rows)
-    for stage, reached in zip(STAGES, at, strict=True):
-        conversion[stage] = round(reached / before, 4) if before else None
-        before = reached
-    return FunnelRow(
-        key=key,
-        interested=len(rows),
-        contacted=at[0],
-        referred=at[1],
-        trained=at[2],
-        defended=at[3],
-        financed=at[4],
-        dropped=sum(1 for r in rows if r.dropped),
-        requested_tenge=sum(r.requested_tenge or 0 for r in rows if r.stage >= 4),
-        financed_tenge=sum(r.financed_tenge or 0 for r in rows if r.stage >= 5),
-        conversion=conversion,
-    )
+    counts = FunnelCounts()
+    for r in residents:
+        counts.add(r)
+    return counts.row(key)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -4,7 +4,7 @@ figure cumulative, so that the last week gives the headline's own counts (docs/c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 
 from outreach.domain.coverage import Attributed, PlannedFacts, ProgressRow, iso_week
@@ -24,9 +24,21 @@ def progress(
     planned meeting to the last; `attributed` are the held meetings with the attendance each
     village in scope got, `planned` the placed meetings the headline counts, `scope` the
     villages' KATO codes. Empty when there is neither."""
-    held_in: dict[date, Attributed] = defaultdict(list)
-    for meeting, got in attributed:
-        held_in[monday(meeting.date)].append((meeting, got))
+    return progress_of(((m.date, got, 1) for m, got in attributed), planned, scope)
+
+
+Held = Iterable[tuple[date, Mapping[str, float], int]]
+"""Held meetings by day: (date, attendance each village in scope got, how many meetings)."""
+
+
+def progress_of(
+    held: Held, planned: Iterable[PlannedFacts], scope: Collection[str]
+) -> list[ProgressRow]:
+    """As `progress`, from held meetings already summed (by day, team or any other group):
+    coverage kept up to date gives its cells, not each meeting."""
+    held_in: dict[date, list[tuple[Mapping[str, float], int]]] = defaultdict(list)
+    for day, got, count in held:
+        held_in[monday(day)].append((got, count))
     planned_in: dict[date, list[PlannedFacts]] = defaultdict(list)
     for p in planned:
         planned_in[monday(p.date)].append(p)
@@ -36,14 +48,14 @@ def progress(
     reached: set[str] = set()
     invited: set[str] = set()
     met = expected = 0.0
-    held = placed = 0
+    held_n = placed = 0
     rows = []
     week, last = min(weeks), max(weeks)
     while week <= last:
-        for _, got in held_in.get(week, ()):
+        for got, count in held_in.get(week, ()):
             reached.update(got)
             met += sum(got.values())
-            held += 1
+            held_n += count
         for p in planned_in.get(week, ()):
             invited.update(k for k in (p.hub, *p.villages) if k in scope)
             expected += p.expected_attendance
@@ -56,7 +68,7 @@ def progress(
                 villages_planned=len(invited),
                 residents_met=round(met, 1),
                 residents_expected=round(expected, 1),
-                meetings_held=held,
+                meetings_held=held_n,
                 meetings_planned=placed,
             )
         )
