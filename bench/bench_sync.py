@@ -2,10 +2,12 @@
 references measured in the same run on the same engine:
 
 - push: records per second through `POST /api/v1/sync/push` (batches of 500, gzipped, each
-  committed durably before the answer), beside raw inserts of the server's own rows into a
-  fresh table of the same shape (primary key and checks, no foreign key) with the same
-  durability, one transaction per 500 rows: on SQLite with WAL and synchronous=FULL; on
-  PostgreSQL with psycopg's executemany and the server's synchronous_commit;
+  committed durably before the answer), then how long the resident registry takes to absorb
+  them once the pushes pause (outreach/services/registry.py), beside raw inserts of the
+  server's own rows into a fresh table of the same shape (primary key and checks, no foreign
+  key) with the same durability, one transaction per 500 rows: on SQLite with WAL and
+  synchronous=FULL; on PostgreSQL with psycopg's executemany and the server's
+  synchronous_commit;
 - pull: records per second for all the changes through `POST /api/v1/sync/pull`;
 - PostgreSQL's push rate as a multiple of SQLite's;
 - wire: bytes per record on the wire, both ways, beside the gzip size of the bare records;
@@ -57,6 +59,7 @@ class Leg:
 
     engine: str
     push_s: float
+    absorb_s: float
     sent_bytes: int
     raw_s: float
     pull_s: float
@@ -87,6 +90,18 @@ def push_all(phone: httpx.Client, mutations: list[dict]) -> tuple[float, int]:
         statuses = {r["status"] for r in response.json()["results"]}
         assert statuses == {"applied"}, statuses
     return time.perf_counter() - start, sum(len(body) for body in bodies)
+
+
+def absorbed(server: LiveServer, timeout_s: float = 120) -> float:
+    """Seconds until the server's resident registry has absorbed every record pushed (it
+    catches up once the pushes pause: its work is the server's, counted here)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout_s:
+        done = server.database.scalar("SELECT absorbed_seq FROM registry_state")
+        if done == server.database.scalar("SELECT last_seq FROM sync_state"):
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    raise TimeoutError("the registry did not catch up")
 
 
 def pull_all(phone: httpx.Client, limit: int) -> tuple[float, int, int]:
@@ -150,6 +165,7 @@ def measure(engine: str, url: str, folder: Path, mutations: list[dict]) -> Leg:
     try:
         with enrol(server) as phone:
             push_s, sent = push_all(phone, mutations)
+            absorb_s = absorbed(server)
             pull_s, received, pulled = pull_all(phone, 1000)
     finally:
         server.stop()
@@ -157,7 +173,7 @@ def measure(engine: str, url: str, folder: Path, mutations: list[dict]) -> Leg:
         raw_s = raw_sqlite(folder / "raw.db", server.database)
     else:
         raw_s = raw_postgres(server.database)
-    return Leg(engine, push_s, sent, raw_s, pull_s, received, pulled)
+    return Leg(engine, push_s, absorb_s, sent, raw_s, pull_s, received, pulled)
 
 
 def report(leg: Leg, n: int, title: str, raw: str) -> None:
@@ -165,6 +181,10 @@ def report(leg: Leg, n: int, title: str, raw: str) -> None:
     print(f"  push through HTTP : {n / leg.push_s:10,.0f} records/s ({leg.push_s:.2f} s)")
     print(f"  raw inserts       : {n / leg.raw_s:10,.0f} rows/s    ({leg.raw_s:.2f} s; {raw})")
     print(f"    ratio           : {leg.raw_s / leg.push_s:10.2f}x the raw rate (goal: 0.25x)")
+    print(
+        f"  registry catch-up : {leg.absorb_s:10.2f} s after the last push (a 0.5 s pause, then the"
+        f" residents; push and catch-up: {n / (leg.push_s + leg.absorb_s):,.0f} records/s)"
+    )
     print(
         f"  pull through HTTP : {leg.pulled / leg.pull_s:10,.0f} records/s"
         f" ({leg.pulled} changes, pages of 1000, {leg.pull_s:.2f} s)"

@@ -145,8 +145,10 @@ class SyncController(Controller):
         body = await request.body()
         batch = await asyncio.to_thread(_push_request, body, encoding, limit)
         session = current_session(request)
-        answer = await service.push(db, device_id(request), session.user, batch)
-        request.app.state.absorber.kick()  # the resident registry, after the answer is stored
+        absorber = request.app.state.absorber  # the resident registry: after the pushes
+        with absorber.pushing():
+            answer = await service.push(db, device_id(request), session.user, batch)
+        absorber.kick()
         return await _streamed(answer, request)
 
     @post("/pull", status_code=HTTP_200_OK,

@@ -53,7 +53,7 @@ def serve(
 
     import uvicorn
 
-    from outreach.app import create_app
+    from outreach.app import create_app, freeze_heap
 
     overrides = {
         "database_url": database_url,
@@ -84,7 +84,9 @@ def serve(
         "forwarded_allow_ips": chosen.forwarded_allow_ips,
     }
     if chosen.workers == 1:
-        uvicorn.run(create_app(chosen), **server_options)
+        app = create_app(chosen)
+        freeze_heap()
+        uvicorn.run(app, **server_options)
         return
     # worker processes build the app from the environment: hand them the command's options
     for name, value in overrides.items():

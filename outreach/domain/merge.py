@@ -10,6 +10,7 @@ is changed, so a refused mutation leaves the record as it was."""
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import msgspec
@@ -172,7 +173,10 @@ _TOLD = ("via", "note", "next_contact", "amount_tenge", "funding_source", "reaso
 def _check(work: Working, checked: CheckedMutation, step: dict[str, Any] | None) -> int:
     """Refuse, before anything changes, a mutation that would break a rule or a limit; the
     document's size after it."""
-    view = ChainMap(checked.fields, work.fields)
+    # a new record has no fields of its own: the mutation's are the record's
+    view: Mapping[str, Any] = (
+        ChainMap(checked.fields, work.fields) if work.fields else checked.fields
+    )
     missing = [f for f in SPECS[work.kind].required if view.get(f) is None]
     if missing:
         raise Rejection("missing_fields", f"a new {work.kind} needs {', '.join(missing)}")
@@ -180,7 +184,11 @@ def _check(work: Working, checked: CheckedMutation, step: dict[str, Any] | None)
     if problems:
         raise Rejection("rule_broken", "; ".join(problems))
     size = work.size_bytes
-    for field, value in checked.fields.items():
+    if not work.fields and checked.fields:
+        # every field is new: their members with a comma each, as their object's encoding
+        # has them (`{a,b}`: a, b, one comma and the braces), one encode in all
+        size += len(_encode(checked.fields)) - 1
+    for field, value in checked.fields.items() if work.fields else ():
         old = work.fields.get(field, _ABSENT)
         size += _member(field, value) - (0 if old is _ABSENT else _member(field, old))
     if step is not None:
@@ -211,6 +219,13 @@ def _count(name: str, count: int) -> None:
 def _list_growth(work: Working, checked: CheckedMutation, name: str) -> int:
     """Check one list's item count after the mutation; the bytes it adds (or takes away)."""
     items = work.lists.get(name, {})
+    adds = checked.adds.get(name, ())
+    if not items and len({item_key(item) for item in adds}) == len(adds):
+        # a list begun (or empty): each item adds its encoding and a comma, as the list's
+        # encoding does (`[a,b]` is a, b, one comma and the brackets), one encode in all
+        _count(name, len(adds))
+        growth = len(_encode(adds)) - 1 if adds else 0
+        return growth + (0 if name in work.lists else len(name) + 6)
     removed = {key for key in checked.removes.get(name, ()) if key in items}
     growth = -sum(_size(items[key]) + 1 for key in removed)
     count = len(items) - len(removed)
@@ -249,6 +264,13 @@ def _merge_lists(work: Working, checked: CheckedMutation, writer: str) -> list[O
         for key in checked.removes.get(name, ()):
             items.pop(key, None)
             work.writers.pop(f"{name}/{key}", None)
+        if not items:  # nothing there to overwrite
+            stamp = (work.version, writer)
+            for item in checked.adds.get(name, ()):
+                key = item_key(item)
+                items[key] = item
+                work.writers[f"{name}/{key}"] = stamp
+            continue
         for item in checked.adds.get(name, ()):
             key = item_key(item)
             slot, old = f"{name}/{key}", items.get(key)

@@ -225,12 +225,19 @@ SPECS: dict[str, KindSpec] = {
 }
 
 _PHONE_DIGITS = re.compile(r"[\s()\-.]")
+# the same separators among ASCII characters (`\s` is str.isspace, which counts \x1c-\x1f),
+# deleted by str.translate: a regex substitution cost ten times as much for every resident
+_ASCII_SEPARATORS = dict.fromkeys(
+    [ord(c) for c in map(chr, range(128)) if c.isspace() or c in "()-."]
+)
 
 
 def normalise_phone(raw: str) -> str | None:
     """A Kazakhstan number as +7XXXXXXXXXX (from +7, 8 or 7 and ten digits starting with 6 or
     7), or None if it is not one."""
-    digits = _PHONE_DIGITS.sub("", raw)
+    digits = raw.translate(_ASCII_SEPARATORS)
+    if not digits.isascii():  # Unicode spaces are separators too
+        digits = _PHONE_DIGITS.sub("", digits)
     if digits.startswith("+7"):
         digits = digits[2:]
     elif len(digits) == 11 and digits[0] in "78":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import msgspec
@@ -120,17 +120,35 @@ async def fresh_db(db: Database) -> None:
 
 
 class Absorber:
-    """Catches the registry up after pushes, one run at a time and at most one per
-    `pause_s`: pushes meanwhile ask for one more run, which takes everything they stored in
-    one transaction (at the end of a day, hundreds of phones' pushes in a few runs)."""
+    """Catches the registry up after pushes, one run at a time, when the pushes pause: a run
+    starts once no push is being applied and none has ended for `pause_s`, or `max_wait_s`
+    after it was asked for if they never pause. A phone pushing its outbox batch after batch
+    thus does not share the interpreter with a catch-up, and a catch-up of large records does
+    not hold up a push; at the end of a day, hundreds of phones' pushes are absorbed at least
+    every `max_wait_s`. A run takes everything stored until it starts, a step at a time, and
+    pushes meanwhile ask for one more."""
 
-    def __init__(self, db: Database, pause_s: float = 0.5) -> None:
+    def __init__(self, db: Database, pause_s: float = 0.5, max_wait_s: float = 5.0) -> None:
         self.db = db
         self.pause_s = pause_s
+        self.max_wait_s = max_wait_s
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self._kicked = 0.0
+        self._pushing = 0
+
+    @contextlib.contextmanager
+    def pushing(self) -> Iterator[None]:
+        """Around a push being applied: no run starts meanwhile (up to `max_wait_s`)."""
+        self._pushing += 1
+        try:
+            yield
+        finally:
+            self._pushing -= 1
 
     def kick(self) -> None:
+        """Ask for a run, after a push has stored records."""
+        self._kicked = asyncio.get_running_loop().time()
         if self._task is not None and not self._task.done():
             self._again = True
             return
@@ -139,8 +157,8 @@ class Absorber:
     async def _run(self) -> None:
         self._again = True
         while self._again:
-            self._again = False
-            await asyncio.sleep(self.pause_s)  # let the pushes of the moment gather
+            await self._pause()
+            self._again = False  # this run takes what they stored
             try:
                 more = True
                 while more:  # a step at a time: pushes take the write lock in between
@@ -148,6 +166,16 @@ class Absorber:
             except Exception:  # the next kick, or the next reader, tries again
                 log.exception("the resident registry could not catch up")
                 return
+
+    async def _pause(self) -> None:
+        """Until no push is applied and none has ended for `pause_s`; `max_wait_s` at most."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.max_wait_s
+        while (now := loop.time()) < deadline:
+            quiet_at = now + self.pause_s if self._pushing else self._kicked + self.pause_s
+            if quiet_at <= now:
+                return
+            await asyncio.sleep(min(quiet_at, deadline) - now)
 
     async def close(self) -> None:
         if self._task is not None:
