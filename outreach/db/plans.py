@@ -52,6 +52,17 @@ async def get_summary(tx: Tx, plan_id: int) -> PlanSummary | None:
     return None if row is None else _summary(row)
 
 
+Published = tuple[tuple[int, str], ...]  # (id, campaign) of each published plan, newest first
+
+
+async def published(tx: Tx) -> Published:
+    """Which plans are published (their documents never change once stored)."""
+    rows = await tx.fetch_all(
+        "SELECT id, campaign FROM plans WHERE status = 'published' ORDER BY id DESC"
+    )
+    return tuple((int(r[0]), r[1]) for r in rows)
+
+
 async def get_document(tx: Tx, plan_id: int) -> PlanDocument | None:
     """One plan's document."""
     raw = await tx.fetch_value("SELECT document FROM plans WHERE id = ?", (plan_id,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import msgspec
@@ -218,15 +219,32 @@ class TeamPlan(msgspec.Struct, frozen=True, kw_only=True):
     places: list[Place] = []
 
 
-async def team_plans(db: Database, team: str | None) -> list[TeamPlan]:
-    """The published plans, cut down to one team's days and meetings."""
+async def team_plans(db: Database, team: str | None,
+                     published: sql.Published | None = None) -> list[TeamPlan]:  # fmt: skip
+    """The published plans (those of `published` when the caller read which they are), cut
+    down to one team's days and meetings. A published document never changes, so the cut is
+    kept until another plan is published: pushes and pulls ask for it again and again."""
     if team is None:
         return []
-    async with db.read() as tx:
-        published = [s for s in await sql.list_summaries(tx, None) if s.status == "published"]
-        documents = [(s, await sql.get_document(tx, s.id)) for s in published]
-    return [_team_part(summary.id, summary.campaign, team, document)
-            for summary, document in documents if document is not None]  # fmt: skip
+    if published is None:
+        async with db.read() as tx:
+            published = await sql.published(tx)
+    kept = _team_plans.get(db)
+    if kept is None or kept[0] != published:
+        kept = _team_plans[db] = (published, {})
+    found = kept[1].get(team)
+    if found is None:
+        async with db.read() as tx:
+            documents = [(i, name, await sql.get_document(tx, i)) for i, name in published]
+        found = [_team_part(i, name, team, document)
+                 for i, name, document in documents if document is not None]  # fmt: skip
+        kept[1][team] = found
+    return found
+
+
+_team_plans: weakref.WeakKeyDictionary[
+    Database, tuple[sql.Published, dict[str, list[TeamPlan]]]
+] = weakref.WeakKeyDictionary()
 
 
 def _team_part(plan_id: int, campaign: str, team: str, document: PlanDocument) -> TeamPlan:

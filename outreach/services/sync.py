@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 
+from outreach.db import gazetteer as gazetteer_sql
+from outreach.db import plans as plans_sql
 from outreach.db import sync as sql
 from outreach.db.database import Database
 from outreach.domain.accounts import User
@@ -83,11 +85,14 @@ async def pull(db: Database, device_id: int, user: User, request: PullRequest) -
         after = cursor.seq if cursor is not None and not reset else 0
         records, more = await sql.changes(tx, team, after, request.limit, MAX_PULL_PAGE_BYTES)
         last_report = await sql.last_sync_at(tx, device_id)
+        if not more:  # which plans and which gazetteer the snapshot saw
+            published = await plans_sql.published(tx)
+            gazetteer_version = await gazetteer_sql.version(tx)
     last = records[-1].seq if more else max(state.last_seq, after)
     plan = reference = None
     if not more:  # once per pull, not on every page
-        plan = _document(await _plan_body(db, user), request.plan_etag)
-        reference = await _reference(db, request.reference_etag)
+        plan = await _plan(db, user, published, request.plan_etag)
+        reference = await _reference(db, gazetteer_version, request.reference_etag)
     now = datetime.now(UTC)
     if report_due(last_report, now):
         writer(db).report(device_id, request.device, now)
@@ -118,8 +123,24 @@ def _document(body: bytes, etag: str | None) -> Document | None:
     return None if tag == etag else Document(etag=tag, body=msgspec.Raw(body))
 
 
-async def _plan_body(db: Database, user: User) -> bytes:
-    return _encode(await plans.team_plans(db, user.team))
+_plans: weakref.WeakKeyDictionary[
+    Database, tuple[plans_sql.Published, dict[str | None, Document]]
+] = weakref.WeakKeyDictionary()
+
+
+async def _plan(db: Database, user: User, published: plans_sql.Published,
+                etag: str | None) -> Document | None:  # fmt: skip
+    """The team's part of the published plans, unless the phone holds it: encoded once per
+    team until another plan is published."""
+    kept = _plans.get(db)
+    if kept is None or kept[0] != published:
+        kept = _plans[db] = (published, {})
+    document = kept[1].get(user.team)
+    if document is None:
+        made = _document(_encode(await plans.team_plans(db, user.team, published)), None)
+        assert made is not None
+        document = kept[1][user.team] = made
+    return None if document.etag == etag else document
 
 
 RECORD_RULES = record_rules()
@@ -148,10 +169,9 @@ async def _reference_body(db: Database) -> bytes:
 _references: weakref.WeakKeyDictionary[Database, tuple[int, Document]] = weakref.WeakKeyDictionary()
 
 
-async def _reference(db: Database, etag: str | None) -> Document | None:
-    """The reference data, unless the phone holds it: made once per gazetteer version (every
-    change to villages or districts moves it on), not on every pull."""
-    version = await gazetteer.version(db)
+async def _reference(db: Database, version: int, etag: str | None) -> Document | None:
+    """The reference data of a gazetteer version, unless the phone holds it: made once per
+    version (every change to villages or districts moves it on), not on every pull."""
     kept = _references.get(db)
     if kept is None or kept[0] != version:
         body = await _reference_body(db)

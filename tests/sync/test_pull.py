@@ -133,9 +133,11 @@ async def test_pull_drains_a_two_week_backlog_of_5000(phone, database):
 async def test_pull_brings_the_team_plan_and_a_meeting_reports_its_outcome(phone, client):
     from tests.api.test_plans_api import make_plan
 
+    before = (await phone.post("/api/v1/sync/pull", json={})).json()["plan"]
+    assert before["body"] == []  # kept per team until another plan is published
     plan = (await make_plan(client))["summary"]["id"]
     await client.post(f"/api/v1/plans/{plan}/publish")
-    page = (await phone.post("/api/v1/sync/pull", json={})).json()
+    page = (await phone.post("/api/v1/sync/pull", json={"plan_etag": before["etag"]})).json()
     [team_plan] = page["plan"]["body"]
     assert team_plan["team"] == "team-1"
     planned = team_plan["meetings"][0]
