@@ -5,12 +5,17 @@ VROOM's vehicle fixed cost), both plans tightened alike and checked by geo/plann
 Instances: synthetic regions of 73, 300, 1,500 and 6,000 villages and the Kyzylorda gazetteer.
 Ours is timed end to end (grouping, distances, routing); VROOM's time is the same grouping and
 distances plus its own routing, given the routing time ours had left.
-Run: .venv/bin/python bench/bench_planner.py [73 300 1500 6000 0]  (0: Kyzylorda; needs
-`pip install -e '.[bench]'` for pyvroom)
+Run: .venv/bin/python bench/bench_planner.py [73 300 1500 6000 0] [--search S]  (0: Kyzylorda;
+needs `pip install -e '.[bench]'` for pyvroom)
+
+--search S: also how far the skeleton allows, on instances routed in one part: the same problem
+routed by OR-Tools with guided local search, S seconds from each first solution, and by VROOM
+given 4 S, each plan through the same steps after routing, beside 0.97x VROOM's road km.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 import time
@@ -19,8 +24,11 @@ from pathlib import Path
 
 import msgspec
 import vroom
+from ortools.constraint_solver import routing_enums_pb2
 
+from geo.planning import routing
 from geo.planning.check import violations
+from geo.planning.parts import PART_MEETINGS
 from geo.planning.planner import plan_campaign
 from geo.planning.skeleton import Slot
 from geo.planning.types import Plan, PlanningProblem
@@ -89,8 +97,8 @@ def result(problem: PlanningProblem, plan: Plan, wall_s: float) -> Result:
                   len(problem.meetings), wall_s, verdict)  # fmt: skip
 
 
-def run(title: str, spec: CampaignSpec, snapshot: Snapshot, travel: DetourTravelModel
-        ) -> tuple[str, Result, Result]:  # fmt: skip
+def run(title: str, spec: CampaignSpec, snapshot: Snapshot, travel: DetourTravelModel,
+        search_s: float | None = None) -> tuple[str, Result, Result]:  # fmt: skip
     """Ours end to end (grouping, distances, routing within the time limit); then VROOM on the
     same problem, parts and skeleton, given the routing time ours had left."""
     started = time.perf_counter()
@@ -107,7 +115,41 @@ def run(title: str, spec: CampaignSpec, snapshot: Snapshot, travel: DetourTravel
         print(f"  {title}: {name:<5} {r.road_km:>10.1f} km {r.team_days:>5} team-days "
               f"{r.travel_only:>3} travel-only {r.placed:>5}/{r.meetings} placed "
               f"{r.wall_s:7.1f} s feasible {r.feasible}", flush=True)  # fmt: skip
+    if search_s and len(problem.meetings) <= PART_MEETINGS:
+        long_search(problem, search_s, theirs.road_km)
     return title, ours, theirs
+
+
+def long_search(problem: PlanningProblem, seconds: float, vroom_km: float) -> None:
+    """The same skeleton routed by longer searches than the limit allows (see --search)."""
+
+    def guided(problem: PlanningProblem, slots: list[Slot], held: set[str]
+               ) -> tuple[dict[int, list[str]], str]:  # fmt: skip
+        model = routing._Model(problem, slots, held)
+        best: tuple[int, dict[int, list[int]]] | None = None
+        for strategy in routing.STARTS:
+            params = routing._parameters(time.monotonic() + seconds, strategy)
+            params.local_search_metaheuristic = (
+                routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+            )
+            found = model.routing.SolveWithParameters(params)
+            if found is not None and (best is None or found.ObjectiveValue() < best[0]):
+                best = (found.ObjectiveValue(), model.read(found))
+        assert best is not None
+        return {v: [problem.meetings[m].id for m in best[1][v]] for v in best[1]}, "solved"
+
+    longer = msgspec.structs.replace(problem, time_limit_s=4 * seconds + 10)
+    for name, router in ((f"OR-Tools GLS {seconds:.0f} s a start", guided),
+                         (f"VROOM {4 * seconds:.0f} s", vroom_router)):  # fmt: skip
+        started = time.perf_counter()
+        plan = plan_campaign(longer, router=router,
+                             deadline=time.monotonic() + longer.time_limit_s)  # fmt: skip
+        r = result(problem, plan, time.perf_counter() - started)
+        print(
+            f"    longer search, {name}: {r.road_km:.1f} km {r.team_days} team-days "
+            f"(0.97x VROOM: {0.97 * vroom_km:.1f} km) feasible {r.feasible}",
+            flush=True,
+        )
 
 
 def table(rows: list[tuple[str, Result, Result]]) -> None:
@@ -167,18 +209,23 @@ INSTANCES = (  # villages, okrugs, teams, season, time limit (s)
 
 
 if __name__ == "__main__":
-    only = {int(a) for a in sys.argv[1:] if a.isdigit()}
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("only", nargs="*", type=int, help="instances (villages; 0: Kyzylorda)")
+    parser.add_argument("--search", type=float, metavar="S", help="see above")
+    args = parser.parse_args()
+    only = set(args.only)
     rows = []
     for villages, okrugs, teams, (first, last), limit in INSTANCES:
         if only and villages not in only:
             continue
         spec = CampaignSpec(start=first, end=last, teams=teams, time_limit_s=limit)
         rows.append(run(f"synthetic {villages:,} villages, {teams} teams, limit {limit:.0f} s",
-                        spec, synthetic(villages, okrugs), DetourTravelModel()))  # fmt: skip
+                        spec, synthetic(villages, okrugs), DetourTravelModel(),
+                        args.search))  # fmt: skip
     if not only or 0 in only:
         data, _ = packaged_kyzylorda()
         spring = CampaignSpec(start=date(2027, 3, 1), end=date(2027, 5, 28), time_limit_s=10)
         kyzylorda = Snapshot(sites=planning_sites(data), districts=districts(data))
         rows.append(run("Kyzylorda gazetteer, 3 teams, limit 10 s", spring, kyzylorda,
-                        DetourTravelModel()))  # fmt: skip
+                        DetourTravelModel(), args.search))  # fmt: skip
     table(rows)
