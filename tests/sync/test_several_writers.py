@@ -186,6 +186,8 @@ def test_serve_with_workers_shares_one_database(database, tmp_path):
             held = {boss.get("/api/v1/coverage").json()["headline"]["meetings_held"]
                     for _ in range(6)}  # fmt: skip
         assert len(versions) == 1 and held == {5}
+        # each process counted what was stored as it started, before anyone looked
+        assert server.log_path.read_text().count("coverage counted what is stored") == 3
         phone.close()
     finally:
         server.stop()
