@@ -133,6 +133,9 @@ class HeldCells:
         self.entries: dict[str, Entry] = {}
         self.cells: dict[CellKey, Cell] = {}
         self.listed: dict[str, Counter[str]] = {}  # per team, the villages its meetings listed
+        # the same few sets of districts and okrugs for every meeting: one object each, not
+        # one per meeting (a small frozenset takes 216 bytes; 100,000 meetings keep two)
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
 
     def put(self, meeting_id: str, facts: MeetingFacts | None) -> None:
         old = self.entries.pop(meeting_id, None)
@@ -145,11 +148,14 @@ class HeldCells:
                 entry = Entry(
                     facts=facts,
                     got=got,
-                    districts=frozenset(v.district for v in places),
-                    okrugs=frozenset(v.okrug for v in places if v.okrug),
+                    districts=self._shared(frozenset(v.district for v in places)),
+                    okrugs=self._shared(frozenset(v.okrug for v in places if v.okrug)),
                 )
                 self.entries[meeting_id] = entry
                 self._count(entry, 1)
+
+    def _shared(self, found: frozenset[str]) -> frozenset[str]:
+        return self._sets.setdefault(found, found)
 
     def _count(self, e: Entry, sign: int) -> None:
         cell = self.cells.get(e.key)

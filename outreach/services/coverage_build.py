@@ -57,7 +57,8 @@ class Facts(msgspec.Struct, kw_only=True):
     targets: list[Target] = []
 
 
-def _planned(plans: dict[int, PlanDocument]) -> tuple[list[PlannedFacts], list[DayFacts]]:
+def planned_facts(plans: dict[int, PlanDocument]) -> tuple[list[PlannedFacts], list[DayFacts]]:
+    """The published plans' meetings and team-days, as coverage counts them."""
     planned, days = [], []
     for plan_id, doc in plans.items():
         for m in doc.meetings:
@@ -78,7 +79,7 @@ def _planned(plans: dict[int, PlanDocument]) -> tuple[list[PlannedFacts], list[D
     return planned, days
 
 
-class _Window(msgspec.Struct, frozen=True):
+class Window(msgspec.Struct, frozen=True):
     first: date | None
     last: date | None
     plan: int | None
@@ -92,22 +93,23 @@ class _Window(msgspec.Struct, frozen=True):
         return self.plan is None or plan_id in (self.plan, None)
 
 
-def _window(where: CoverageFilter, plans: dict[int, PlanDocument]) -> _Window:
+def window_of(where: CoverageFilter, plans: dict[int, PlanDocument]) -> Window:
+    """The dates, campaign and team a filter keeps (a campaign narrows the dates to its season)."""
     first, last = where.date_from, where.date_to
     spec = plans[where.campaign].spec if where.campaign in plans else None
     if spec is not None:
         first = max(filter(None, (first, spec.start)), default=None)
         last = min(filter(None, (last, spec.end)), default=None)
-    return _Window(first, last, where.campaign, where.team)
+    return Window(first, last, where.campaign, where.team)
 
 
 def build(f: Facts, where: CoverageFilter) -> Coverage:
     """Coverage of the facts under the filter (pure: the tests' hand-computed figures, and
     the reference coverage kept up to date is checked against)."""
-    planned_all, days_all = _planned(f.plans)
-    window = _window(where, f.plans)
+    planned_all, days_all = planned_facts(f.plans)
+    window = window_of(where, f.plans)
     listed = {k for m in f.meetings for k in (m.villages or (m.hub,))} if where.team else ()
-    scope = _scope(f, where, planned_all, listed)
+    scope = scope_of(f, where, planned_all, listed)
     by_kato = {v.kato: v for v in scope}
     everywhere = {v.kato: v for v in f.villages}
     held = [m for m in f.meetings if window.keeps(m.date, m.plan_id, m.team)]
@@ -149,7 +151,7 @@ def assemble(
     """Coverage from a filter's summary of held meetings, its funnel and the plans (`f`'s
     meetings and residents are not read)."""
     planned_all, days_all = plan
-    window = _window(where, f.plans)
+    window = window_of(where, f.plans)
     by_kato = {v.kato: v for v in scope}
     planned = [
         p
@@ -205,7 +207,7 @@ def _tally(
     return tally
 
 
-def _scope(
+def scope_of(
     f: Facts, where: CoverageFilter, planned: list[PlannedFacts], listed: Iterable[str]
 ) -> list[VillageFacts]:
     """The villages a filter counts; `listed`, those its team's held meetings listed."""

@@ -23,11 +23,11 @@ from outreach.services.coverage_build import (
     CoverageFilter,
     Facts,
     Funnels,
-    _planned,
-    _scope,
-    _Window,
-    _window,
+    Window,
     assemble,
+    planned_facts,
+    scope_of,
+    window_of,
 )
 from outreach.services.coverage_campaigns import published
 
@@ -73,7 +73,8 @@ class CoverageState:
         self.plan: tuple[list, list] = ([], [])  # type: ignore[type-arg]
         self.cells = HeldCells([])
         self.residents: dict[int, ResidentFacts] = {}
-        self.listing: dict[str, set[int]] = defaultdict(set)  # meeting -> residents listed
+        # meeting -> residents listed (lists: a set per meeting took three times the memory)
+        self.listing: dict[str, list[int]] = defaultdict(list)
         self.views: OrderedDict[CoverageFilter, FunnelView] = OrderedDict()
 
     async def catch_up(self, db: Database) -> tuple[object, ...]:
@@ -113,7 +114,7 @@ class CoverageState:
         residents = await sql.residents(tx)
 
         def take_in() -> None:
-            self.static, self.plan = static, _planned(plans)
+            self.static, self.plan = static, planned_facts(plans)
             self.cells = HeldCells(static.villages)
             for m in meetings:
                 self.cells.put(m.id, m)
@@ -123,10 +124,10 @@ class CoverageState:
 
     def _residents_anew(self, residents: list[ResidentFacts]) -> None:
         self.residents = {r.id: r for r in residents}
-        self.listing = defaultdict(set)
+        self.listing = defaultdict(list)
         for r in residents:
-            for meeting_id in r.meetings:
-                self.listing[meeting_id].add(r.id)
+            for meeting_id in dict.fromkeys(r.meetings):  # once, if listed twice there
+                self.listing[meeting_id].append(r.id)
         self.views.clear()
 
     async def _changes(self, tx: Tx, last_seq: int, registry: int) -> Callable[[], None]:
@@ -149,7 +150,7 @@ class CoverageState:
                  fresh: dict[int, ResidentFacts]) -> None:  # fmt: skip
         touched = set(changed)
         for meeting_id, _ in meetings:
-            touched |= self.listing.get(meeting_id, set())
+            touched.update(self.listing.get(meeting_id, ()))
         for view in self.views.values():  # old contributions out, with the old facts
             for rid in touched & view.counted:
                 view.add(self.residents[rid], -1)
@@ -167,20 +168,23 @@ class CoverageState:
     def _replace(self, rid: int, new: ResidentFacts | None) -> None:
         old = self.residents.pop(rid, None)
         for meeting_id in old.meetings if old else ():
-            self.listing[meeting_id].discard(rid)
-            if not self.listing[meeting_id]:
+            listed = self.listing[meeting_id]
+            if rid in listed:
+                listed.remove(rid)
+            if not listed:
                 del self.listing[meeting_id]
         if new is not None:
             self.residents[rid] = new
             for meeting_id in new.meetings:
-                self.listing[meeting_id].add(rid)
+                if rid not in self.listing[meeting_id]:
+                    self.listing[meeting_id].append(rid)
 
     def coverage(self, where: CoverageFilter) -> Coverage:
         """The filter's coverage from what is kept (costs per cell, village and week)."""
         f = self.static
-        window = _window(where, f.plans)
+        window = window_of(where, f.plans)
         listed = self.cells.listed.get(where.team) or () if where.team else ()
-        scope = _scope(f, where, self.plan[0], listed)
+        scope = scope_of(f, where, self.plan[0], listed)
         summary = summarise(self.cells, window.keeps, self._campaigns, _cut(self, where),
                             {v.kato for v in scope})  # fmt: skip
         return assemble(f, where, scope, self.plan, summary, self._view(where).funnels())
@@ -207,13 +211,13 @@ class CoverageState:
         return view
 
     def _held(self, where: CoverageFilter) -> _Held:
-        return _Held(self.cells, _window(where, self.static.plans), _cut(self, where))
+        return _Held(self.cells, window_of(where, self.static.plans), _cut(self, where))
 
 
 class _Held:
     """Whether a meeting is among a filter's held meetings that reached its scope."""
 
-    def __init__(self, cells: HeldCells, window: _Window, scope: Scope) -> None:
+    def __init__(self, cells: HeldCells, window: Window, scope: Scope) -> None:
         self.entries, self.window, self.scope = cells.entries, window, scope
 
     def __call__(self, meeting_id: str) -> bool:
