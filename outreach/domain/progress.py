@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 
-from outreach.domain.coverage import Attributed, PlannedFacts, ProgressRow, iso_week
+from outreach.domain.coverage import PlannedFacts, ProgressRow, iso_week
 
 WEEK = timedelta(days=7)
 
@@ -17,25 +17,18 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def progress(
-    attributed: Attributed, planned: Iterable[PlannedFacts], scope: Collection[str]
-) -> list[ProgressRow]:
-    """Cumulative figures of each week, with no gap, from the first week with a held or a
-    planned meeting to the last; `attributed` are the held meetings with the attendance each
-    village in scope got, `planned` the placed meetings the headline counts, `scope` the
-    villages' KATO codes. Empty when there is neither."""
-    return progress_of(((m.date, got, 1) for m, got in attributed), planned, scope)
-
-
 Held = Iterable[tuple[date, Mapping[str, float], int]]
 """Held meetings by day: (date, attendance each village in scope got, how many meetings)."""
 
 
-def progress_of(
+def progress(
     held: Held, planned: Iterable[PlannedFacts], scope: Collection[str]
 ) -> list[ProgressRow]:
-    """As `progress`, from held meetings already summed (by day, team or any other group):
-    coverage kept up to date gives its cells, not each meeting."""
+    """Cumulative figures of each week, with no gap, from the first week with a held or a
+    planned meeting to the last; `held` are the held meetings, one by one or already summed
+    (by day, team or any group: coverage kept up to date gives its cells), with the
+    attendance each village in scope got, `planned` the placed meetings the headline counts,
+    `scope` the villages' KATO codes. Empty when there is neither."""
     held_in: dict[date, list[tuple[Mapping[str, float], int]]] = defaultdict(list)
     for day, got, count in held:
         held_in[monday(day)].append((got, count))

@@ -30,7 +30,7 @@ from outreach.domain.coverage import (
 )
 from outreach.domain.coverage_cells import Summary
 from outreach.domain.planning import PlanDocument
-from outreach.domain.progress import progress_of
+from outreach.domain.progress import progress
 from outreach.domain.targets import Target
 
 
@@ -173,7 +173,7 @@ def assemble(
         teams=_teams(tally, scope, summary.teams, planned, travelled),
         campaigns=_campaigns(tally, scope, planned, travelled, f.plans),
         weeks=_weeks(tally, scope, summary.weeks, planned, travelled),
-        progress=progress_of(summary.held, planned, by_kato),
+        progress=progress(summary.held, planned, by_kato),
         funnel=funnels.all,
         funnel_by_district=funnels.by_district,
         funnel_by_programme=funnels.by_programme,
@@ -312,13 +312,15 @@ def _people(
     """The residents a filter counts: those listed at its held meetings; with no team,
     campaign, okrug or dates chosen, also those only a programme list brought in (in its
     district): such a list says no village, so no okrug."""
+    return [r for r in residents if met.intersection(r.meetings) or listed_alone(r, where)]
+
+
+def listed_alone(r: ResidentFacts, where: CoverageFilter) -> bool:
+    """Whether the filter counts a resident only a programme list brought in (no meeting):
+    with nothing but a district chosen, in that district."""
     unfiltered = not (where.team or where.campaign or where.okrug or where.date_from
                       or where.date_to)  # fmt: skip
-    return [
-        r for r in residents
-        if met.intersection(r.meetings)
-        or (unfiltered and not r.meetings and where.district in (None, r.district))
-    ]  # fmt: skip
+    return unfiltered and not r.meetings and where.district in (None, r.district)
 
 
 def _funnel(people: list[ResidentFacts], by: str) -> list[FunnelRow]:

@@ -25,6 +25,7 @@ from outreach.services.coverage_build import (
     Funnels,
     Window,
     assemble,
+    listed_alone,
     planned_facts,
     scope_of,
     window_of,
@@ -231,11 +232,7 @@ class _Held:
 def _counted(r: ResidentFacts, held: _Held, where: CoverageFilter) -> bool:
     """As coverage_build._people: listed at a held meeting; with nothing but a district
     chosen, also brought in by a programme list alone."""
-    if any(held(m) for m in r.meetings):
-        return True
-    unfiltered = not (where.team or where.campaign or where.okrug or where.date_from
-                      or where.date_to)  # fmt: skip
-    return unfiltered and not r.meetings and where.district in (None, r.district)
+    return any(held(m) for m in r.meetings) or listed_alone(r, where)
 
 
 def _cut(state: CoverageState, where: CoverageFilter) -> Scope:

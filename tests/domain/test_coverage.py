@@ -275,7 +275,7 @@ def test_coverage_progress_crosses_a_year_by_iso_weeks():
                          attendance=3),
             MeetingFacts(id="z", team="t", date=date(2028, 1, 11), hub=B, villages=(),
                          attendance=5)]  # fmt: skip
-    rows = progress(shares_of(late), [], {A, B})
+    rows = progress([(m.date, got, 1) for m, got in shares_of(late)], [], {A, B})
     assert [(r.week, r.starts) for r in rows] == [
         ("2027-W52", date(2027, 12, 27)), ("2028-W01", date(2028, 1, 3)),
         ("2028-W02", date(2028, 1, 10))]  # fmt: skip
