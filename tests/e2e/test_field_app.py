@@ -81,3 +81,30 @@ def test_revoked_device_keeps_its_meeting_and_sends_it_after_enrolling_again(
         timeout=30_000,
     )
     assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(1,)]
+
+
+# the outbox's redraw waits on the browser's storage estimate: slow, as on a busy phone
+SLOW_ESTIMATE = """(() => {
+  const estimate = navigator.storage.estimate.bind(navigator.storage);
+  navigator.storage.estimate = () => new Promise((done) => setTimeout(() => done(estimate()), 800));
+})()"""
+
+
+def test_a_screen_opened_while_another_redraws_is_the_one_that_stays(phone, server, coordinator):
+    """A sync's answer redraws the outbox; the user opens the settings before that redraw
+    ends: the settings stay, the late outbox does not come back over them."""
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    page.goto(server.url + "/app/#/outbox")
+    page.wait_for_selector("#sync-summary")
+    page.add_init_script(SLOW_ESTIMATE)
+    page.evaluate(SLOW_ESTIMATE)
+    page.evaluate("""() => {
+      dispatchEvent(new CustomEvent('outreach:status', { detail: { state: 'ok', pending: 0 } }));
+      setTimeout(() => { location.hash = '#/settings'; }, 100);  // the redraw has begun
+    }""")
+    page.wait_for_selector("#record-position")
+    page.wait_for_timeout(1500)  # longer than the outbox's redraw takes
+    assert page.get_attribute("#view", "data-screen") == "settings"
+    assert page.is_visible("#record-position")
+    assert not page.is_visible("#sync-summary")

@@ -26,7 +26,17 @@ async function switchLanguage(lang) {
   network();
 }
 
-async function route() {
+// Screens are drawn one after another, each for the hash as it is when its turn comes: a
+// redraw still waiting on the phone's storage (a sync's answer redrawing the outbox) cannot
+// end after, and so over, the screen the user has opened since.
+let drawing = Promise.resolve();
+function route() {
+  const turn = drawing.then(draw);
+  drawing = turn.catch(() => {});
+  return turn;
+}
+
+async function draw() {
   const [path, query = ''] = location.hash.slice(2).split('?');
   const [screen, id] = path.split('/');
   const device = await db.meta('device');
