@@ -7,7 +7,9 @@ references measured in the same run on the same engine:
   server's own rows into a fresh table of the same shape (primary key and checks, no foreign
   key) with the same durability, one transaction per 500 rows: on SQLite with WAL and
   synchronous=FULL; on PostgreSQL with psycopg's executemany and the server's
-  synchronous_commit;
+  synchronous_commit; and beside raw inserts of all that a push writes for a new record (the
+  record and its mutation's exactly-once entry), 500 of each per transaction, into tables
+  with the server's own indexes, to tell the database's share of the gap from the code's;
 - pull: records per second for all the changes through `POST /api/v1/sync/pull`;
 - PostgreSQL's push rate as a multiple of SQLite's;
 - wire: bytes per record on the wire, both ways, beside the gzip size of the bare records;
@@ -30,6 +32,7 @@ import asyncio
 import gzip
 import json
 import random
+import re
 import sqlite3
 import sys
 import tempfile
@@ -62,6 +65,7 @@ class Leg:
     absorb_s: float
     sent_bytes: int
     raw_s: float
+    written_s: float
     pull_s: float
     received_bytes: int
     pulled: int
@@ -120,41 +124,65 @@ def pull_all(phone: httpx.Client, limit: int) -> tuple[float, int, int]:
             return time.perf_counter() - start, received, count
 
 
-def raw_sqlite(db_path: Path, server: TestDatabase) -> float:
-    """Seconds to insert the server's own record rows into a fresh SQLite file, 500 rows per
-    durable transaction (WAL, synchronous=FULL)."""
-    rows = server.rows("SELECT * FROM sync_records ORDER BY seq")
-    ddl = server.scalar("SELECT sql FROM sqlite_master WHERE name = 'sync_records'")
+WRITTEN = ("sync_records", "sync_mutations")
+"""The rows a push writes for each new record: the record, and its mutation's exactly-once
+entry (the device's report is one row a push)."""
+_ORDER = {"sync_records": "seq", "sync_mutations": "received_at, mutation_id"}
+
+
+def raw_sqlite(db_path: Path, server: TestDatabase, tables: tuple[str, ...] = WRITTEN[:1], *,
+               indexed: bool = False) -> float:  # fmt: skip
+    """Seconds to insert the server's own rows of `tables` into a fresh SQLite file, 500 rows
+    of each per durable transaction (WAL, synchronous=FULL): into tables with a primary key
+    and checks only, or, `indexed`, with the server's own indexes too (no foreign key)."""
+    rows = {t: server.rows(f"SELECT * FROM {t} ORDER BY {_ORDER[t]}") for t in tables}
+    kinds = "('table', 'index')" if indexed else "('table')"
+    ddl = [row[0] for t in tables for row in server.rows(
+        f"SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN {kinds}"
+        " AND sql IS NOT NULL ORDER BY type DESC", (t,))]  # fmt: skip
     with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
-        conn.execute(ddl.replace("REFERENCES teams (id)", ""))
-        marks = ",".join("?" * len(rows[0]))
+        for statement in ddl:
+            conn.execute(re.sub(r"REFERENCES \w+ \(\w+\)", "", statement))
+        inserts = {t: f"INSERT INTO {t} VALUES ({','.join('?' * len(rows[t][0]))})"
+                   for t in tables}  # fmt: skip
         start = time.perf_counter()
-        for first in range(0, len(rows), BATCH):
+        for first in range(0, len(rows[tables[0]]), BATCH):
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(f"INSERT INTO sync_records VALUES ({marks})",
-                             rows[first : first + BATCH])  # fmt: skip
+            for table in tables:
+                conn.executemany(inserts[table], rows[table][first : first + BATCH])
             conn.execute("COMMIT")
         return time.perf_counter() - start
 
 
-def raw_postgres(server: TestDatabase) -> float:
-    """Seconds to insert the server's own record rows into a fresh table of the same shape in
-    the same database, with psycopg's executemany, 500 rows per committed transaction."""
-    rows = server.rows("SELECT * FROM sync_records ORDER BY seq")
+_KEYS = {"sync_records": "id", "sync_mutations": "team_id, mutation_id"}
+
+
+def raw_postgres(server: TestDatabase, tables: tuple[str, ...] = WRITTEN[:1], *,
+                 indexed: bool = False) -> float:  # fmt: skip
+    """Seconds to insert the server's own rows of `tables` into fresh tables of the same shape
+    in the same database (a primary key and checks only, or, `indexed`, every index of the
+    server's tables too), with psycopg's executemany, 500 rows of each per committed
+    transaction."""
+    rows = {t: server.rows(f"SELECT * FROM {t} ORDER BY {_ORDER[t]}") for t in tables}
     with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(
-            "CREATE TABLE raw_records (LIKE sync_records INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
-        )
-        conn.execute("ALTER TABLE raw_records ADD PRIMARY KEY (id)")
-        marks = ",".join(["%s"] * len(rows[0]))
+        for table in tables:
+            raw = f"raw_{table}_{int(indexed)}"
+            if indexed:
+                conn.execute(f"CREATE TABLE {raw} (LIKE {table} INCLUDING ALL)")
+            else:
+                conn.execute(f"CREATE TABLE {raw} (LIKE {table} INCLUDING DEFAULTS"
+                             " INCLUDING CONSTRAINTS)")  # fmt: skip
+                conn.execute(f"ALTER TABLE {raw} ADD PRIMARY KEY ({_KEYS[table]})")
+        inserts = {t: f"INSERT INTO raw_{t}_{int(indexed)} VALUES"
+                   f" ({','.join(['%s'] * len(rows[t][0]))})" for t in tables}  # fmt: skip
         start = time.perf_counter()
         with conn.cursor() as cursor:
-            for first in range(0, len(rows), BATCH):
+            for first in range(0, len(rows[tables[0]]), BATCH):
                 with conn.transaction():
-                    cursor.executemany(f"INSERT INTO raw_records VALUES ({marks})",
-                                       rows[first : first + BATCH])  # fmt: skip
+                    for table in tables:
+                        cursor.executemany(inserts[table], rows[table][first : first + BATCH])
         return time.perf_counter() - start
 
 
@@ -171,9 +199,11 @@ def measure(engine: str, url: str, folder: Path, mutations: list[dict]) -> Leg:
         server.stop()
     if engine == "sqlite":
         raw_s = raw_sqlite(folder / "raw.db", server.database)
+        written_s = raw_sqlite(folder / "written.db", server.database, WRITTEN, indexed=True)
     else:
         raw_s = raw_postgres(server.database)
-    return Leg(engine, push_s, absorb_s, sent, raw_s, pull_s, received, pulled)
+        written_s = raw_postgres(server.database, WRITTEN, indexed=True)
+    return Leg(engine, push_s, absorb_s, sent, raw_s, written_s, pull_s, received, pulled)
 
 
 def report(leg: Leg, n: int, title: str, raw: str) -> None:
@@ -181,6 +211,11 @@ def report(leg: Leg, n: int, title: str, raw: str) -> None:
     print(f"  push through HTTP : {n / leg.push_s:10,.0f} records/s ({leg.push_s:.2f} s)")
     print(f"  raw inserts       : {n / leg.raw_s:10,.0f} rows/s    ({leg.raw_s:.2f} s; {raw})")
     print(f"    ratio           : {leg.raw_s / leg.push_s:10.2f}x the raw rate (goal: 0.25x)")
+    print(
+        f"  raw, all it writes: {n / leg.written_s:10,.0f} records/s ({leg.written_s:.2f} s; the"
+        " record and its exactly-once entry, into tables with the server's indexes)"
+    )
+    print(f"    ratio           : {leg.written_s / leg.push_s:10.2f}x that rate")
     print(
         f"  registry catch-up : {leg.absorb_s:10.2f} s after the last push (a 0.5 s pause, then the"
         f" residents; push and catch-up: {n / (leg.push_s + leg.absorb_s):,.0f} records/s)"

@@ -27,8 +27,13 @@ from outreach.services.clock import now_iso
 
 _BATCH = 2000
 ABSORB_STEP = 200
-"""Records the Absorber takes in one write transaction: a few tens of milliseconds of the
-write lock at a time, so that pushes arriving meanwhile wait no longer than that."""
+"""Records the Absorber takes in one write transaction when no push is being applied: a few
+tens of milliseconds of the write lock at a time."""
+BUSY_STEP = 50
+"""Records it takes in one while pushes are being applied (when they never pause, it runs
+`max_wait_s` after being asked): each waits behind a shorter step. 200 phones syncing for a
+minute, after their first burst: push and pull p99 148 ms with these steps, 336 ms with
+steps of 200."""
 log = logging.getLogger("outreach.registry")
 
 
@@ -162,7 +167,8 @@ class Absorber:
             try:
                 more = True
                 while more:  # a step at a time: pushes take the write lock in between
-                    more = await absorb_some(self.db, ABSORB_STEP)
+                    step = BUSY_STEP if self._pushing else ABSORB_STEP
+                    more = await absorb_some(self.db, step)
             except Exception:  # the next kick, or the next reader, tries again
                 log.exception("the resident registry could not catch up")
                 return
