@@ -16,6 +16,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
+from outreach.api import gzip_pieces
 from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
 from outreach.api.wire import COMPRESSES_ITSELF, PER_ITEM
@@ -23,6 +24,7 @@ from outreach.domain.errors import DomainError
 from outreach.domain.review import Resolution, Resolved, ReviewQueue
 from outreach.domain.sync import (
     MAX_BATCH_MUTATIONS,
+    Document,
     PullPage,
     PullRequest,
     PushRequest,
@@ -113,10 +115,35 @@ async def _streamed(value: msgspec.Struct, request: Request[Any, Any, Any]) -> S
 
 def _encoded(value: msgspec.Struct, gzipped: bool) -> tuple[bytes, bool]:
     """The answer's bytes, and whether they are gzipped (not when too small to gain)."""
+    if gzipped and isinstance(value, PullPage) and (value.plan or value.reference):
+        spliced = _pull_gzipped(value)
+        if spliced is not None:
+            return spliced, True
     body = msgspec.json.encode(value)
     if gzipped and len(body) >= MIN_GZIP_BYTES:
         return gzip.compress(body, GZIP_LEVEL, mtime=0), True
     return body, False
+
+
+_documents = gzip_pieces.Pieces()
+_DOCUMENTS_LAST = b'"plan":null,"reference":null}'
+
+
+def _pull_gzipped(page: PullPage) -> bytes | None:
+    """A last page gzipped with its plan and reference data as pieces compressed once per
+    version (gzip_pieces.py), the rest now; None if the page does not end with them."""
+    rest = msgspec.json.encode(msgspec.structs.replace(page, plan=None, reference=None))
+    if not rest.endswith(_DOCUMENTS_LAST):
+        return None
+    pieces = [rest[: -len(_DOCUMENTS_LAST)] + b'"plan":', _piece(page.plan), b',"reference":',
+              _piece(page.reference), b"}"]  # fmt: skip
+    return gzip_pieces.gzipped(pieces, GZIP_LEVEL)
+
+
+def _piece(document: Document | None) -> bytes | gzip_pieces.Kept:
+    if document is None:
+        return b"null"
+    return _documents.get(document.etag, lambda: msgspec.json.encode(document), GZIP_LEVEL)
 
 
 def _answer(shape: type[msgspec.Struct], description: str) -> ResponseSpec:
