@@ -1,6 +1,7 @@
 """A gzip body put together from pieces, some compressed once and kept: a pull's plan and
 reference data are the same for every phone of a team (the reference for every phone) until
-they change, and compressing them again for each pull cost most of a burst of first pulls.
+they change, and compressing them again for each pull cost 1.3 ms a pull (Kyzylorda's
+reference data are 132 KB of JSON): a quarter of a second of CPU for 200 phones' first pulls.
 
 Each piece is a run of deflate blocks that ends on a byte boundary (a full flush), so that
 pieces compressed apart follow one another as one deflate stream, as pigz's blocks do; one
