@@ -166,12 +166,15 @@ class UnplacedMeeting(msgspec.Struct, frozen=True, kw_only=True):
     """A meeting that was not placed: `too_far_for_a_day`, `no_capacity`, `pinned_day_full`
     or `no_position` (neither its villages nor their okrug's or district's centre have a
     known position), how many more team-days would make room for it, and `detail`: why, in
-    words and figures."""
+    words and figures. Too far for a day: `shortest_day_min`, the shortest day that could
+    hold it (from the best base or lodging, the meeting included), beside `working_day_min`."""
 
     meeting_id: str
     reason: str
     extra_team_days: int
     detail: str | None = None
+    shortest_day_min: int | None = None
+    working_day_min: int | None = None
 
 
 class PlanTotals(msgspec.Struct, frozen=True, kw_only=True):

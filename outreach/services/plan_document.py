@@ -39,7 +39,9 @@ def document(spec: CampaignSpec, version: int | None, problem: PlanningProblem,
     day_min = (problem.day_end_s - problem.day_start_s) // 60
     unplaced = [
         UnplacedMeeting(meeting_id=u.meeting_id, reason=u.reason, extra_team_days=u.extra_team_days,
-                        detail=_shortest(u.shortest_day_s, day_min))
+                        detail=_shortest(u.shortest_day_s, day_min),
+                        shortest_day_min=_minutes(u.shortest_day_s),
+                        working_day_min=day_min if u.shortest_day_s is not None else None)
         for u in plan.unplaced
     ]  # fmt: skip
     for group in grouping.groups:
@@ -91,11 +93,15 @@ def _hub_place(meeting_id: str, by_kato: dict[str, PlanningSite]) -> Place:
                  approximate=site.location_quality != "exact")  # fmt: skip
 
 
+def _minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else -(-seconds // 60)
+
+
 def _shortest(shortest_day_s: int | None, day_min: int) -> str | None:
     """Why a meeting is too far, in figures: the shortest day that could hold it."""
-    if shortest_day_s is None:
+    needed = _minutes(shortest_day_s)
+    if needed is None:
         return None
-    needed = -(-shortest_day_s // 60)
     return (
         f"the shortest day that could hold it (from the best base or lodging, the meeting "
         f"included) is {needed} min, the working day {day_min} min"

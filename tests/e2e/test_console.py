@@ -93,6 +93,13 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
         [m for m in first["document"]["meetings"] if m["hub"]["position"]]
     )
     assert str(first["summary"]["meetings_placed"]) in page.text_content("#totals")
+    # a meeting too far for any day says so with its figures, in Kazakh (Кекірелі: 634 min)
+    far = [u for u in first["document"]["unplaced"] if u["reason"] == "too_far_for_a_day"]
+    assert far and all(u["shortest_day_min"] > u["working_day_min"] == 540 for u in far)
+    listed = page.text_content("#unplaced")
+    for u in far:
+        said = kk["con.shortest_day"].replace("{need}", str(u["shortest_day_min"]))
+        assert said.replace("{day}", "540") in listed
 
     # pin one meeting to team 2 on a later day, exclude a village of another, re-plan
     meetings = [m for m in first["document"]["meetings"] if m["team"]]

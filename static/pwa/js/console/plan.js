@@ -47,7 +47,8 @@ function unplaced(doc) {
   return h('section', { class: 'panel', id: 'unplaced' }, h('h2', { text: t('con.unplaced', { n: doc.unplaced.length }) }),
     doc.unplaced.length ? h('ul', {}, doc.unplaced.map((u) => h('li', {},
       h('strong', { text: name(byMeeting.get(u.meeting_id)?.hub.names) || u.meeting_id }), ': ', reasonText(u.reason),
-      u.extra_team_days ? ` (${t('con.extra_days', { n: u.extra_team_days })})` : ''))) : h('p', { class: 'muted', text: t('con.none') }));
+      u.extra_team_days ? ` (${t('con.extra_days', { n: u.extra_team_days })})` : '',
+      u.shortest_day_min ? ` (${t('con.shortest_day', { need: u.shortest_day_min, day: u.working_day_min })})` : ''))) : h('p', { class: 'muted', text: t('con.none') }));
 }
 
 function meetingPanel(doc, id, teams, pending, refresh) {
