@@ -170,6 +170,34 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
     assert "walker" in page.text_content("section[data-team='team-1']")
 
 
+def test_a_longer_working_day_reaches_a_village_too_far_for_the_usual_one(
+    desk, server, coordinator
+):
+    """Кекірелі needs a day of 634 minutes, more than 09:00-18:00: the coordinator lengthens
+    the working day on the season form (a day that ends before it starts is refused there,
+    in Kazakh, and nothing is sent), and the plan places it."""
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/season")
+    page.fill("input[name=start]", "2027-03-01")
+    page.fill("input[name=end]", "2027-05-28")
+    page.uncheck("input[name=whole]")
+    page.check(f"input[name=district][value='{KARMAKSHY}']")
+    plans_before = len(coordinator.http.get("/api/v1/plans").json())
+    page.fill("input[name=day_end]", "08:30")
+    page.click("form button[type=submit]")
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    assert page.text_content("form [role=alert]") == kk["con.f.bad_day"]
+    assert len(coordinator.http.get("/api/v1/plans").json()) == plans_before
+    page.fill("input[name=day_end]", "19:40")  # 640 minutes
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#totals", timeout=120_000)
+    document = plan_document(coordinator, int(page.url.rsplit("/", 1)[1]))["document"]
+    assert (document["spec"]["day_start"], document["spec"]["day_end"]) == ("09:00", "19:40")
+    assert [u for u in document["unplaced"] if u["reason"] == "too_far_for_a_day"] == []
+    placed = {m["id"] for m in document["meetings"] if m["team"]}
+    assert "g-434655200" in placed
+
+
 def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server, coordinator):
     add_user(server.database, "root", "admin")
     page = desk.new_page()

@@ -50,6 +50,8 @@ function form(box) {
   const teams = h('input', { name: 'teams', type: 'number', min: 1, max: 50, value: 3, required: true });
   const radius = h('input', { name: 'radius', type: 'number', min: 1, max: 200, step: 1, value: 15, required: true });
   const dayCost = h('input', { name: 'day_cost_km', type: 'number', min: 0, max: 5000, step: 10, value: 150, required: true });
+  const dayStart = h('input', { name: 'day_start', type: 'time', value: '09:00', required: true });
+  const dayEnd = h('input', { name: 'day_end', type: 'time', value: '18:00', required: true });
   const whole = h('input', { type: 'checkbox', name: 'whole', checked: true });
   const boxes = [...places.districts.values()].map((d) => h('label', { class: 'check' },
     h('input', { type: 'checkbox', name: 'district', value: d.kato, disabled: true }), districtName(d.kato)));
@@ -59,7 +61,8 @@ function form(box) {
     h('h2', { text: t('con.new_season') }),
     h('div', { class: 'form-grid' }, labelled('con.f.name', name), labelled('con.f.start', start), labelled('con.f.end', end),
       labelled('con.f.teams', teams), labelled('con.f.radius', radius, t('con.f.radius_hint')),
-      labelled('con.f.day_cost', dayCost, t('con.f.day_cost_hint'))),
+      labelled('con.f.day_cost', dayCost, t('con.f.day_cost_hint')), labelled('con.f.day_start', dayStart),
+      labelled('con.f.day_end', dayEnd, t('con.f.day_end_hint'))),
     h('fieldset', {}, h('legend', { text: t('con.f.districts') }), h('label', { class: 'check' }, whole, t('con.f.whole_region')),
       h('div', { class: 'checks' }, boxes)),
     message, h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('con.make_plan') })));
@@ -71,8 +74,12 @@ function form(box) {
     if (!start.value || !end.value || end.value < start.value) { message.textContent = t('con.f.bad_dates'); end.focus(); return; }
     const cost = Number(dayCost.value);
     if (dayCost.value === '' || !(cost >= 0 && cost <= 5000)) { message.textContent = t('con.f.bad_day_cost'); dayCost.focus(); return; }
+    // "HH:MM" (a browser may add seconds): times of one day compare as text
+    const [from, to] = [dayStart.value.slice(0, 5), dayEnd.value.slice(0, 5)];
+    if (!from || !to || to <= from) { message.textContent = t('con.f.bad_day'); dayEnd.focus(); return; }
     const body = { name: name.value.trim() || t('con.default_campaign'), start: start.value, end: end.value,
-      teams: Number(teams.value), districts, day_cost_km: cost, policy: { max_gathering_km: Number(radius.value) } };
+      teams: Number(teams.value), districts, day_cost_km: cost, day_start: from, day_end: to,
+      policy: { max_gathering_km: Number(radius.value) } };
     const button = el.querySelector('button[type=submit]');
     button.disabled = true;
     try {
