@@ -9,12 +9,14 @@ import re
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
-import psycopg
 
 from outreach.db.database import Dialect
+
+if TYPE_CHECKING:  # imported where PostgreSQL is used: a SQLite process never loads it
+    import psycopg
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -131,6 +133,8 @@ async def apply_postgres(conn: psycopg.AsyncConnection[Any]) -> list[int]:
         )
         current = await postgres_version(conn)
         _refuse_newer(current)
+        import psycopg
+
         for number, path in available("postgresql"):
             if number <= current:
                 continue

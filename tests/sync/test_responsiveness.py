@@ -92,7 +92,13 @@ def slowest_health(server: LiveServer, work: Callable[[], httpx.Response]) -> tu
 def test_health_answers_during_the_largest_push_and_a_page_at_the_limits(engine_server, database):
     rng = random.Random(150)
     server = engine_server
-    phone = enrol(server)
+    with enrol(server) as phone:  # closed even when an assertion fails
+        _largest_push_and_page(server, phone, database.engine, rng)
+
+
+def _largest_push_and_page(server, phone, engine, rng) -> None:
+    """The largest push, a flood of items refused, and a pull page at the limits, each with
+    /health asked again and again beside it."""
     phone.timeout = httpx.Timeout(300)
     bigs = [big_meeting(rng) for _ in range(BIG_RECORDS)]
     seeded = phone.post("/api/v1/sync/push", json={"mutations": bigs})
@@ -123,6 +129,5 @@ def test_health_answers_during_the_largest_push_and_a_page_at_the_limits(engine_
     page = pulled.json()
     assert page["more"] and 1 <= len(page["records"]) < BIG_RECORDS  # bounded in bytes
     print(f"slowest /health: {push_s * 1000:.0f} ms during the push, {flood_s * 1000:.0f} ms"
-          f" during the flood, {pull_s * 1000:.0f} ms during the pull ({database.engine})")  # fmt: skip
+          f" during the flood, {pull_s * 1000:.0f} ms during the pull ({engine})")  # fmt: skip
     assert max(push_s, flood_s, pull_s) < HEALTH_BUDGET_S
-    phone.close()
