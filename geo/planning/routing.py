@@ -20,16 +20,12 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING
 
-from ortools.constraint_solver import routing_enums_pb2
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from geo.planning.improve import Routes, drop_trips, empty_days
 from geo.planning.skeleton import Slot
 from geo.planning.types import PlanningProblem
-
-if TYPE_CHECKING:  # loaded when a plan is made (0.04 s): a process that never plans skips it
-    from ortools.constraint_solver import pywrapcp
 
 DROP_PENALTY = 100_000_000  # metres: placing a meeting always beats saving road
 DAY_COST_M = 10  # metres per day of a team's season: small beside any real road
@@ -85,8 +81,6 @@ class _Model:
         nodes = depots + [m.location for m in problem.meetings]
         self.first = len(depots)
         duration = [0] * len(depots) + [m.duration_s for m in problem.meetings]
-        from ortools.constraint_solver import pywrapcp
-
         self.manager = pywrapcp.RoutingIndexManager(
             len(nodes), len(slots),
             [depots.index(s.start) for s in slots], [depots.index(s.end) for s in slots],
@@ -193,8 +187,6 @@ class _Model:
 
 
 def _parameters(due: float, strategy: int) -> pywrapcp.DefaultRoutingSearchParameters:
-    from ortools.constraint_solver import pywrapcp
-
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = strategy
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
