@@ -124,6 +124,8 @@ async def postgres_version(conn: psycopg.AsyncConnection[Any]) -> int:
 async def apply_postgres(conn: psycopg.AsyncConnection[Any]) -> list[int]:
     """Apply the pending migrations in one transaction, under an advisory lock so that
     processes starting together do not race; return their numbers."""
+    import psycopg
+
     applied = []
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK,))
@@ -133,8 +135,6 @@ async def apply_postgres(conn: psycopg.AsyncConnection[Any]) -> list[int]:
         )
         current = await postgres_version(conn)
         _refuse_newer(current)
-        import psycopg
-
         for number, path in available("postgresql"):
             if number <= current:
                 continue

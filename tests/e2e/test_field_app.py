@@ -97,7 +97,6 @@ def test_a_screen_opened_while_another_redraws_is_the_one_that_stays(phone, serv
     enrol(page, server, coordinator.code())
     page.goto(server.url + "/app/#/outbox")
     page.wait_for_selector("#sync-summary")
-    page.add_init_script(SLOW_ESTIMATE)
     page.evaluate(SLOW_ESTIMATE)
     page.evaluate("""() => {
       dispatchEvent(new CustomEvent('outreach:status', { detail: { state: 'ok', pending: 0 } }));
