@@ -153,6 +153,35 @@ def _moved_elsewhere(days: _Days, routes: Routes, meetings: list[int], others: l
     return added, touched
 
 
+def insert_left(problem: PlanningProblem, slots: list[Slot], routes: Routes, left: list[int]
+                ) -> None:  # fmt: skip
+    """Meetings the solver left out, each inserted, in place, where it adds least road (and a
+    team-day, on a day that held nothing) while its day still fits: the last resort when the
+    time limit cut short the round that had days for them. A pinned meeting goes only to its
+    team and date. `routes` holds the vehicles that may take them."""
+    days = _Days(problem, slots)
+    day_m = problem.day_cost_km * 1000
+    travel = problem.travel_s
+    for meeting in left:
+        pin = problem.meetings[meeting]
+        here, alone = days.location[meeting], days.duration[meeting]
+        best: tuple[float, int, int] | None = None
+        for vehicle, route in routes.items():
+            slot = slots[vehicle]
+            if pin.pin_team and (slot.team_id, slot.date) != (pin.pin_team, pin.pin_date):
+                continue
+            if travel[slot.start][here] + travel[here][slot.end] + alone > days.day_s:
+                continue  # not even alone: skip the insertion's scan
+            found = days.best_insertion(meeting, vehicle, route, days.seconds(vehicle, route))
+            if found is None:
+                continue
+            cost = found[0] + (day_m if not route and slot.start == slot.end else 0.0)
+            if best is None or cost < best[0]:
+                best = (cost, vehicle, found[1])
+        if best is not None:
+            routes[best[1]].insert(best[2], meeting)
+
+
 def fill_drives(problem: PlanningProblem, slots: list[Slot], routes: Routes, fixed: set[int],
                 due: float) -> None:  # fmt: skip
     """Meetings moved, in place, onto days that would otherwise only drive between places,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from geo.planning.improve import fill_drives
+from geo.planning.improve import fill_drives, insert_left
 from geo.planning.parts import Part, split
 from geo.planning.routing import solve
 from geo.planning.schedule import assemble
@@ -140,7 +140,21 @@ def _route_part(problem: PlanningProblem, route: Router, slots: list[Slot], part
         routes.update({len(slots) + i: [] for i in range(len(added))})
         part.slots += range(len(slots), len(slots) + len(added))
         slots = slots + added
+    _insert_left(problem, slots, routes, part, meetings)
     return slots
+
+
+def _insert_left(problem: PlanningProblem, slots: list[Slot], routes: dict[int, list[str]],
+                 part: Part, meetings: list[Meeting]) -> None:  # fmt: skip
+    """The part's reachable meetings that no round placed, inserted where they fit: when the
+    time limit stopped the rounds, the days added for them would otherwise stay empty."""
+    placed = {m for i in part.slots for m in routes.get(i, [])}
+    if all(m.id in placed for m in meetings):
+        return
+    index = {m.id: i for i, m in enumerate(problem.meetings)}
+    found = {i: [index[m] for m in routes.get(i, [])] for i in part.slots}
+    insert_left(problem, slots, found, [index[m.id] for m in meetings if m.id not in placed])
+    routes.update({i: [problem.meetings[m].id for m in visits] for i, visits in found.items()})
 
 
 def _reachable(problem: PlanningProblem, meeting: Meeting) -> bool:

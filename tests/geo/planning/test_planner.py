@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import msgspec
@@ -10,6 +11,7 @@ import pytest
 from geo.planning.calendar import CalendarSpec, public_holidays, working_days
 from geo.planning.check import violations
 from geo.planning.planner import plan_campaign
+from geo.planning.routing import solve
 from tests.geo.planning.factories import make_problem, ring
 
 ARAL = (46.80174, 61.66312)
@@ -101,6 +103,45 @@ def test_lodging_beyond_a_days_drive_is_not_used_and_its_meetings_are_explained(
     assert plan.totals.meetings_placed == 4
     assert {u.reason for u in plan.unplaced} == {"too_far_for_a_day"}
     assert all(d.end_location == 0 for d in plan.days)
+
+
+@pytest.mark.parametrize(("cut", "pinned"), [("time_up", False), ("next_round_worse", False),
+                                             ("time_up", True)])  # fmt: skip
+def test_a_meeting_left_out_when_the_limit_cut_the_rounds_short_is_still_placed(
+    cut: str, pinned: bool
+) -> None:
+    """The whole oblast's plan once left a reachable meeting as `no_capacity` with spare
+    team-days: the first round left it out, and the limit stopped the round with days added
+    for it (or that round, cut short, placed less and was dropped). Here a router leaves one
+    meeting out of its first answer, then either uses up the plan's time or, asked again,
+    places nothing: the meeting must still be placed (a pinned one on its day), and the plan
+    still pass the checker."""
+    problem = make_problem(ring(12, 0.3))
+    pin = ("team-2", date(2027, 3, 17))
+    if pinned:
+        meetings = [msgspec.structs.replace(m, pin_team=pin[0], pin_date=pin[1])
+                    if m.id == "m005" else m for m in problem.meetings]  # fmt: skip
+        problem = msgspec.structs.replace(problem, meetings=meetings)
+    calls: list[int] = []
+
+    def router(budget, slots, held):
+        calls.append(len(budget.meetings))
+        if len(calls) > 1:
+            return {}, "solved"
+        found, status = solve(budget, slots, held)
+        found = {v: [m for m in visits if m != "m005"] for v, visits in found.items()}
+        if cut == "time_up":
+            time.sleep(max(0.0, due - time.monotonic()))
+        return found, status
+
+    due = time.monotonic() + 1.0
+    plan = plan_campaign(problem, router, deadline=due)
+    assert len(calls) == (1 if cut == "time_up" else 2)
+    assert violations(problem, plan) == []
+    assert plan.unplaced == []
+    assert plan.totals.meetings_placed == 12
+    where = {s.meeting_id: (d.team_id, d.date) for d in plan.days for s in d.stops}
+    assert where["m005"] == pin or not pinned
 
 
 def test_tight_time_limit_still_gives_a_feasible_plan() -> None:
