@@ -3,11 +3,15 @@ possible."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import msgspec
+import pytest
 
+from geo.planning import planner
 from geo.planning.check import violations
+from geo.planning.parts import Part, split
 from geo.planning.planner import plan_campaign
 from geo.planning.types import Plan, PlanningProblem, PreviousDay
 from tests.geo.planning.factories import make_problem, ring
@@ -67,3 +71,30 @@ def test_meetings_that_no_longer_fit_their_day_move() -> None:
     second = plan_campaign(revised)
     assert violations(revised, second) == []
     assert second.totals.meetings_placed == len(longer)
+
+
+def test_a_large_replan_is_routed_in_parts_and_keeps_every_meeting_on_its_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A re-plan holds every meeting placed before on its day, so every part of it holds kept
+    meetings; it was never cut, and at 6,000 villages it was routed as one part of 2,287
+    meetings, most of its time limit. Parts here are cut at 20 meetings: the re-plan must be
+    cut too, each trip with its kept meetings, and move none of them."""
+    problem = make_problem(ring(30, 0.3, ARAL) + ring(40, 0.5), lodging_points=[ARAL])
+    small = functools.partial(split, size=20)
+    monkeypatch.setattr(planner, "split", small)
+    first = plan_campaign(problem)
+    assert violations(problem, first) == []
+    revised = revise(problem, first)
+    routed: list[list[Part]] = []
+
+    def spied(problem: PlanningProblem, slots):  # type: ignore[no-untyped-def]
+        routed.append(small(problem, slots))
+        return routed[-1]
+
+    monkeypatch.setattr(planner, "split", spied)
+    second = plan_campaign(revised)
+    assert len(routed[0]) >= 3
+    assert max(len(part.meetings) for part in routed[0]) <= 25  # 40 and 30 before
+    assert violations(revised, second) == []
+    assert where(second) == where(first)
