@@ -352,12 +352,20 @@ async def bump_version(tx: Tx) -> int:
 
 async def counts(tx: Tx) -> dict[str, int]:
     """How many regions, districts, okrugs and settlements are stored."""
+    return (await version_and_counts(tx))[1]
+
+
+async def version_and_counts(tx: Tx) -> tuple[int, dict[str, int]]:
+    """The gazetteer's version and what it holds, in one statement (health checks ask often,
+    and each statement is a trip to the connection's thread)."""
     row = await tx.fetch_one(
-        """SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM districts),
+        """SELECT (SELECT version FROM gazetteer_state WHERE id = 1),
+                  (SELECT count(*) FROM regions), (SELECT count(*) FROM districts),
                   (SELECT count(*) FROM okrugs), (SELECT count(*) FROM villages)"""
     )
     assert row is not None
-    return {"regions": row[0], "districts": row[1], "okrugs": row[2], "settlements": row[3]}
+    return int(row[0]), {"regions": row[1], "districts": row[2], "okrugs": row[3],
+                         "settlements": row[4]}  # fmt: skip
 
 
 async def planning_sites(tx: Tx, districts: list[str]) -> list[PlanningSite]:

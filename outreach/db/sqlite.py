@@ -44,9 +44,10 @@ class SqliteTx(Tx):
             raise _unique(exc) from exc
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        # one trip to the connection's thread, not three (execute, fetch, close): each trip
+        # waits for the GIL twice, and a busy worker thread makes that wait up to 5 ms
         try:
-            async with self._conn.execute(sql, params) as cursor:
-                return cast(list[Row], list(await cursor.fetchall()))
+            return cast(list[Row], list(await self._conn.execute_fetchall(sql, params)))
         except sqlite3.IntegrityError as exc:
             raise _unique(exc) from exc
 
@@ -62,13 +63,6 @@ class SqliteTx(Tx):
             await asyncio.shield(self._conn.execute(f"RELEASE {name}"))
             raise
         await self._conn.execute(f"RELEASE {name}")
-
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        try:
-            async with self._conn.execute(sql, params) as cursor:
-                return cast(Row | None, await cursor.fetchone())
-        except sqlite3.IntegrityError as exc:
-            raise _unique(exc) from exc
 
 
 class SqliteDatabase(Database):
@@ -151,5 +145,9 @@ class SqliteDatabase(Database):
             self._readers.put_nowait(conn)
 
     async def schema_version(self) -> int:
-        async with self.read() as tx:
-            return int(await tx.fetch_value("PRAGMA user_version"))
+        conn = await self._readers.get()
+        try:  # one statement, one trip: no transaction around it
+            (row,) = await conn.execute_fetchall("PRAGMA user_version")
+            return int(row[0])
+        finally:
+            self._readers.put_nowait(conn)

@@ -19,7 +19,7 @@ from outreach.domain.records import (
     MAX_LIST_ITEMS,
     MAX_RECORD_BYTES,
     SPECS,
-    item_key,
+    item_keys,
     rule_breaches,
 )
 from outreach.domain.sync import CheckedMutation, Rejection
@@ -76,7 +76,7 @@ class Working:
         if isinstance(self.fields.get(_HISTORY), list):
             self.fields[_HISTORY] = list(self.fields[_HISTORY])  # appended to in place
         self.lists: dict[str, dict[str, Any]] = {
-            name: {item_key(item): item for item in state.doc[name]}
+            name: dict(zip(item_keys(state.doc[name]), state.doc[name], strict=True))
             for name in names
             if name in state.doc
         }
@@ -220,23 +220,24 @@ def _list_growth(work: Working, checked: CheckedMutation, name: str) -> int:
     """Check one list's item count after the mutation; the bytes it adds (or takes away)."""
     items = work.lists.get(name, {})
     adds = checked.adds.get(name, ())
-    if not items and len({item_key(item) for item in adds}) == len(adds):
+    keys = item_keys(adds)
+    if not items and len(set(keys)) == len(keys):
         # a list begun (or empty): each item adds its encoding and a comma, as the list's
         # encoding does (`[a,b]` is a, b, one comma and the brackets), one encode in all
         _count(name, len(adds))
         growth = len(_encode(adds)) - 1 if adds else 0
         return growth + (0 if name in work.lists else len(name) + 6)
     removed = {key for key in checked.removes.get(name, ()) if key in items}
+    # the count first, with set operations over the change alone: a mutation over the limit
+    # is refused before any item is encoded (a flood of them once cost 1 ms each)
+    added = set(keys)
+    _count(name, len(items) - len(removed) + len(added.difference(items)) + len(removed & added))
     growth = -sum(_size(items[key]) + 1 for key in removed)
-    count = len(items) - len(removed)
-    for item in checked.adds.get(name, ()):
-        key = item_key(item)
+    for key, item in zip(keys, adds, strict=True):
         if key in items and key not in removed:
             growth += _size(item) - _size(items[key])
         else:
-            count += 1
             growth += _size(item) + 1
-    _count(name, count)
     return growth + (0 if name in work.lists else len(name) + 6)
 
 
@@ -266,13 +267,13 @@ def _merge_lists(work: Working, checked: CheckedMutation, writer: str) -> list[O
             work.writers.pop(f"{name}/{key}", None)
         if not items:  # nothing there to overwrite
             stamp = (work.version, writer)
-            for item in checked.adds.get(name, ()):
-                key = item_key(item)
+            adds = checked.adds.get(name, ())
+            for key, item in zip(item_keys(adds), adds, strict=True):
                 items[key] = item
                 work.writers[f"{name}/{key}"] = stamp
             continue
-        for item in checked.adds.get(name, ()):
-            key = item_key(item)
+        adds = checked.adds.get(name, ())
+        for key, item in zip(item_keys(adds), adds, strict=True):
             slot, old = f"{name}/{key}", items.get(key)
             if (
                 old is not None

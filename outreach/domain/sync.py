@@ -18,7 +18,7 @@ from outreach.domain.records import (
     MeetingRemovals,
     NoLists,
     VillagePositionFields,
-    item_key,
+    item_keys,
     normalise_phone,
 )
 from outreach.domain.wire import MAX_INT64, printable
@@ -357,6 +357,6 @@ def _check_items(adds: dict[str, list[Any]]) -> None:
                 raise Rejection("invalid_phone", "interested: not a Kazakhstan phone number")
             item["phone"] = phone
     for name, items in adds.items():
-        keys = [item_key(item) for item in items]
+        keys = item_keys(items)
         if len(set(keys)) != len(keys):
             raise Rejection("invalid_field", f"{name}: the same item twice")

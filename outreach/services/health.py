@@ -26,13 +26,10 @@ async def database_state(db: Database) -> DatabaseState:
     try:
         schema = await db.schema_version()
         async with db.read() as tx:
-            return DatabaseState(
-                engine=db.dialect,
-                schema_version=schema,
-                expected_schema_version=expected,
-                gazetteer_version=await sql.version(tx),
-                counts=await sql.counts(tx),
-            )
+            version, counts = await sql.version_and_counts(tx)
+        return DatabaseState(engine=db.dialect, schema_version=schema,
+                             expected_schema_version=expected, gazetteer_version=version,
+                             counts=counts)  # fmt: skip
     except Exception as exc:  # health must answer even when the database does not
         return DatabaseState(
             engine=db.dialect, expected_schema_version=expected, error=type(exc).__name__

@@ -229,3 +229,41 @@ def test_merge_costs_the_size_of_the_change_not_of_the_record():
 
     small, large = min(seconds(5) for _ in range(3)), min(seconds(1000) for _ in range(3))
     assert large < 3 * small, (small, large)  # copying the record each time: 50 times slower
+
+
+@pytest.mark.parametrize(("remove", "add", "allowed"), [
+    ([], ["t0", "new1"], True),  # t0 replaced: 1,000 items
+    ([], ["new1", "new2"], False),  # 1,001
+    (["t1"], ["new1", "new2"], True),  # 998 + 2
+    (["t1"], ["t1", "new1", "new2"], False),  # a removed item added again counts anew: 1,001
+    (["absent"], ["new1", "new2"], False),  # removing what is not there frees nothing
+])  # fmt: skip
+def test_a_list_at_its_limit_counts_replaced_removed_and_new_items(remove, add, allowed):
+    """The count is taken with set operations before any item is encoded: it must agree with
+    item-by-item counting at the boundary, and a refusal must leave the record as it was."""
+    from outreach.domain.merge import Working, apply
+    from outreach.domain.records import MAX_LIST_ITEMS
+
+    work = Working(created())
+    apply(work, check(mutation(600, base_version=1, add={
+        "topics": [f"t{i}" for i in range(MAX_LIST_ITEMS - 1)]})), "device:1", 1)  # fmt: skip
+    before = msgspec.json.encode(work.doc())
+    edit = check(mutation(601, base_version=1, add={"topics": add}, remove={"topics": remove}))
+    if allowed:
+        apply(work, edit, "device:1", 1)
+        assert len(work.doc()["topics"]) == MAX_LIST_ITEMS
+    else:
+        with pytest.raises(Rejection) as refused:
+            apply(work, edit, "device:1", 1)
+        assert refused.value.reason == "too_many_items"
+        assert msgspec.json.encode(work.doc()) == before
+
+
+@pytest.mark.parametrize("items", [
+    [], ["a", "b"], [{"id": "q1", "text": "?"}, {"id": "q2"}], ["a", {"id": "q1"}],
+    [{"id": "q1"}, "a"],
+])  # fmt: skip
+def test_item_keys_are_each_items_key_in_order(items):
+    from outreach.domain.records import item_key, item_keys
+
+    assert item_keys(items) == [item_key(item) for item in items]

@@ -96,10 +96,12 @@ def test_pairs_within_reach_across_the_antimeridian_and_near_a_pole() -> None:
 
 
 def test_pairs_within_reach_leave_out_distant_pairs() -> None:
-    points = make_points(400, seed=5, lat=(43.5, 46.2), lon=(60.0, 68.8))
+    # half the points on half the area: as dense, and a quarter of the geodesics to check
+    points = make_points(200, seed=5, lat=(43.5, 45.4), lon=(60.0, 66.2))
     found = pairs_within_m(points, 12_000)
     near = sum(geodesic_m(points[i], points[j]) <= 12_000
-               for i in range(400) for j in range(i + 1, 400))  # fmt: skip
+               for i in range(200) for j in range(i + 1, 200))  # fmt: skip
+    assert near >= 20  # dense enough to mean something
     assert near <= len(found) <= near * 1.2 + 5
 
 
