@@ -202,8 +202,9 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A live server on SQLite (the browser tests' server)."""
-    server = LiveServer(f"sqlite:///{tmp_path / 'live.db'}", tmp_path / "server.log")
+    """A live server on SQLite (the browser tests' server), on a copy of the run's template
+    file: migrated and loaded as a first start leaves it, without the 0.15 s of doing it."""
+    server = LiveServer(engines.sqlite_database(tmp_path).url, tmp_path / "server.log")
     server.start()
     try:
         yield server

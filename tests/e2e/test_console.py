@@ -170,18 +170,24 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
     assert "walker" in page.text_content("section[data-team='team-1']")
 
 
-def test_a_longer_working_day_reaches_a_village_too_far_for_the_usual_one(
-    desk, server, coordinator
-):
-    """Кекірелі needs a day of 634 minutes, more than 09:00-18:00: the coordinator lengthens
-    the working day on the season form (a day that ends before it starts is refused there,
-    in Kazakh, and nothing is sent), and the plan places it."""
+def karmakshy_season(desk, server) -> Any:
+    """The season form, signed in as the coordinator, for Кармакшинский район in spring."""
     page = desk.new_page()
     sign_in(page, server, "coord", "#/season")
     page.fill("input[name=start]", "2027-03-01")
     page.fill("input[name=end]", "2027-05-28")
     page.uncheck("input[name=whole]")
     page.check(f"input[name=district][value='{KARMAKSHY}']")
+    return page
+
+
+def test_a_longer_working_day_reaches_a_village_too_far_for_the_usual_one(
+    desk, server, coordinator
+):
+    """Кекірелі needs a day of 634 minutes, more than 09:00-18:00: the coordinator lengthens
+    the working day on the season form (a day that ends before it starts is refused there,
+    in Kazakh, and nothing is sent), and the plan places it."""
+    page = karmakshy_season(desk, server)
     plans_before = len(coordinator.http.get("/api/v1/plans").json())
     page.fill("input[name=day_end]", "08:30")
     page.click("form button[type=submit]")
@@ -196,6 +202,38 @@ def test_a_longer_working_day_reaches_a_village_too_far_for_the_usual_one(
     assert [u for u in document["unplaced"] if u["reason"] == "too_far_for_a_day"] == []
     placed = {m["id"] for m in document["meetings"] if m["team"]}
     assert "g-434655200" in placed
+
+
+def test_a_lodging_near_a_far_village_places_it_in_a_usual_working_day(desk, server, coordinator):
+    """Кекрелі is too far for a 09:00-18:00 day from the base and every district centre. On
+    the season form the coordinator starts from the district centres, drops Аральск, adds
+    Сарбулак (148 km from Кекрелі) with the Enter key (a name that is no located settlement is
+    refused there, in Kazakh), and the plan places Кекрелі and sleeps only where it was told."""
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    page = karmakshy_season(desk, server)
+    page.uncheck("input[name=lodgings_default]")
+    page.wait_for_selector("#lodgings li[data-kato='434630100']")  # Жосалы, the district's centre
+    centres = page.eval_on_selector_all(
+        "#lodgings li[data-kato]", "els => els.map(e => e.dataset.kato)"
+    )
+    assert len(centres) == 9 and "433220100" in centres  # one per district
+    page.fill("input[name=lodging]", "Жоқ ауыл")
+    page.click(f"#lodgings ~ .inline button:has-text('{kk['con.add']}')")
+    assert page.text_content("form [role=alert]") == kk["con.f.bad_lodging"]
+    page.click("#lodgings li[data-kato='433220100'] button")  # Аральск
+    page.fill("input[name=lodging]", "Сарбулак")
+    page.press("input[name=lodging]", "Enter")
+    page.wait_for_selector("#lodgings li[data-kato='434453100']")
+    assert page.text_content("form [role=alert]") == ""
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#totals", timeout=120_000)
+    document = plan_document(coordinator, int(page.url.rsplit("/", 1)[1]))["document"]
+    wanted = [k for k in centres if k != "433220100"] + ["434453100"]
+    assert document["spec"]["lodgings"] == wanted
+    slept = {p["id"] for p in document["places"] if p["kind"] == "lodging"}
+    assert "434453100" in slept and "433220100" not in slept
+    assert document["unplaced"] == []
+    assert "g-434655200" in {m["id"] for m in document["meetings"] if m["team"]}
 
 
 def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server, coordinator):
@@ -344,6 +382,9 @@ def test_every_console_screen_is_accessible(playwright_driver, server, coordinat
         ]:
             page.goto(f"{server.url}/app/console.html#/{screen}")
             page.wait_for_selector(ready)
+            if screen == "season":  # the lodgings' list open, as a coordinator edits it
+                page.uncheck("input[name=lodgings_default]")
+                page.wait_for_selector("#lodgings li[data-kato]")
             check_screen(page, screen.split("/")[0] if size[0] == 1280 else None)
         page.click("#who button")
         sign_in(page, server, "root")

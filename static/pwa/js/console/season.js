@@ -3,6 +3,7 @@
 import { h, show } from '../ui.js';
 import { api, stream } from './api.js';
 import { districtName, errorText, labelled, number, places, t, whenText } from './common.js';
+import { lodgingsField } from './lodgings.js';
 
 const STAGES = ['loading', 'grouping', 'distances', 'routing', 'saving'];
 
@@ -57,6 +58,7 @@ function form(box) {
     h('input', { type: 'checkbox', name: 'district', value: d.kato, disabled: true }), districtName(d.kato)));
   whole.addEventListener('change', () => boxes.forEach((b) => { b.querySelector('input').disabled = whole.checked; }));
   const message = h('p', { class: 'error', role: 'alert' });
+  const lodgings = lodgingsField((text) => { message.textContent = text; });
   const el = h('form', { class: 'panel', novalidate: true },
     h('h2', { text: t('con.new_season') }),
     h('div', { class: 'form-grid' }, labelled('con.f.name', name), labelled('con.f.start', start), labelled('con.f.end', end),
@@ -65,7 +67,7 @@ function form(box) {
       labelled('con.f.day_end', dayEnd, t('con.f.day_end_hint'))),
     h('fieldset', {}, h('legend', { text: t('con.f.districts') }), h('label', { class: 'check' }, whole, t('con.f.whole_region')),
       h('div', { class: 'checks' }, boxes)),
-    message, h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('con.make_plan') })));
+    lodgings.el, message, h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('con.make_plan') })));
   el.addEventListener('submit', async (event) => {
     event.preventDefault();
     message.textContent = '';
@@ -80,6 +82,7 @@ function form(box) {
     const body = { name: name.value.trim() || t('con.default_campaign'), start: start.value, end: end.value,
       teams: Number(teams.value), districts, day_cost_km: cost, day_start: from, day_end: to,
       policy: { max_gathering_km: Number(radius.value) } };
+    if (lodgings.value() !== null) body.lodgings = lodgings.value();
     const button = el.querySelector('button[type=submit]');
     button.disabled = true;
     try {
