@@ -19,6 +19,7 @@ from outreach.domain.records import (
     MAX_LIST_ITEMS,
     MAX_RECORD_BYTES,
     SPECS,
+    item_key,
     item_keys,
     rule_breaches,
 )
@@ -76,7 +77,7 @@ class Working:
         if isinstance(self.fields.get(_HISTORY), list):
             self.fields[_HISTORY] = list(self.fields[_HISTORY])  # appended to in place
         self.lists: dict[str, dict[str, Any]] = {
-            name: dict(zip(item_keys(state.doc[name]), state.doc[name], strict=True))
+            name: dict(zip(item_keys(state.doc[name]), state.doc[name], strict=False))
             for name in names
             if name in state.doc
         }
@@ -233,7 +234,7 @@ def _list_growth(work: Working, checked: CheckedMutation, name: str) -> int:
     added = set(keys)
     _count(name, len(items) - len(removed) + len(added.difference(items)) + len(removed & added))
     growth = -sum(_size(items[key]) + 1 for key in removed)
-    for key, item in zip(keys, adds, strict=True):
+    for key, item in zip(keys, adds, strict=False):  # keys: of adds, one each
         if key in items and key not in removed:
             growth += _size(item) - _size(items[key])
         else:
@@ -267,13 +268,13 @@ def _merge_lists(work: Working, checked: CheckedMutation, writer: str) -> list[O
             work.writers.pop(f"{name}/{key}", None)
         if not items:  # nothing there to overwrite
             stamp = (work.version, writer)
-            adds = checked.adds.get(name, ())
-            for key, item in zip(item_keys(adds), adds, strict=True):
+            for item in checked.adds.get(name, ()):
+                key = item_key(item)
                 items[key] = item
                 work.writers[f"{name}/{key}"] = stamp
             continue
-        adds = checked.adds.get(name, ())
-        for key, item in zip(item_keys(adds), adds, strict=True):
+        for item in checked.adds.get(name, ()):
+            key = item_key(item)
             slot, old = f"{name}/{key}", items.get(key)
             if (
                 old is not None
