@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = '305ecaa0d1cb';
+const VERSION = '076f3460215b';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
@@ -38,6 +38,7 @@ const SHELL = [
   'js/views/outbox.js',
   'js/views/plan.js',
   'js/views/settings.js',
+  'js/villages.js',
   'i18n/kk.json',
   'i18n/ru.json',
   'i18n/en.json',

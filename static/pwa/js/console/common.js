@@ -3,6 +3,7 @@
 import * as i18n from '../i18n.js';
 import { api } from './api.js';
 import { field, h, toast } from '../ui.js';
+import { allVillages } from '../villages.js';
 
 export const t = (...args) => i18n.t(...args);
 export const name = (names) => i18n.name(names);
@@ -45,11 +46,11 @@ export const places = { villages: new Map(), districts: new Map(), okrugs: new M
 export async function loadPlaces(force = false) {
   if (places.villages.size && !force) return places;
   const [villages, districts, okrugs] = await Promise.all([
-    fetch('/api/v1/villages?limit=1000').then((r) => r.json()),
+    allVillages(),
     fetch('/api/v1/districts').then((r) => r.json()),
     fetch('/api/v1/okrugs').then((r) => r.json()),
   ]);
-  places.villages = new Map(villages.items.map((v) => [v.kato, v]));
+  places.villages = new Map(villages.map((v) => [v.kato, v]));
   places.districts = new Map(districts.map((d) => [d.kato, d]));
   places.okrugs = new Map(okrugs.map((o) => [o.kato, o]));
   return places;

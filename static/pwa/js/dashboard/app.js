@@ -10,6 +10,7 @@ import { exportsPanel } from './exports.js';
 import { clock, day, inputDay, parseDay, today } from './format.js';
 import * as panels from './panels.js';
 import { progress } from './progress.js';
+import { allVillages } from '../villages.js';
 import { villageMap } from './villagemap.js';
 
 const view = document.getElementById('view');
@@ -160,7 +161,7 @@ async function refresh(force = false) {
 }
 
 async function loadPlaces() {
-  const villages = (await (await fetch('/api/v1/villages?limit=1000')).json()).items;
+  const villages = await allVillages();
   gazetteer = new Map(villages.map((v) => [v.kato, { ...v, at: v.position || v.fallback_position, approximate: !v.position }]));
   const districts = await (await fetch('/api/v1/districts')).json();
   places = new Map(districts.map((d) => [d.kato, i18n.name(d.names)]));
