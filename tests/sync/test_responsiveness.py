@@ -18,6 +18,7 @@ from tests.sync.phone import make_meeting, new_id
 from tests.sync.test_crash import enrol
 
 HEALTH_BUDGET_S = 0.1
+ROUNDS = 3
 BIG_RECORDS = 8
 ITEMS = 990
 
@@ -98,12 +99,29 @@ def test_health_answers_during_the_largest_push_and_a_page_at_the_limits(engine_
 
 def _largest_push_and_page(server, phone, engine, rng) -> None:
     """The largest push, a flood of items refused, and a pull page at the limits, each with
-    /health asked again and again beside it."""
+    /health asked again and again beside it; in up to ROUNDS rounds, until one keeps the
+    budget. A step of the server's own that holds the event loop (the 33 s freeze this test
+    was written for, or any CPU-heavy step run on the loop) shows in every round; a 2-core
+    machine running the suite, PostgreSQL and the server now and then stalls a thread for
+    100 ms by itself (1 full run in 3 today, on one of the 150 answers)."""
     phone.timeout = httpx.Timeout(300)
     bigs = [big_meeting(rng) for _ in range(BIG_RECORDS)]
     seeded = phone.post("/api/v1/sync/push", json={"mutations": bigs})
     assert [r["status"] for r in seeded.json()["results"]] == ["applied"] * BIG_RECORDS
-    batch = [replacing(rng, bigs[0], n) for n in range(500)]
+    rounds = []
+    for _ in range(ROUNDS):
+        rounds.append(_one_round(server, phone, rng, bigs[0]))
+        print(f"slowest /health: {rounds[-1][0] * 1000:.0f} ms during the push, "
+              f"{rounds[-1][1] * 1000:.0f} ms during the flood, {rounds[-1][2] * 1000:.0f} ms"
+              f" during the pull ({engine})")  # fmt: skip
+        if max(rounds[-1]) < HEALTH_BUDGET_S:
+            break
+    assert min(max(r) for r in rounds) < HEALTH_BUDGET_S, rounds
+
+
+def _one_round(server, phone, rng, big: dict[str, Any]) -> tuple[float, float, float]:
+    """The slowest /health (seconds) during the push, the flood and the pull."""
+    batch = [replacing(rng, big, n) for n in range(500)]
     body = httpx.Request("POST", "/", json={"mutations": batch}).read()
     headers = {"content-type": "application/json"}
     push_s, pushed = slowest_health(
@@ -128,6 +146,4 @@ def _largest_push_and_page(server, phone, engine, rng) -> None:
     assert pulled.status_code == 200
     page = pulled.json()
     assert page["more"] and 1 <= len(page["records"]) < BIG_RECORDS  # bounded in bytes
-    print(f"slowest /health: {push_s * 1000:.0f} ms during the push, {flood_s * 1000:.0f} ms"
-          f" during the flood, {pull_s * 1000:.0f} ms during the pull ({engine})")  # fmt: skip
-    assert max(push_s, flood_s, pull_s) < HEALTH_BUDGET_S
+    return push_s, flood_s, pull_s
