@@ -153,22 +153,25 @@ def _moved_elsewhere(days: _Days, routes: Routes, meetings: list[int], others: l
     return added, touched
 
 
-def insert_left(problem: PlanningProblem, slots: list[Slot], routes: Routes, left: list[int]
-                ) -> None:  # fmt: skip
+def insert_left(problem: PlanningProblem, slots: list[Slot], routes: Routes, left: list[int],
+                kept: frozenset[int] = frozenset()) -> None:  # fmt: skip
     """Meetings the solver left out, each inserted, in place, where it adds least road (and a
     team-day, on a day that held nothing) while its day still fits: the last resort when the
     time limit cut short the round that had days for them. A pinned meeting goes only to its
-    team and date. `routes` holds the vehicles that may take them."""
+    team and date, and so does one of `kept` to its `keep_*` day. `routes` holds the vehicles
+    that may take them."""
     days = _Days(problem, slots)
     day_m = problem.day_cost_km * 1000
     travel = problem.travel_s
     for meeting in left:
         pin = problem.meetings[meeting]
+        only = ((pin.pin_team, pin.pin_date) if pin.pin_team
+                else (pin.keep_team, pin.keep_date) if meeting in kept else None)  # fmt: skip
         here, alone = days.location[meeting], days.duration[meeting]
         best: tuple[float, int, int] | None = None
         for vehicle, route in routes.items():
             slot = slots[vehicle]
-            if pin.pin_team and (slot.team_id, slot.date) != (pin.pin_team, pin.pin_date):
+            if only is not None and (slot.team_id, slot.date) != only:
                 continue
             if travel[slot.start][here] + travel[here][slot.end] + alone > days.day_s:
                 continue  # not even alone: skip the insertion's scan

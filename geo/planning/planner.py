@@ -117,6 +117,7 @@ def _route_part(problem: PlanningProblem, route: Router, slots: list[Slot], part
         status = "solved"
         if part.slots:  # a part may have no day yet: the round below gives it some
             found, status = route(budget, [slots[i] for i in part.slots], held)
+            found = _held_back(problem, [slots[i] for i in part.slots], found, held)
         placed = {m for visits in found.values() for m in visits}
         if len(placed) < most:
             break  # a round cut short by the time limit: the earlier one stands
@@ -142,6 +143,21 @@ def _route_part(problem: PlanningProblem, route: Router, slots: list[Slot], part
         slots = slots + added
     _insert_left(problem, slots, routes, part, meetings)
     return slots
+
+
+def _held_back(problem: PlanningProblem, slots: list[Slot], found: dict[int, list[str]],
+               held: set[str]) -> dict[int, list[str]]:  # fmt: skip
+    """The routes, with each held meeting the solver let go (short of time, on a large
+    re-plan) put back on its own day where it still fits: otherwise the next round frees it,
+    and a published meeting moves to another team and date for no reason."""
+    placed = {m for visits in found.values() for m in visits}
+    if held <= placed:
+        return found
+    index = {m.id: i for i, m in enumerate(problem.meetings)}
+    routes = {v: [index[m] for m in found.get(v, [])] for v in range(len(slots))}
+    dropped = [index[m] for m in sorted(held - placed)]
+    insert_left(problem, slots, routes, dropped, kept=frozenset(dropped))
+    return {v: [problem.meetings[m].id for m in visits] for v, visits in routes.items()}
 
 
 def _insert_left(problem: PlanningProblem, slots: list[Slot], routes: dict[int, list[str]],
