@@ -133,21 +133,24 @@ class SqliteDatabase(Database):
                 raise
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A reader connection of the pool, given back after use."""
         conn = await self._readers.get()
         try:
+            yield conn
+        finally:
+            self._readers.put_nowait(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        async with self._reader() as conn:
             await conn.execute("BEGIN")
             try:
                 yield SqliteTx(conn)
             finally:
                 await asyncio.shield(conn.rollback())
-        finally:
-            self._readers.put_nowait(conn)
 
     async def schema_version(self) -> int:
-        conn = await self._readers.get()
-        try:  # one statement, one trip: no transaction around it
+        async with self._reader() as conn:  # one statement, one trip: no transaction around it
             (row,) = await conn.execute_fetchall("PRAGMA user_version")
             return int(row[0])
-        finally:
-            self._readers.put_nowait(conn)
