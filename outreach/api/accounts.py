@@ -12,6 +12,7 @@ from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
 from outreach.domain.accounts import (
     AuditEntry,
+    AuditFilter,
     NewTeam,
     NewUser,
     Team,
@@ -73,9 +74,22 @@ class AccountsController(Controller):
         return await service.move_to_team(db, login, data.team, actor=current_actor(request))
 
     @get("/audit")
-    async def audit(self, db: DB,
-                    limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100
-                    ) -> list[AuditEntry]:  # fmt: skip
-        """The newest lines of the audit log (admins): who did what, when, from where; it
-        holds no names, phones or tokens, and the database refuses to change it."""
-        return await service.audit_log(db, limit)
+    async def audit(
+        self, db: DB, limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        actor: Annotated[str | None, QueryParameter(
+            min_length=1, max_length=64, description="only this actor's lines (a login, or"
+            " `anonymous`, `cli`, `demo`)")] = None,
+        action: Annotated[str | None, QueryParameter(
+            max_length=64, description="only actions containing this text")] = None,
+        since: Annotated[str | None, QueryParameter(
+            pattern=r"^\d{4}-\d{2}-\d{2}$", description="only lines of this day (UTC) or later")
+        ] = None,
+        before: Annotated[int | None, QueryParameter(
+            ge=1, description="only lines older than this id: the next page after the last"
+            " line shown")] = None,
+    ) -> list[AuditEntry]:  # fmt: skip
+        """The newest lines of the audit log (admins), of those the filters let through:
+        who did what, when, from where; it holds no names, phones or tokens, and the
+        database refuses to change it."""
+        where = AuditFilter(actor=actor, action=action or None, since=since, before=before)
+        return await service.audit_log(db, limit, where)

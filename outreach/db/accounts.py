@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from outreach.db.database import Row, Tx, for_update
-from outreach.domain.accounts import Actor, AuditEntry, Team, User
+from outreach.domain.accounts import Actor, AuditEntry, AuditFilter, Team, User
 
 _USER = """SELECT u.id, u.login, u.display_name, u.role, u.disabled_at, u.created_at,
                   t.name AS team
@@ -114,12 +114,37 @@ async def audit(tx: Tx, *, at: str, actor: Actor, action: str, object_id: str | 
     )
 
 
-async def audit_entries(tx: Tx, limit: int = 100) -> list[AuditEntry]:
-    """The newest audit lines first."""
-    rows = await tx.fetch_all("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+async def audit_entries(
+    tx: Tx, limit: int = 100, where: AuditFilter | None = None
+) -> list[AuditEntry]:
+    """The newest audit lines first, of those `where` lets through (all when None)."""
+    where = where or AuditFilter()
+    clauses: list[str] = ["1 = 1"]
+    params: list[str | int] = []
+    if where.actor is not None:
+        clauses.append("actor = ?")
+        params.append(where.actor)
+    if where.action:
+        clauses.append("action LIKE ? ESCAPE '\\'")
+        params.append(f"%{_like_literal(where.action)}%")
+    if where.since is not None:
+        clauses.append("at >= ?")
+        params.append(where.since)
+    if where.before is not None:
+        clauses.append("id < ?")
+        params.append(where.before)
+    rows = await tx.fetch_all(
+        f"SELECT * FROM audit_log WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?",
+        (*params, limit),
+    )
     return [AuditEntry(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
                        object=r["object"], client=r["client"], outcome=r["outcome"])
             for r in rows]  # fmt: skip
+
+
+def _like_literal(text: str) -> str:
+    """A text matched as itself in a LIKE pattern escaped by a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def insert_team(tx: Tx, name: str, now: str) -> int:

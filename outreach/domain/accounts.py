@@ -66,6 +66,16 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     outcome: str
 
 
+class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """Which audit lines to list, newest first: of one actor, with an action containing a
+    text, at or after a day, and older than a line already shown (`before`, its id)."""
+
+    actor: str | None = None
+    action: str | None = None
+    since: str | None = None
+    before: int | None = None
+
+
 class Device(msgspec.Struct, frozen=True, kw_only=True):
     """An enrolled phone of a field user. Its token is never shown again after enrolment.
     What it said on its last sync (records waiting, app version, clock offset in seconds,

@@ -13,7 +13,16 @@ from outreach.db import accounts as sql
 from outreach.db import devices as devices_sql
 from outreach.db import sessions as sessions_sql
 from outreach.db.database import Database, Tx, UniqueViolation
-from outreach.domain.accounts import Actor, AuditEntry, NewUser, Role, Team, User, UserChange
+from outreach.domain.accounts import (
+    Actor,
+    AuditEntry,
+    AuditFilter,
+    NewUser,
+    Role,
+    Team,
+    User,
+    UserChange,
+)
 from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
 from outreach.services.clock import now_iso
 
@@ -115,10 +124,10 @@ async def list_users(db: Database, viewer: Role, team: str | None = None) -> lis
             and (team is None or u.team == team)]  # fmt: skip
 
 
-async def audit_log(db: Database, limit: int) -> list[AuditEntry]:
-    """The newest audit lines."""
+async def audit_log(db: Database, limit: int, where: AuditFilter | None = None) -> list[AuditEntry]:
+    """The newest audit lines of those `where` lets through."""
     async with db.read() as tx:
-        return await sql.audit_entries(tx, limit)
+        return await sql.audit_entries(tx, limit, where)
 
 
 async def create_team(db: Database, name: str, *, actor: Actor) -> Team:

@@ -4,7 +4,9 @@
 // where anyone was.
 import { h, show } from '../ui.js';
 import { api } from './api.js';
-import { dateText, name, number, placeName, t, teamLabel } from './common.js';
+import { button, dateText, errorText, name, number, placeName, t, teamLabel } from './common.js';
+
+const PAGE = 500;
 
 const state = { farOnly: false };
 
@@ -34,24 +36,44 @@ function row(m) {
 }
 
 export async function render(view) {
-  const page = await api('meetings/positions?limit=1000');
+  // `total` and `far` of the whole list, as the first page (never filtered) counts them
+  const counts = await api(`meetings/positions?limit=${PAGE}`);
+  let items = [];
+  let next = null;
   const only = h('input', { type: 'checkbox', name: 'far', checked: state.farOnly });
   const body = h('tbody', {});
   const empty = h('p', { class: 'muted', text: t('con.none') });
-  const draw = () => {
-    state.farOnly = only.checked;
-    const rows = page.items.filter((m) => !state.farOnly || m.far);
-    body.replaceChildren(...rows.map(row));
-    empty.hidden = rows.length > 0;
+  const shown = h('p', { class: 'muted', id: 'positions-shown' });
+  const message = h('p', { class: 'error', role: 'alert' });
+  const older = button(t('con.positions_older'), { class: 'secondary', id: 'positions-older' });
+  let asked = 0;
+  const draw = (page) => {
+    next = page.next_offset;
+    body.replaceChildren(...items.map(row));
+    empty.hidden = items.length > 0;
+    older.hidden = next == null;
+    shown.textContent = next == null ? '' : t('con.positions_more', { n: items.length, all: page.total });
   };
-  only.addEventListener('change', draw);
+  const load = async (more) => {
+    const mine = ++asked;
+    const params = new URLSearchParams({ limit: PAGE, offset: more ? next : 0 });
+    if (state.farOnly) params.set('far', 'true');
+    message.textContent = '';
+    let page;
+    try { page = await api(`meetings/positions?${params}`); } catch (error) { message.textContent = errorText(error); return; }
+    if (mine !== asked) return; // an older answer arriving after a newer question
+    items = more ? [...items, ...page.items] : page.items;
+    draw(page);
+  };
+  only.addEventListener('change', () => { state.farOnly = only.checked; load(false); });
+  older.addEventListener('click', () => load(true));
   const columns = ['con.col.date', 'con.col.team', 'con.col.planned_hub', 'con.col.distance', 'con.col.accuracy', 'con.col.position', 'con.col.check'];
   show(view, h('h1', { text: t('con.nav.positions') }),
-    h('p', { text: t('con.positions_intro', { km: number(page.threshold_km, 1) }) }),
-    h('p', { id: 'positions-summary', role: 'status', class: page.far ? 'warning' : null, text: t('con.positions_summary', { n: page.total, far: page.far }) }),
-    h('label', { class: 'check' }, only, ` ${t('con.only_far')}`),
+    h('p', { text: t('con.positions_intro', { km: number(counts.threshold_km, 1) }) }),
+    h('p', { id: 'positions-summary', role: 'status', class: counts.far ? 'warning' : null, text: t('con.positions_summary', { n: counts.total, far: counts.far }) }),
+    h('label', { class: 'check' }, only, ` ${t('con.only_far')}`), message,
     h('div', { class: 'scroll' }, h('table', { id: 'positions' }, h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col', text: t(k) })))), body)),
-    empty,
-    page.next_offset != null ? h('p', { class: 'muted', text: t('con.positions_more', { n: page.items.length, all: page.total }) }) : null);
-  draw();
+    empty, shown, h('div', { class: 'actions' }, older));
+  if (state.farOnly) await load(false);
+  else { items = counts.items; draw(counts); }
 }

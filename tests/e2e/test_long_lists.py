@@ -1,0 +1,102 @@
+"""Console lists longer than a page: the audit log and the positions at meetings are filtered
+on the server and read a page at a time, with "older" below, so that a line past the first
+thousand is found (they once read the newest 1,000 and filtered those in the browser: the
+rest were out of reach with no sign of them)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import add_user
+from tests.e2e.console import desktop, sign_in
+from tests.e2e.field import Coordinator
+from tests.sync.phone import HUB, make_meeting
+
+PWA = Path(__file__).resolve().parents[2] / "static" / "pwa"
+KK = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+
+
+def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwright_driver, server):
+    database = server.database
+    add_user(database, "root", "admin")
+    add_user(database, "aidos", "field", "team-1")
+    lines = [(f"2026-11-{1 + n // 100:02d}T09:{n % 60:02d}:00.000+00:00",
+              "aidos" if n % 2 else "cli", "records.village_read" if n else "user.team")
+             for n in range(1_250)]  # fmt: skip
+    for line in lines:  # the oldest (n = 0) is the only `user.team` line, by cli
+        database.execute("INSERT INTO audit_log (at, actor, action) VALUES (?, ?, ?)", line)
+    context = desktop(playwright_driver)
+    try:
+        page = context.new_page()
+        sign_in(page, server, "root", "#/audit")
+        rows = page.locator("#audit tbody tr")
+        page.wait_for_selector("#audit tbody tr")
+        assert rows.count() == 200
+        for shown in (400, 600):
+            page.click("#audit-older")
+            page.wait_for_function(
+                f"document.querySelectorAll('#audit tbody tr').length == {shown}"
+            )
+        # the actor's lines only, chosen on the server: 625 of cli, a page of them shown
+        page.select_option("select[name=actor]", "cli")
+        page.wait_for_function("document.querySelectorAll('#audit tbody tr').length == 200")
+        assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == {"cli"}
+        page.fill("input[name=action]", "user.team")
+        page.wait_for_function("document.querySelectorAll('#audit tbody tr').length == 1")
+        assert "user.team" in rows.first.inner_text()
+        assert page.inner_text("#audit-count") == KK["con.audit_count_all"].replace("{n}", "1")
+        assert page.locator("#audit-older").is_hidden()
+        page.select_option("select[name=actor]", "aidos")
+        page.wait_for_selector("#audit tbody tr", state="detached")
+    finally:
+        context.browser.close()
+
+
+def test_a_far_meeting_past_the_first_thousand_is_found(playwright_driver, server):
+    hub = dict(zip(("lat", "lon"), server.database.rows(
+        "SELECT lat, lon FROM villages WHERE kato = ?", (HUB,))[0], strict=True))  # fmt: skip
+    rng = random.Random(90)
+    # 1,020 held meetings with the phone's position: the 6 far ones (0.3° north) the oldest
+    meetings = [make_meeting(rng, date=f"2027-02-{1 + n:02d}" if n < 6
+                             else f"2027-{3 + n // 250:02d}-{1 + n % 25:02d}",
+                             start=f"{9 + n % 8:02d}:00", position={
+                                 "lat": hub["lat"] + (0.3 if n < 6 else 0.001),
+                                 "lon": hub["lon"], "accuracy_m": 10.0})
+                for n in range(1_020)]  # fmt: skip
+    far = {m["record_id"] for m in meetings[:6]}
+    with Coordinator(server) as coordinator:
+        phone = httpx.Client(base_url=server.url, timeout=60)
+        enrolled = phone.post("/api/v1/devices/enrol", json={"code": coordinator.code("aidos")})
+        phone.headers["authorization"] = f"Bearer {enrolled.json()['device_token']}"
+        for start in range(0, len(meetings), 500):
+            pushed = phone.post(
+                "/api/v1/sync/push", json={"mutations": meetings[start : start + 500]}
+            )
+            assert {r["status"] for r in pushed.json()["results"]} == {"applied"}
+        phone.close()
+    context = desktop(playwright_driver)
+    try:
+        page = context.new_page()
+        sign_in(page, server, "coord", "#/positions")
+        page.wait_for_selector("#positions tbody tr")
+        summary = KK["con.positions_summary"].replace("{n}", "1020").replace("{far}", "6")
+        assert page.inner_text("#positions-summary").replace("\u00a0", "").replace(" ", "") == \
+            summary.replace(" ", "")  # fmt: skip
+        assert page.locator("#positions tbody tr").count() == 500
+        page.click("#positions-older")
+        page.wait_for_function("document.querySelectorAll('#positions tbody tr').length == 1000")
+        page.click("#positions-older")
+        page.wait_for_function("document.querySelectorAll('#positions tbody tr').length == 1020")
+        assert page.locator("#positions-older").is_hidden()
+        page.check("input[name=far]")
+        page.wait_for_function("document.querySelectorAll('#positions tbody tr').length == 6")
+        shown = page.locator("#positions tbody tr").evaluate_all(
+            "rows => rows.map((r) => r.dataset.meeting)"
+        )
+        assert set(shown) == far
+    finally:
+        context.browser.close()
