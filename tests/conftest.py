@@ -172,6 +172,11 @@ class LiveServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        self.spawn()
+        self.wait_ready()
+
+    def spawn(self) -> None:
+        """The process started, not yet answering (several are started at once this way)."""
         env = {**os.environ, "OUTREACH_DATABASE_URL": self.database_url,
                "OUTREACH_PORT": str(self.port), "OUTREACH_SECURE_COOKIES": "false"}  # fmt: skip
         with self.log_path.open("ab") as log:
@@ -181,8 +186,12 @@ class LiveServer:
                 stdout=log,
                 stderr=log,
             )
+
+    def wait_ready(self) -> None:
+        """Until the spawned process answers /health; killed, and an error, if it never does."""
+        assert self.process is not None
         deadline = time.monotonic() + 90  # `serve --demo` first plays a simulated season
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if httpx.get(self.url + "/health", timeout=1).status_code == 200:
                     return

@@ -1,20 +1,21 @@
 """Races through three app processes on one database, on each engine: every one ends in a
 single winner and a clear 4xx for the others (one JSON error shape), never a 500, and the
-database stays consistent. Each test starts one `serve --workers 3` and plays its rounds."""
+database stays consistent. One `serve --workers 3` per engine serves the module's tests (each
+with its own accounts and objects), which play their rounds against it."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from outreach.services import sessions
-from tests.conftest import PASSWORD, LiveServer, add_user
+from tests import engines
+from tests.conftest import PASSWORD, LiveServer, _require_postgres, add_user
 from tests.engines import TestDatabase
 from tests.sync.test_several_writers import at_once
 
@@ -24,10 +25,24 @@ KATO = "431010000"
 ERROR_KEYS = {"code", "message", "status", "details", "request_id"}
 
 
-@pytest.fixture
-def server(database: TestDatabase, tmp_path: Path) -> Iterator[LiveServer]:
-    """Three app processes behind one port, on the test's engine."""
-    live = LiveServer(database.url, tmp_path / "server.log", args=["--workers", "3"])
+@pytest.fixture(scope="module", params=engines.ENGINES)
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestDatabase]:
+    """One database per engine for the module (starting three processes costs 2-6 s)."""
+    if request.param == "postgresql":
+        _require_postgres(request)
+    with engines.fresh_database(request.param, tmp_path_factory.mktemp("races")) as fresh:
+        yield fresh
+
+
+@pytest.fixture(scope="module")
+def server(
+    database: TestDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """Three app processes behind one port, on the engine's database."""
+    log = tmp_path_factory.mktemp("races-log") / "server.log"
+    live = LiveServer(database.url, log, args=["--workers", "3"])
     live.start()
     try:
         yield live
@@ -44,9 +59,10 @@ def clients(server: LiveServer) -> Iterator[list[httpx.Client]]:
         client.close()
 
 
-def as_staff(clients: list[httpx.Client], database: TestDatabase, role: str) -> list[httpx.Client]:
+def as_staff(
+    clients: list[httpx.Client], database: TestDatabase, role: str, login: str
+) -> list[httpx.Client]:
     """The racers, all signed in as one new staff member (cookie and CSRF token)."""
-    login = f"{role}-user"
     add_user(database, login, role)
     signed = clients[0].post("/api/v1/session", json={"login": login, "password": PASSWORD})
     assert signed.status_code == 200, signed.text
@@ -73,7 +89,7 @@ def outcome(responses: list[httpx.Response], winner: int) -> tuple[int, Counter[
 
 
 def test_one_enrolment_code_enrols_one_device(server, clients, database) -> None:
-    racers = as_staff(clients, database, "coordinator")
+    racers = as_staff(clients, database, "coordinator", "enrolling")
     add_user(database, "aidos", "field", "team-1")
     for _ in range(ROUNDS):
         code = racers[0].post("/api/v1/devices/enrolments", json={"login": "aidos"})
@@ -86,7 +102,7 @@ def test_one_enrolment_code_enrols_one_device(server, clients, database) -> None
 
 
 def test_expected_version_admits_one_correction(server, clients, database) -> None:
-    racers = as_staff(clients, database, "coordinator")
+    racers = as_staff(clients, database, "coordinator", "correcting")
     for n in range(ROUNDS):
         version = racers[0].get(f"/api/v1/villages/{KATO}").json()["version"]
         path = f"/api/v1/villages/{KATO}"
@@ -104,7 +120,7 @@ def test_expected_version_admits_one_correction(server, clients, database) -> No
 
 
 def test_one_login_and_one_team_name_are_created_once(server, clients, database) -> None:
-    racers = as_staff(clients, database, "admin")
+    racers = as_staff(clients, database, "admin", "creating")
     for n in range(ROUNDS):
         user = {"login": f"user-{n}", "display_name": "U", "role": "coordinator",
                 "password": "a long enough password"}  # fmt: skip
@@ -128,7 +144,7 @@ def copy_plan(database: TestDatabase, plan_id: int) -> int:
 
 
 def test_publishing_drafts_at_once_leaves_one_published(server, clients, database) -> None:
-    racers = as_staff(clients, database, "coordinator")
+    racers = as_staff(clients, database, "coordinator", "publishing")
     spec = {"start": "2027-03-01", "end": "2027-05-28", "districts": ["434600000"]}
     first = racers[0].post("/api/v1/plans", json=spec)
     assert first.status_code == 201, first.text
@@ -147,21 +163,21 @@ def test_publishing_drafts_at_once_leaves_one_published(server, clients, databas
 
 
 def test_moving_a_user_at_once_leaves_one_membership(server, clients, database) -> None:
-    racers = as_staff(clients, database, "coordinator")
-    add_user(database, "aidos", "field", "team-1")
+    racers = as_staff(clients, database, "coordinator", "moving")
+    add_user(database, "bota", "field", "team-1")
     teams = ["team-1", "team-2", "team-3"]
     for _ in range(ROUNDS):
-        responses = race("POST", [(c, "/api/v1/users/aidos/team", {"team": teams[i % 3]})
+        responses = race("POST", [(c, "/api/v1/users/bota/team", {"team": teams[i % 3]})
                                   for i, c in enumerate(racers)])  # fmt: skip
         # moves of one user run one after the other: the last one is where the user is
         assert outcome(responses, 200) == (RACERS, {})
         active = database.rows(
             "SELECT t.name FROM team_memberships AS m JOIN teams AS t ON t.id = m.team_id"
-            " JOIN users AS u ON u.id = m.user_id WHERE u.login = 'aidos' AND m.left_at IS NULL"
+            " JOIN users AS u ON u.id = m.user_id WHERE u.login = 'bota' AND m.left_at IS NULL"
         )
         assert len(active) == 1
     memberships = "SELECT count(*) FROM team_memberships AS m JOIN users AS u ON u.id = m.user_id"
-    assert database.scalar(memberships + " WHERE u.login = 'aidos'") == 1 + ROUNDS * RACERS
+    assert database.scalar(memberships + " WHERE u.login = 'bota'") == 1 + ROUNDS * RACERS
 
 
 def test_a_burst_of_sign_ins_checks_at_most_the_limit(server, database) -> None:

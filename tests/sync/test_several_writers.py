@@ -27,13 +27,15 @@ from tests.sync.test_crash import enrol
 
 @pytest.fixture
 def servers(database: TestDatabase, tmp_path: Path) -> Iterator[list[LiveServer]]:
-    """Three app processes on one database, as behind a load balancer."""
+    """Three app processes on one database, as behind a load balancer (started at once)."""
     started: list[LiveServer] = []
     try:
         for n in range(3):
             server = LiveServer(database.url, tmp_path / f"server-{n}.log")
-            server.start()
+            server.spawn()
             started.append(server)
+        for server in started:
+            server.wait_ready()
         yield started
     finally:
         for server in started:
