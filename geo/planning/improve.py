@@ -228,3 +228,33 @@ def fill_drives(problem: PlanningProblem, slots: list[Slot], routes: Routes, fix
             routes[where[meeting]] = [m for m in routes[where[meeting]] if m != meeting]
             routes[vehicle] = [*routes[vehicle][:at], meeting, *routes[vehicle][at:]]
             where[meeting] = vehicle
+
+
+def make_room(problem: PlanningProblem, slots: list[Slot], routes: Routes, meeting: int,
+              movable: set[int]) -> list[int] | None:  # fmt: skip
+    """A kept meeting put, in place, on its own `keep_*` day that has no room left for it,
+    by taking off that day as few `movable` meetings as it needs (each time the one whose
+    leaving frees the most time): the meetings taken off, to be placed again elsewhere. None,
+    with nothing changed, when even without all of them it does not fit. A published meeting
+    stays on the day residents were told; a meeting not yet published can go anywhere."""
+    days = _Days(problem, slots)
+    want = (problem.meetings[meeting].keep_team, problem.meetings[meeting].keep_date)
+    for vehicle, route in routes.items():
+        if (slots[vehicle].team_id, slots[vehicle].date) != want:
+            continue
+        trial, off = list(route), list[int]()
+        while True:
+            found = days.best_insertion(meeting, vehicle, trial, days.seconds(vehicle, trial))
+            if found is not None:
+                trial.insert(found[1], meeting)
+                routes[vehicle] = trial
+                return off
+            takeable = [m for m in trial if m in movable]
+            if not takeable:
+                break
+            used_s = days.seconds(vehicle, trial)
+            freed = max(takeable, key=lambda m: (
+                used_s - days.seconds(vehicle, [x for x in trial if x != m]), -m))  # fmt: skip
+            trial.remove(freed)
+            off.append(freed)
+    return None

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from geo.planning.improve import fill_drives, insert_left
+from geo.planning.improve import fill_drives, insert_left, make_room
 from geo.planning.parts import Part, split
 from geo.planning.routing import solve
 from geo.planning.schedule import assemble
@@ -157,6 +157,12 @@ def _held_back(problem: PlanningProblem, slots: list[Slot], found: dict[int, lis
     routes = {v: [index[m] for m in found.get(v, [])] for v in range(len(slots))}
     dropped = [index[m] for m in sorted(held - placed)]
     insert_left(problem, slots, routes, dropped, kept=frozenset(dropped))
+    # a day the solver filled with meetings free to go anywhere: they make room for it
+    movable = {index[m] for visits in found.values() for m in visits
+               if m not in held and not problem.meetings[index[m]].pin_team}  # fmt: skip
+    for meeting in dropped:
+        if not any(meeting in visits for visits in routes.values()):
+            make_room(problem, slots, routes, meeting, movable)
     return {v: [problem.meetings[m].id for m in visits] for v, visits in routes.items()}
 
 

@@ -4,6 +4,8 @@ possible."""
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 from datetime import date
 
 import msgspec
@@ -14,7 +16,7 @@ from geo.planning.check import violations
 from geo.planning.parts import Part, split
 from geo.planning.planner import plan_campaign
 from geo.planning.routing import solve
-from geo.planning.types import Plan, PlanningProblem, PreviousDay
+from geo.planning.types import Meeting, Plan, PlanningProblem, PreviousDay
 from tests.geo.planning.factories import make_problem, ring
 
 ARAL = (46.80174, 61.66312)
@@ -121,3 +123,49 @@ def test_a_kept_meeting_the_solver_lets_go_stays_on_its_day() -> None:
     assert violations(revised, second) == []
     assert where(second) == where(first)
     assert all("m003" in held for held in calls)
+
+
+def test_a_kept_meeting_takes_its_day_back_from_meetings_free_to_move() -> None:
+    """The solver, short of time, may drop a held meeting and fill its day with meetings not
+    yet published, leaving it no room there: it was then freed and moved to another day (the
+    one move left in a re-plan of an unchanged 6,000-village problem). Here a router does just
+    that with new meetings at the same village: the held one takes its day back, and the new
+    ones it displaces are placed elsewhere."""
+    problem, first = instance()
+    revised = revise(problem, first)
+    m003 = next(m for m in revised.meetings if m.id == "m003")
+    extra = [Meeting(id=f"n{i}", location=m003.location, duration_s=m003.duration_s)
+             for i in range(4)]  # fmt: skip
+    revised = msgspec.structs.replace(revised, meetings=[*revised.meetings, *extra])
+    day_s = revised.day_end_s - revised.day_start_s
+    crowded: list[str] = []
+
+    def seconds(slot, route: list[str]) -> int:  # type: ignore[no-untyped-def]
+        where_ = {m.id: m for m in revised.meetings}
+        places = [slot.start, *(where_[m].location for m in route), slot.end]
+        travel = sum(math.ceil(revised.travel_s[a][b]) for a, b in itertools.pairwise(places))
+        return travel + sum(where_[m].duration_s for m in route)
+
+    def router(budget: PlanningProblem, slots, held: set[str]):  # type: ignore[no-untyped-def]
+        found, status = solve(budget, slots, held)
+        if crowded or not any("m003" in visits for visits in found.values()):
+            return found, status
+        found = {v: [m for m in visits if not m.startswith("n")] for v, visits in found.items()}
+        vehicle = next(v for v, visits in found.items() if "m003" in visits)
+        route = found[vehicle]
+        at = route.index("m003")
+        route.remove("m003")
+        for new in (m.id for m in extra):
+            if seconds(slots[vehicle], [*route[:at], new, *route[at:]]) > day_s:
+                break
+            route.insert(at, new)
+            crowded.append(new)
+        assert crowded, "the day had room for none"
+        return found, status
+
+    second = plan_campaign(revised, router)
+    assert violations(revised, second) == []
+    after = where(second)
+    assert {m: after.get(m) for m in where(first)} == where(first)
+    assert crowded and all(m in after for m in crowded)
+    assert any(after[m] != after["m003"] for m in crowded)
