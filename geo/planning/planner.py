@@ -160,9 +160,12 @@ def _held_back(problem: PlanningProblem, slots: list[Slot], found: dict[int, lis
     # a day the solver filled with meetings free to go anywhere: they make room for it
     movable = {index[m] for visits in found.values() for m in visits
                if m not in held and not problem.meetings[index[m]].pin_team}  # fmt: skip
+    displaced: list[int] = []
     for meeting in dropped:
         if not any(meeting in visits for visits in routes.values()):
-            make_room(problem, slots, routes, meeting, movable)
+            displaced += make_room(problem, slots, routes, meeting, movable) or []
+    # where the days in use still have room for them, before a round adds days
+    insert_left(problem, slots, routes, displaced)
     return {v: [problem.meetings[m].id for m in visits] for v, visits in routes.items()}
 
 
