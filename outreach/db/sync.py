@@ -319,15 +319,28 @@ async def open_overwrites(tx: Tx, limit: int) -> list[OverwriteItem]:
     return [msgspec.convert(_decoded(row), OverwriteItem) for row in rows]
 
 
+_OPEN_PARKED = (" FROM sync_parked AS p JOIN devices AS d ON d.id = p.device_id"
+                " JOIN users AS u ON u.id = d.user_id WHERE p.resolved_at IS NULL")  # fmt: skip
+
+
 async def open_parked(tx: Tx, limit: int) -> list[ParkedItem]:
     """Rejected mutations nobody has reviewed yet, oldest first."""
     rows = await tx.fetch_all(
         "SELECT p.id, p.mutation_id, d.label AS device, u.login, p.reason, p.message, p.content,"
-        " p.at FROM sync_parked AS p JOIN devices AS d ON d.id = p.device_id"
-        " JOIN users AS u ON u.id = d.user_id WHERE p.resolved_at IS NULL ORDER BY p.id LIMIT ?",
+        f" p.at{_OPEN_PARKED} ORDER BY p.id LIMIT ?",
         (limit,),
     )
     return [msgspec.convert(_decoded(row), ParkedItem) for row in rows]
+
+
+async def open_counts(tx: Tx) -> tuple[int, int]:
+    """How many overwritten values and rejected mutations nobody has reviewed yet."""
+    row = await tx.fetch_one(
+        "SELECT (SELECT count(*) FROM sync_overwrites WHERE resolved_at IS NULL) AS overwrites,"
+        f" (SELECT count(*){_OPEN_PARKED}) AS parked"
+    )
+    assert row is not None
+    return int(row["overwrites"]), int(row["parked"])
 
 
 async def open_overwrite(tx: Tx, item_id: int) -> OverwriteItem | None:

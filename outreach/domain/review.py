@@ -56,10 +56,13 @@ class ParkedItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ReviewQueue(msgspec.Struct, frozen=True, kw_only=True):
-    """Open items of both lists, oldest first."""
+    """Open items of both lists, oldest first (at most the limit asked of each), and how many
+    of each are open in all."""
 
     overwrites: list[OverwriteItem]
     parked: list[ParkedItem]
+    open_overwrites: int
+    open_parked: int
 
 
 class Resolution(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -60,6 +60,7 @@ async def queue(db: Database, limit: int, actor: Actor) -> ReviewQueue:
     async with db.write() as tx:
         overwrites = await sql.open_overwrites(tx, limit)
         parked = await sql.open_parked(tx, limit)
+        open_overwrites, open_parked = await sql.open_counts(tx)
         sent = {_sent(p.content)[0] for p in parked}
         ids = {o.record_id for o in overwrites} | {r for r in sent if r}
         current = await sql.records(tx, sorted(ids))
@@ -79,6 +80,8 @@ async def queue(db: Database, limit: int, actor: Actor) -> ReviewQueue:
     return ReviewQueue(
         overwrites=[_with(o, context=of(o.record_id)) for o in overwrites],
         parked=[_with(p, context=parked_context(p.content)) for p in parked],
+        open_overwrites=open_overwrites,
+        open_parked=open_parked,
     )
 
 

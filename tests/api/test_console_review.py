@@ -117,3 +117,23 @@ async def test_a_parked_new_record_takes_its_context_from_what_it_carried(phones
     assert dismissed.json()["action"] == "keep"
     [listed] = (await client.get(f"{REVIEW}/resolved")).json()
     assert (listed["list"], listed["comment"]) == ("parked", "typed by hand")
+
+
+async def test_the_queue_says_how_many_are_open_beyond_the_page(phones, client):
+    a, b = phones
+    for n in range(3):
+        meeting = make_meeting(notes=f"first {n}")
+        await push(a, meeting)
+        await push(a, edit(meeting["record_id"], 1, notes="from A"))
+        [result] = await push(b, edit(meeting["record_id"], 1, notes="from B"))
+        assert result["status"] == "conflict"
+    refused = [make_meeting(hub="999999999") for _ in range(2)]  # no such village
+    assert {r["status"] for r in await push(a, *refused)} == {"rejected"}
+    page = (await client.get(REVIEW, params={"limit": 1})).json()
+    assert (len(page["overwrites"]), page["open_overwrites"]) == (1, 3)
+    assert (len(page["parked"]), page["open_parked"]) == (1, 2)
+    first = page["overwrites"][0]["id"]
+    decided = await client.post(f"{REVIEW}/overwrites/{first}/resolve", json={"action": "keep"})
+    assert decided.status_code == 200, decided.text
+    after = (await client.get(REVIEW, params={"limit": 1})).json()
+    assert after["open_overwrites"] == 2 and after["overwrites"][0]["id"] != first

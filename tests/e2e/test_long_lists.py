@@ -7,16 +7,39 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from tests.conftest import add_user
+from tests.conftest import LiveServer, add_user
 from tests.e2e.console import desktop, sign_in
 from tests.e2e.field import Coordinator
-from tests.sync.phone import HUB, make_meeting
+from tests.sync.phone import HUB, edit, make_meeting
 
 PWA = Path(__file__).resolve().parents[2] / "static" / "pwa"
+
+
+def _bare(text: str) -> str:
+    """A text without its spaces (numbers are grouped with a no-break space in kk)."""
+    return text.replace("\u00a0", "").replace(" ", "")
+
+
+@contextmanager
+def _console(driver: Any, server: LiveServer, login: str, screen: str, ready: str) -> Iterator[Any]:
+    """A console page of the user's, on the screen, once `ready` shows."""
+    context = desktop(driver)
+    try:
+        page = context.new_page()
+        sign_in(page, server, login, screen)
+        page.wait_for_selector(ready)
+        yield page
+    finally:
+        context.browser.close()
+
+
 KK = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
 
 
@@ -29,12 +52,8 @@ def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwrig
              for n in range(1_250)]  # fmt: skip
     for line in lines:  # the oldest (n = 0) is the only `user.team` line, by cli
         database.execute("INSERT INTO audit_log (at, actor, action) VALUES (?, ?, ?)", line)
-    context = desktop(playwright_driver)
-    try:
-        page = context.new_page()
-        sign_in(page, server, "root", "#/audit")
+    with _console(playwright_driver, server, "root", "#/audit", "#audit tbody tr") as page:
         rows = page.locator("#audit tbody tr")
-        page.wait_for_selector("#audit tbody tr")
         assert rows.count() == 200
         for shown in (400, 600):
             page.click("#audit-older")
@@ -52,8 +71,6 @@ def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwrig
         assert page.locator("#audit-older").is_hidden()
         page.select_option("select[name=actor]", "aidos")
         page.wait_for_selector("#audit tbody tr", state="detached")
-    finally:
-        context.browser.close()
 
 
 def test_a_far_meeting_past_the_first_thousand_is_found(playwright_driver, server):
@@ -69,23 +86,16 @@ def test_a_far_meeting_past_the_first_thousand_is_found(playwright_driver, serve
                 for n in range(1_020)]  # fmt: skip
     far = {m["record_id"] for m in meetings[:6]}
     with Coordinator(server) as coordinator:
-        phone = httpx.Client(base_url=server.url, timeout=60)
-        enrolled = phone.post("/api/v1/devices/enrol", json={"code": coordinator.code("aidos")})
-        phone.headers["authorization"] = f"Bearer {enrolled.json()['device_token']}"
+        phone = _phone(server, coordinator, "aidos")
         for start in range(0, len(meetings), 500):
             pushed = phone.post(
                 "/api/v1/sync/push", json={"mutations": meetings[start : start + 500]}
             )
             assert {r["status"] for r in pushed.json()["results"]} == {"applied"}
         phone.close()
-    context = desktop(playwright_driver)
-    try:
-        page = context.new_page()
-        sign_in(page, server, "coord", "#/positions")
-        page.wait_for_selector("#positions tbody tr")
+    with _console(playwright_driver, server, "coord", "#/positions", "#positions tbody tr") as page:
         summary = KK["con.positions_summary"].replace("{n}", "1020").replace("{far}", "6")
-        assert page.inner_text("#positions-summary").replace("\u00a0", "").replace(" ", "") == \
-            summary.replace(" ", "")  # fmt: skip
+        assert _bare(page.inner_text("#positions-summary")) == _bare(summary)
         assert page.locator("#positions tbody tr").count() == 500
         page.click("#positions-older")
         page.wait_for_function("document.querySelectorAll('#positions tbody tr').length == 1000")
@@ -98,5 +108,35 @@ def test_a_far_meeting_past_the_first_thousand_is_found(playwright_driver, serve
             "rows => rows.map((r) => r.dataset.meeting)"
         )
         assert set(shown) == far
-    finally:
-        context.browser.close()
+
+
+def test_the_review_queue_says_how_many_wait_beyond_the_oldest_shown(playwright_driver, server):
+    rng = random.Random(91)
+    meetings = [make_meeting(rng) for _ in range(205)]
+    with Coordinator(server) as coordinator:
+        a, b = (_phone(server, coordinator, login) for login in ("aidos", "bota"))
+        a.post("/api/v1/sync/push", json={"mutations": meetings})
+        for phone, notes in ((a, "from A"), (b, "from B")):
+            edits = [edit(m["record_id"], 1, notes=notes) for m in meetings]
+            results = phone.post("/api/v1/sync/push", json={"mutations": edits}).json()["results"]
+        assert {r["status"] for r in results} == {"conflict"}
+        a.close()
+        b.close()
+    with _console(playwright_driver, server, "coord", "#/review", "#overwrites article") as page:
+        assert page.locator("#overwrites article").count() == 200
+        status = page.inner_text("main [role=status]")
+        assert _bare(status) == _bare(KK["con.review_open"].replace("{n}", "205"))
+        shown = KK["con.review_shown"].replace("{n}", "200").replace("{all}", "205")
+        assert page.inner_text("#overwrites [data-more]") == shown
+        page.locator("#overwrites article").first.locator("button[data-action=keep]").click()
+        page.wait_for_function(
+            "document.querySelector('#overwrites [data-more]')?.textContent.includes('204')"
+        )
+
+
+def _phone(server, coordinator: Coordinator, login: str) -> httpx.Client:
+    """A phone of team-1, enrolled over HTTP."""
+    phone = httpx.Client(base_url=server.url, timeout=60)
+    enrolled = phone.post("/api/v1/devices/enrol", json={"code": coordinator.code(login)})
+    phone.headers["authorization"] = f"Bearer {enrolled.json()['device_token']}"
+    return phone

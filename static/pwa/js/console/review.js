@@ -36,11 +36,15 @@ function item(kind, entry, reload) {
 export async function render(view) {
   const reload = () => render(view);
   const [queue, resolved] = await Promise.all([api('sync/review?limit=200'), api('sync/review/resolved?limit=50').catch(() => [])]);
-  const open = queue.overwrites.length + queue.parked.length;
+  const open = queue.open_overwrites + queue.open_parked;
+  // the oldest of each list are shown, at most 200: the rest come as these are decided
+  const more = (shown, all) => (shown < all ? h('p', { class: 'muted', 'data-more': 'true', text: t('con.review_shown', { n: shown, all }) }) : null);
   show(view, h('h1', { text: t('con.nav.review') }),
     h('p', { role: 'status', text: open ? t('con.review_open', { n: open }) : t('con.review_empty') }),
-    h('section', { id: 'overwrites' }, h('h2', { text: t('con.overwrites', { n: queue.overwrites.length }) }), queue.overwrites.map((e) => item('overwrites', e, reload))),
-    h('section', { id: 'parked' }, h('h2', { text: t('con.parked', { n: queue.parked.length }) }), queue.parked.map((e) => item('parked', e, reload))),
+    h('section', { id: 'overwrites' }, h('h2', { text: t('con.overwrites', { n: queue.open_overwrites }) }),
+      more(queue.overwrites.length, queue.open_overwrites), queue.overwrites.map((e) => item('overwrites', e, reload))),
+    h('section', { id: 'parked' }, h('h2', { text: t('con.parked', { n: queue.open_parked }) }),
+      more(queue.parked.length, queue.open_parked), queue.parked.map((e) => item('parked', e, reload))),
     h('section', { class: 'panel', id: 'resolved' }, h('h2', { text: t('con.resolved_list') }),
       resolved.length ? h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ['con.col.at', 'con.col.actor', 'con.col.action', 'con.col.object', 'con.comment'].map((k) => h('th', { scope: 'col', text: t(k) })))),
         h('tbody', {}, resolved.map((r) => h('tr', {}, h('td', { text: whenText(r.resolved_at) }), h('td', { text: r.resolved_by }),
