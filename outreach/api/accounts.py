@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post
@@ -20,8 +21,11 @@ from outreach.domain.accounts import (
     User,
     UserChange,
 )
+from outreach.domain.errors import InvalidInput
 from outreach.services import accounts as service
 
+# a day, or an instant with its offset (ISO 8601)
+_SINCE = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
 LoginPath = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9._-]{3,64}$")]
 
 
@@ -82,8 +86,8 @@ class AccountsController(Controller):
         action: Annotated[str | None, QueryParameter(
             max_length=64, description="only actions containing this text")] = None,
         since: Annotated[str | None, QueryParameter(
-            pattern=r"^\d{4}-\d{2}-\d{2}$", description="only lines of this day (UTC) or later")
-        ] = None,
+            pattern=_SINCE, description="only lines at or after this instant (ISO 8601 with its"
+            " offset; the console sends the user's midnight), or a day's start in UTC")] = None,
         before: Annotated[int | None, QueryParameter(
             ge=1, description="only lines older than this id: the next page after the last"
             " line shown")] = None,
@@ -91,5 +95,19 @@ class AccountsController(Controller):
         """The newest lines of the audit log (admins), of those the filters let through:
         who did what, when, from where; it holds no names, phones or tokens, and the
         database refuses to change it."""
-        where = AuditFilter(actor=actor, action=action or None, since=since, before=before)
+        where = AuditFilter(actor=actor, action=action or None, since=_utc(since), before=before)
         return await service.audit_log(db, limit, where)
+
+
+def _utc(since: str | None) -> str | None:
+    """An instant as the audit log writes its times (UTC, milliseconds); a day, its start in
+    UTC; an instant without an offset is taken as UTC."""
+    if since is None:
+        return None
+    try:
+        at = datetime.fromisoformat(since)
+    except ValueError:
+        raise InvalidInput(f"since: no such day or time: {since}",
+                           details=[{"field": "since", "value": since}]) from None  # fmt: skip
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="milliseconds")

@@ -18,10 +18,12 @@ AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(enc
 SCREENSHOTS = os.environ.get("OUTREACH_SCREENSHOTS")
 
 
-def desktop(driver: Any, width: int = 1280, height: int = 800) -> Any:
-    """A desktop browser context (Kazakh, no touch)."""
+def desktop(driver: Any, width: int = 1280, height: int = 800, **options: Any) -> Any:
+    """A desktop browser context (Kazakh, no touch); `options` for the context, such as a
+    `timezone_id`."""
     browser = driver.chromium.launch(executable_path=chromium_path(), headless=True, args=ARGS)
-    return browser.new_context(viewport={"width": width, "height": height}, locale="kk-KZ")
+    return browser.new_context(viewport={"width": width, "height": height}, locale="kk-KZ",
+                               **options)  # fmt: skip
 
 
 def sign_in(page: Any, server: LiveServer, login: str, screen: str = "") -> None:

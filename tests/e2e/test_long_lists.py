@@ -28,9 +28,11 @@ def _bare(text: str) -> str:
 
 
 @contextmanager
-def _console(driver: Any, server: LiveServer, login: str, screen: str, ready: str) -> Iterator[Any]:
+def _console(
+    driver: Any, server: LiveServer, login: str, screen: str, ready: str, **options: Any
+) -> Iterator[Any]:
     """A console page of the user's, on the screen, once `ready` shows."""
-    context = desktop(driver)
+    context = desktop(driver, **options)
     try:
         page = context.new_page()
         sign_in(page, server, login, screen)
@@ -47,12 +49,16 @@ def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwrig
     database = server.database
     add_user(database, "root", "admin")
     add_user(database, "aidos", "field", "team-1")
+    add_user(database, "bota", "field", "team-1")
     lines = [(f"2026-11-{1 + n // 100:02d}T09:{n % 60:02d}:00.000+00:00",
               "aidos" if n % 2 else "cli", "records.village_read" if n else "user.team")
              for n in range(1_250)]  # fmt: skip
+    # 00:30 on 21 November in Kyzylorda (UTC+5), 20 November in UTC
+    lines.append(("2026-11-20T19:30:00.000+00:00", "bota", "user.signed_in"))
     for line in lines:  # the oldest (n = 0) is the only `user.team` line, by cli
         database.execute("INSERT INTO audit_log (at, actor, action) VALUES (?, ?, ?)", line)
-    with _console(playwright_driver, server, "root", "#/audit", "#audit tbody tr") as page:
+    with _console(playwright_driver, server, "root", "#/audit", "#audit tbody tr",
+                  timezone_id="Asia/Qyzylorda") as page:  # fmt: skip
         rows = page.locator("#audit tbody tr")
         assert rows.count() == 200
         for shown in (400, 600):
@@ -71,6 +77,12 @@ def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwrig
         assert page.locator("#audit-older").is_hidden()
         page.select_option("select[name=actor]", "aidos")
         page.wait_for_selector("#audit tbody tr", state="detached")
+        # a day as the table shows it: from midnight where the user is
+        page.fill("input[name=action]", "")
+        page.select_option("select[name=actor]", "bota")
+        page.fill("input[name=since]", "2026-11-21")
+        page.wait_for_function("document.querySelectorAll('#audit tbody tr').length == 1")
+        assert "00:30" in rows.first.inner_text()
 
 
 def test_a_far_meeting_past_the_first_thousand_is_found(playwright_driver, server):

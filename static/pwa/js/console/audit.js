@@ -30,7 +30,8 @@ export async function render(view) {
     const params = new URLSearchParams({ limit: PAGE });
     if (actor.value) params.set('actor', actor.value);
     if (what.value.trim()) params.set('action', what.value.trim());
-    if (since.value) params.set('since', since.value);
+    // the day as the table shows times: from the user's own midnight
+    if (since.value) params.set('since', new Date(`${since.value}T00:00`).toISOString());
     if (more && shown.length) params.set('before', shown[shown.length - 1].id);
     message.textContent = '';
     let page;
