@@ -68,7 +68,8 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
     """Which audit lines to list, newest first: of one actor, with an action containing a
-    text, at or after a day, and older than a line already shown (`before`, its id)."""
+    text, at or after an instant (`since`, in UTC as the log writes its times), and older than
+    a line already shown (`before`, its id)."""
 
     actor: str | None = None
     action: str | None = None
