@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import pytest_asyncio
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
@@ -64,6 +65,32 @@ def database(engine: str, tmp_path: Path) -> Iterator[TestDatabase]:
     """A new database on the test's engine."""
     with engines.fresh_database(engine, tmp_path) as fresh:
         yield fresh
+
+
+@pytest.fixture(scope="module", params=engines.ENGINES)
+def module_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestDatabase]:
+    """One new database per engine for a whole module, for tests that can share one (each
+    with its own objects, or none that write): a module overrides `database` with it."""
+    if request.param == "postgresql":
+        _require_postgres(request)
+    folder = tmp_path_factory.mktemp(f"module-{request.param}")
+    with engines.fresh_database(request.param, folder) as fresh:
+        yield fresh
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_client(
+    module_database: TestDatabase,
+) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """A coordinator's client of one app on the module's database (building the app takes
+    0.1 s): the module's tests run on the module's event loop,
+    `pytestmark = pytest.mark.asyncio(loop_scope="module")`."""
+    settings = Settings(database_url=module_database.url, secure_cookies=False)
+    async with AsyncTestClient(app=create_app(settings)) as http:
+        await sign_in(http, module_database, "coordinator")
+        yield http
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Reading the gazetteer through the API: counts, filters, search, paging."""
 
+# ruff: noqa: F811 (the tests take the imported fixtures by name)
 from __future__ import annotations
 
 import csv
@@ -7,6 +8,10 @@ import csv
 import pytest
 
 from tests.conftest import SETTLEMENTS_CSV
+from tests.shared_app import client, database  # noqa: F401 (fixtures, by name)
+
+# reads only: one app and database per engine for the module
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 def csv_rows() -> list[dict[str, str]]:

@@ -1,11 +1,16 @@
 """Meeting-group previews and travel through the API, on the Kyzylorda gazetteer."""
 
+# ruff: noqa: F811 (the tests take the imported fixtures by name)
 from __future__ import annotations
 
 import pytest
 from geopy.distance import geodesic
 
 from tests.api.test_geojson import assert_valid_feature_collection
+from tests.shared_app import client, database  # noqa: F401 (fixtures, by name)
+
+# reads only (a preview is not stored): one app and database per engine for the module
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 PREVIEW = "/api/v1/grouping/preview"
 

@@ -1,11 +1,18 @@
 """A battery of malformed requests: every one gets a 4xx in the one error shape, none a 5xx,
 and the database is unchanged afterwards."""
 
+# ruff: noqa: F811 (the tests take the imported fixtures by name)
 from __future__ import annotations
 
 import pytest
 
 from tests.dbstate import dump
+from tests.shared_app import client, database  # noqa: F401 (fixtures, by name)
+
+# one app and database per engine for the whole battery: a refused request writes nothing,
+# and each test checks that it did not
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
 
 JSON = {"content-type": "application/json"}
 CSV = {"content-type": "text/csv"}

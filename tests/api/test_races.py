@@ -14,8 +14,7 @@ import httpx
 import pytest
 
 from outreach.services import sessions
-from tests import engines
-from tests.conftest import PASSWORD, LiveServer, _require_postgres, add_user
+from tests.conftest import PASSWORD, LiveServer, add_user
 from tests.engines import TestDatabase
 from tests.sync.test_several_writers import at_once
 
@@ -25,15 +24,10 @@ KATO = "431010000"
 ERROR_KEYS = {"code", "message", "status", "details", "request_id"}
 
 
-@pytest.fixture(scope="module", params=engines.ENGINES)
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestDatabase]:
+@pytest.fixture(scope="module")
+def database(module_database: TestDatabase) -> TestDatabase:
     """One database per engine for the module (starting three processes costs 2-6 s)."""
-    if request.param == "postgresql":
-        _require_postgres(request)
-    with engines.fresh_database(request.param, tmp_path_factory.mktemp("races")) as fresh:
-        yield fresh
+    return module_database
 
 
 @pytest.fixture(scope="module")
