@@ -4,11 +4,13 @@ far (allowing for the fix's accuracy), and when a fix may suggest where a villag
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 
+from geo.distance import SPHERE_MARGIN
 from outreach.domain.gazetteer import Kato, LocationQuality, Names, Position
+from outreach.domain.plausibility import distance_m, sphere_m
 
 MAX_SUGGESTION_ACCURACY_M = 1000.0
 """A fix less precise than this (or of unknown accuracy) never suggests a village's position."""
@@ -75,10 +77,26 @@ class MeetingPositionPage(msgspec.Struct, frozen=True, kw_only=True):
     next_offset: int | None
 
 
+_Dated = TypeVar("_Dated", "MeetingFix", "MeetingPosition")
+
+
 def is_far(distance: float, accuracy_m: float | None, threshold_m: float) -> bool:
     """Whether a fix `distance` metres from the hub is beyond the threshold even if the phone
     was as close as its accuracy allows (an unknown accuracy counts as none)."""
     return distance - (accuracy_m or 0.0) > threshold_m
+
+
+def far_from(position: Position, hub: Position, accuracy_m: float | None,
+             threshold_m: float) -> bool:  # fmt: skip
+    """is_far for a fix at `position` and its hub, with the geodesic worked out only when the
+    distance on the sphere, give or take its margin, leaves it in doubt: nearly every fix is
+    plainly near or plainly far, and a geodesic costs a hundred times as much."""
+    rough = sphere_m(position, hub)
+    if is_far(rough * (1 - SPHERE_MARGIN), accuracy_m, threshold_m):
+        return True
+    if not is_far(rough * (1 + SPHERE_MARGIN), accuracy_m, threshold_m):
+        return False
+    return is_far(distance_m(position, hub), accuracy_m, threshold_m)
 
 
 def may_suggest(fix: MeetingFix, quality: LocationQuality | None) -> bool:
@@ -93,6 +111,6 @@ def may_suggest(fix: MeetingFix, quality: LocationQuality | None) -> bool:
     )
 
 
-def newest_first(items: list[MeetingPosition]) -> list[MeetingPosition]:
-    """Meetings by date and start, the newest first (undated ones last)."""
+def newest_first(items: list[_Dated]) -> list[_Dated]:
+    """Meetings (or their fixes) by date and start, the newest first (undated ones last)."""
     return sorted(items, key=lambda m: (m.date or date.min, m.start or "", m.id), reverse=True)

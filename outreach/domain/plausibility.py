@@ -6,7 +6,7 @@ point, in the Arctic); the distance from the district's centre catches it.
 
 from __future__ import annotations
 
-from geo.distance import geodesic_m
+from geo.distance import geodesic_m, great_circle_m
 from geo.point import Point
 from outreach.domain.gazetteer import Position
 
@@ -17,6 +17,12 @@ MAX_FROM_DISTRICT_CENTRE_M = 400_000.0
 def distance_m(a: Position, b: Position) -> float:
     """Geodesic distance between two positions, in metres."""
     return geodesic_m(Point(a.lat, a.lon), Point(b.lat, b.lon))
+
+
+def sphere_m(a: Position, b: Position) -> float:
+    """Distance between two positions on the sphere (within geo.distance.SPHERE_MARGIN of the
+    geodesic), in metres."""
+    return great_circle_m(Point(a.lat, a.lon), Point(b.lat, b.lon))
 
 
 def implausibility(position: Position | None, centre: Position | None) -> str | None:

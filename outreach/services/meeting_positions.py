@@ -18,7 +18,7 @@ from outreach.domain.meeting_positions import (
     MeetingPosition,
     MeetingPositionPage,
     PlannedHub,
-    is_far,
+    far_from,
     may_suggest,
     newest_first,
 )
@@ -34,29 +34,29 @@ class PositionFilter(msgspec.Struct, frozen=True, kw_only=True):
     team: str | None = None
 
 
-def _planned_kato(fix: MeetingFix, plans: dict[int, PlanDocument | None]) -> str | None:
-    plan = plans.get(fix.plan_id) if fix.plan_id is not None else None
-    if plan is None or fix.plan_meeting is None:
-        return None
-    hubs = {m.id: m.hub.id.removeprefix("g-") for m in plan.meetings}
-    return hubs.get(fix.plan_meeting)
+def _planned_hubs(plans: dict[int, PlanDocument | None]) -> dict[tuple[int, str], str]:
+    """(plan, plan meeting) -> the KATO code of its planned hub, for every plan read."""
+    return {(plan_id, m.id): m.hub.id.removeprefix("g-")
+            for plan_id, plan in plans.items() if plan is not None
+            for m in plan.meetings}  # fmt: skip
 
 
-def _position(fix: MeetingFix, planned: str | None, villages: dict[str, Village],
-              threshold_m: float) -> MeetingPosition:  # fmt: skip
+def _planned_hub(fix: MeetingFix, planned: str | None, villages: dict[str, Village]) -> PlannedHub:
     kato = planned or fix.hub
     village = villages.get(kato)
-    hub = PlannedHub(kato=kato, names=village.names if village else None,
-                     position=village.best_position if village else None,
-                     quality=village.location_quality if village else None,
-                     source="plan" if planned else "record")  # fmt: skip
+    return PlannedHub(kato=kato, names=village.names if village else None,
+                      position=village.best_position if village else None,
+                      quality=village.location_quality if village else None,
+                      source="plan" if planned else "record")  # fmt: skip
+
+
+def _position(fix: MeetingFix, hub: PlannedHub, far: bool) -> MeetingPosition:
     metres = distance_m(fix.position, hub.position) if hub.position else None
     return MeetingPosition(id=fix.id, team=fix.team, date=fix.date, start=fix.start,
                            hub=fix.hub, planned_hub=hub, position=fix.position,
                            accuracy_m=fix.accuracy_m,
                            distance_km=None if metres is None else round(metres / 1000, 2),
-                           far=metres is not None and is_far(metres, fix.accuracy_m,
-                                                             threshold_m))  # fmt: skip
+                           far=far)  # fmt: skip
 
 
 async def positions(db: Database, threshold_km: float, where: PositionFilter, page: Page,
@@ -69,20 +69,28 @@ async def positions(db: Database, threshold_km: float, where: PositionFilter, pa
                  and (where.team is None or f.team == where.team)]  # fmt: skip
         plans = {pid: await plans_sql.get_document(tx, pid)
                  for pid in {f.plan_id for f in fixes if f.plan_id is not None}}  # fmt: skip
-        planned = {f.id: _planned_kato(f, plans) for f in fixes}
+        hubs = _planned_hubs(plans)
+        planned = {f.id: hubs.get((f.plan_id or 0, f.plan_meeting or "")) for f in fixes}
         villages = await gazetteer_sql.get_villages(tx, [planned[f.id] or f.hub for f in fixes])
     async with db.write() as tx:
         await accounts_sql.audit(tx, at=now_iso(), actor=actor, action="meetings.positions_read",
                                  object_id=where.team)  # fmt: skip
-    found = newest_first([_position(f, planned[f.id], villages, threshold_km * 1000)
-                          for f in fixes])  # fmt: skip
-    far = sum(1 for item in found if item.far)
+    # every fix is counted, but only the page shown needs its distance
+    threshold_m = threshold_km * 1000
+    found = []
+    for fix in newest_first(fixes):
+        hub = _planned_hub(fix, planned[fix.id], villages)
+        far_off = hub.position is not None and far_from(
+            fix.position, hub.position, fix.accuracy_m, threshold_m
+        )
+        found.append((fix, hub, far_off))
+    far = sum(1 for _, _, is_it in found if is_it)
     if where.far_only:
-        found = [item for item in found if item.far]
+        found = [item for item in found if item[2]]
     shown = found[page.offset : page.offset + page.limit]
     following = page.offset + len(shown)
     return MeetingPositionPage(
-        items=shown,
+        items=[_position(*item) for item in shown],
         total=len(found),
         far=far,
         threshold_km=threshold_km,

@@ -7,6 +7,8 @@ from datetime import date
 
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from outreach.domain.gazetteer import Position
 from outreach.domain.meeting_positions import (
@@ -14,6 +16,7 @@ from outreach.domain.meeting_positions import (
     MeetingFix,
     MeetingPosition,
     PlannedHub,
+    far_from,
     is_far,
     may_suggest,
     newest_first,
@@ -71,3 +74,21 @@ def test_newest_first_puts_undated_meetings_last():
     found = newest_first([item("a", date(2027, 5, 1), "09:00"), item("b", None, None),
                           item("c", date(2027, 5, 1), "14:00"), item("d", date(2027, 5, 3), None)])  # fmt: skip
     assert [m.id for m in found] == ["d", "c", "a", "b"]
+
+
+@given(st.floats(-0.2, 0.2), st.floats(-0.2, 0.2), st.one_of(st.none(), st.floats(0, 3000)),
+       st.floats(100, 20_000))  # fmt: skip
+def test_far_from_is_is_far_of_the_geodesic(north, east, accuracy, threshold) -> None:
+    """The shortcut through the sphere decides as the geodesic would, near the threshold too."""
+    hub = Position(lat=44.85, lon=65.5)
+    position = Position(lat=hub.lat + north, lon=hub.lon + east)
+    exact = is_far(distance_m(position, hub), accuracy, threshold)
+    assert far_from(position, hub, accuracy, threshold) == exact
+
+
+def test_far_from_at_the_edge_of_the_threshold() -> None:
+    hub, position = Position(lat=44.85, lon=65.5), Position(lat=44.9, lon=65.5)
+    metres = distance_m(position, hub)  # about 5.6 km
+    assert far_from(position, hub, 0.0, metres - 0.01)
+    assert not far_from(position, hub, 0.0, metres + 0.01)
+    assert not far_from(position, hub, 1.0, metres - 0.01)  # the accuracy tips it

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from geo.distance import DistanceCache, distance_matrix_m, geodesic_m
+from geo.distance import (
+    SPHERE_MARGIN,
+    DistanceCache,
+    distance_matrix_m,
+    geodesic_m,
+    great_circle_m,
+)
 from geo.point import Point
 from geo.travel import DetourTravelModel, DistrictTravel
 
@@ -15,6 +23,14 @@ ARAL = Point(46.80174, 61.66312)
 def test_geodesic_kyzylorda_to_aral_is_369_km() -> None:
     assert geodesic_m(KYZYLORDA, ARAL) == pytest.approx(369_033, abs=1)
     assert geodesic_m(KYZYLORDA, KYZYLORDA) == 0.0
+
+
+@given(st.floats(-80, 80), st.floats(-180, 180), st.floats(-5, 5), st.floats(-5, 5))
+def test_the_great_circle_is_within_its_margin_of_the_geodesic(lat, lon, north, east) -> None:
+    """What lets a fix plainly near or far skip the geodesic (and prefilters drop no pair)."""
+    a, b = Point(lat, lon), Point(max(-89.9, min(89.9, lat + north)), lon + east)
+    geodesic, sphere = geodesic_m(a, b), great_circle_m(a, b)
+    assert abs(sphere - geodesic) <= SPHERE_MARGIN * geodesic + 1e-6
 
 
 def test_matrix_is_symmetric_with_zero_diagonal() -> None:
