@@ -36,12 +36,8 @@ def server(
 ) -> Iterator[LiveServer]:
     """Three app processes behind one port, on the engine's database."""
     log = tmp_path_factory.mktemp("races-log") / "server.log"
-    live = LiveServer(database.url, log, args=["--workers", "3"])
-    live.start()
-    try:
+    with LiveServer(database.url, log, args=["--workers", "3"]) as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

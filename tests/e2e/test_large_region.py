@@ -35,12 +35,8 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     assert imported.returncode == 0, imported.stderr
     assert database.scalar("SELECT count(*) FROM villages") == 298 + len(ROWS) > 1000
     add_user(database, "coord", "coordinator")
-    server = LiveServer(database.url, folder / "server.log")
-    server.start()
-    try:
+    with LiveServer(database.url, folder / "server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_the_console_offers_a_settlement_past_the_first_thousand_as_a_lodging(
