@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from outreach.api.auth import current_actor, current_session
 from outreach.api.deps import DB
 from outreach.domain.residents import (
-    Candidate,
+    CandidatePage,
     FollowupList,
     MergeRequest,
     ResidentDetail,
@@ -51,11 +51,16 @@ class ResidentController(Controller):
         return await service.list_residents(db, where, current_actor(request))
 
     @get("/candidates")
-    async def candidates(self, db: DB, request: Request[Any, Any, Any]) -> list[Candidate]:
+    async def candidates(
+        self, db: DB, request: Request[Any, Any, Any],
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        after: Annotated[int, QueryParameter(ge=0, le=2**62)] = 0,
+    ) -> CandidatePage:  # fmt: skip
         """Doubtful matches: two residents who may be one person (the same phone with another
-        name, or the same name in one village where a phone is missing). Never merged
-        without a coordinator."""
-        return await service.candidates(db, current_actor(request))
+        name, or the same name in one village where a phone is missing), oldest first, a page
+        at a time (`after`: the last id of the page before), with how many are open. Never
+        merged without a coordinator."""
+        return await service.candidates(db, current_actor(request), limit, after)
 
     @post("/candidates/{candidate_id:int}/apart", status_code=HTTP_200_OK)
     async def apart(

@@ -12,6 +12,7 @@ from outreach.db.residents import chunks, day, marks
 from outreach.domain.residents import (
     Candidate,
     CandidateOf,
+    CandidatePage,
     HistoryLine,
     ResidentFilter,
     ResidentSummary,
@@ -136,18 +137,23 @@ async def merged_into(tx: Tx, resident_id: int) -> list[int]:
 
 
 async def candidate_rows(tx: Tx, resident_id: int | None = None) -> list[Row]:
-    """Open doubtful matches (of one resident, or all)."""
-    sql = "SELECT id, a, b, reason FROM resident_candidates WHERE status = 'open'"
-    if resident_id is None:
-        return await tx.fetch_all(sql + " ORDER BY id")
-    return await tx.fetch_all(sql + " AND (a = ? OR b = ?) ORDER BY id", (resident_id,) * 2)
+    """Open doubtful matches of one resident."""
+    return await tx.fetch_all(
+        "SELECT id, a, b, reason FROM resident_candidates WHERE status = 'open'"
+        " AND (a = ? OR b = ?) ORDER BY id", (resident_id,) * 2)  # fmt: skip
 
 
-async def candidates(tx: Tx) -> list[Candidate]:
-    rows = await candidate_rows(tx)
+async def candidates(tx: Tx, limit: int, after: int) -> CandidatePage:
+    """Open doubtful matches after the id `after`, oldest first, at most `limit`; and how
+    many are open in all."""
+    rows = await tx.fetch_all(
+        "SELECT id, a, b, reason FROM resident_candidates WHERE status = 'open' AND id > ?"
+        " ORDER BY id LIMIT ?", (after, limit))  # fmt: skip
+    total = await tx.fetch_value("SELECT count(*) FROM resident_candidates WHERE status = 'open'")
     people = await summaries(tx, sorted({int(r[1]) for r in rows} | {int(r[2]) for r in rows}))
-    return [Candidate(id=int(r[0]), a=people[int(r[1])], b=people[int(r[2])], reason=r[3])
-            for r in rows]  # fmt: skip
+    return CandidatePage(total=int(total), candidates=[
+        Candidate(id=int(r[0]), a=people[int(r[1])], b=people[int(r[2])], reason=r[3])
+        for r in rows])  # fmt: skip
 
 
 async def candidates_of(tx: Tx, resident_id: int) -> list[CandidateOf]:

@@ -180,6 +180,13 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
 
 
+class CandidatePage(msgspec.Struct, frozen=True, kw_only=True):
+    """Open doubtful matches, oldest first, a page at a time, and how many are open."""
+
+    candidates: list[Candidate]
+    total: int
+
+
 class CandidateOf(msgspec.Struct, frozen=True, kw_only=True):
     """A doubtful match seen from one of its residents."""
 

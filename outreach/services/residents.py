@@ -18,7 +18,7 @@ from outreach.domain.accounts import Actor
 from outreach.domain.errors import Conflict, InvalidInput, NotFound
 from outreach.domain.records import PROGRAMMES
 from outreach.domain.residents import (
-    Candidate,
+    CandidatePage,
     FollowupList,
     HistoryLine,
     MergeRequest,
@@ -75,12 +75,13 @@ async def _named(tx: Tx, lines: list[HistoryLine]) -> list[HistoryLine]:
     return [msgspec.structs.replace(line, by_name=names.get(line.by)) for line in lines]
 
 
-async def candidates(db: Database, actor: Actor) -> list[Candidate]:
-    """Open doubtful matches, each pair side by side (coordinators), audited."""
+async def candidates(db: Database, actor: Actor, limit: int, after: int = 0) -> CandidatePage:
+    """Open doubtful matches, each pair side by side, oldest first after the id `after`, at
+    most `limit`, and how many are open (coordinators), audited."""
     async with db.write() as tx:
         await registry.fresh(tx)
-        found = await views.candidates(tx)
-        await _audit(tx, actor, "residents.candidates", str(len(found)))
+        found = await views.candidates(tx, limit, after)
+        await _audit(tx, actor, "residents.candidates", str(len(found.candidates)))
     return found
 
 

@@ -66,7 +66,7 @@ async def test_a_list_previews_applies_and_undoes_exactly(client, anonymous_phon
     assert (names["Нұрлан Ахметов"]["stage"], names["Нұрлан Ахметов"]["financed_tenge"],
             names["Нұрлан Ахметов"]["requested_tenge"]) == ("financed", 1_500_000, 2_000_000)  # fmt: skip
     assert names["Айгүл Серікова"]["stage"] == "trained"
-    pairs = (await client.get("/api/v1/residents/candidates")).json()
+    pairs = (await client.get("/api/v1/residents/candidates")).json()["candidates"]
     assert [p["reason"] for p in pairs] == ["import_conflict"]
     funnel = (await client.get("/api/v1/coverage")).json()["funnel"]
     assert (funnel["financed"], funnel["financed_tenge"], funnel["requested_tenge"]) == (

@@ -72,14 +72,48 @@ async def test_namesakes_in_one_village_stay_two_and_are_proposed(client, anonym
     people = await residents(client)
     assert sorted(p["name"] for p in people) == ["Дана Омарова", "Ерлан Омаров", "Ерлан Омаров",
                                                  "Мадина Омарова"]  # fmt: skip
-    pairs = (await client.get("/api/v1/residents/candidates")).json()
+    pairs = (await client.get("/api/v1/residents/candidates")).json()["candidates"]
     assert sorted(p["reason"] for p in pairs) == ["same_name_village", "same_phone_other_name"]
     namesakes = next(p for p in pairs if p["reason"] == "same_name_village")
     assert namesakes["a"]["name"] == namesakes["b"]["name"] == "Ерлан Омаров"
     apart = await client.post(f"/api/v1/residents/candidates/{namesakes['id']}/apart")
     assert apart.status_code == 200
-    assert len((await client.get("/api/v1/residents/candidates")).json()) == 1
+    assert len((await client.get("/api/v1/residents/candidates")).json()["candidates"]) == 1
     assert len(await residents(client)) == 4
+
+
+async def test_doubtful_matches_come_a_page_at_a_time_with_how_many_are_open(
+    client, anonymous_phone, database
+):
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
+    rng = random.Random(12)
+    # seven families of one phone each: seven pairs that may be one person
+    await push(anonymous_phone, [meeting(rng, [person(f"Дана Омарова {n}", f"8701111220{n}"),
+                                               person(f"Мадина Омарова {n}", f"8701111220{n}")])
+                                 for n in range(7)])  # fmt: skip
+    seen: list[int] = []
+    after = 0
+    while True:
+        page = await client.get("/api/v1/residents/candidates",
+                                params={"limit": 3, "after": after})  # fmt: skip
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert body["total"] == 7
+        if not body["candidates"]:
+            break
+        assert len(body["candidates"]) <= 3
+        seen += [c["id"] for c in body["candidates"]]
+        after = seen[-1]
+    assert len(seen) == 7 and seen == sorted(seen)  # every pair once, oldest first
+    await client.post(f"/api/v1/residents/candidates/{seen[0]}/apart")
+    first = (await client.get("/api/v1/residents/candidates", params={"limit": 1})).json()
+    assert (first["total"], [c["id"] for c in first["candidates"]]) == (6, seen[1:2])
+    for bad in ({"limit": 0}, {"limit": 501}, {"after": -1}, {"limit": "x"}):
+        refused = await client.get("/api/v1/residents/candidates", params=bad)
+        assert refused.status_code == 400, (bad, refused.text)
+        body = refused.json()
+        assert body["code"] == "validation_failed"
+        assert {d["key"] for d in body["details"]} == set(bad)
 
 
 async def test_a_merge_and_a_split_keep_every_history_line(client, anonymous_phone, database):
@@ -122,7 +156,7 @@ async def test_a_merge_and_a_split_keep_every_history_line(client, anonymous_pho
         assert added == ({"merged", "split"} if who is first else {"split"})
         assert (now["stage"], now["requested_tenge"]) == (before[who["id"]]["stage"],
                                                           before[who["id"]]["requested_tenge"])  # fmt: skip
-    assert (await client.get("/api/v1/residents/candidates")).json() == []
+    assert (await client.get("/api/v1/residents/candidates")).json()["candidates"] == []
 
 
 async def test_a_phones_call_becomes_the_residents_history(client, anonymous_phone, database):
@@ -253,7 +287,7 @@ async def test_one_push_naming_a_person_twice_makes_one_resident(client, anonymo
     found = sorted(await residents(client), key=lambda p: (p["name"], p["id"]))
     assert [(p["name"], p["meetings"]) for p in found] == [
         ("Асқар Омаров", 1), ("Асқар Омаров", 1), ("Мадина Есенова", 2)]  # fmt: skip
-    [pair] = (await client.get("/api/v1/residents/candidates")).json()
+    [pair] = (await client.get("/api/v1/residents/candidates")).json()["candidates"]
     assert pair["reason"] == "same_name_village"
 
 

@@ -109,7 +109,7 @@ def test_a_coordinator_imports_a_programme_list_confirms_and_undoes_it(desk, ser
     page.wait_for_selector("#imports tr[data-status=applied]")
     # 2 new, 1 told apart, 1 conflicting (kept apart, proposed as a doubtful match)
     assert residents(coordinator)["total"] == 7
-    assert len(coordinator.http.get("/api/v1/residents/candidates").json()) >= 1
+    assert len(coordinator.http.get("/api/v1/residents/candidates").json()["candidates"]) >= 1
     after = funnel_row(coordinator, CITY)
     assert after["financed_tenge"] == before.get("financed_tenge", 0) + 5_000_000
     assert after["financed"] == before.get("financed", 0) + 2
@@ -172,7 +172,7 @@ def test_a_coordinator_merges_splits_records_a_financing_and_erases(desk, server
     push_meeting(server, coordinator, AIGUL, dauren, nurlan, seed=3)
     push_meeting(server, coordinator, {**dauren, "phone": "+77021234567"}, nurlan, seed=4)
     assert residents(coordinator)["total"] == 5
-    pairs = coordinator.http.get("/api/v1/residents/candidates").json()
+    pairs = coordinator.http.get("/api/v1/residents/candidates").json()["candidates"]
     assert {p["a"]["name"] for p in pairs} == {dauren["name"], nurlan["name"]}
     page = desk.new_page()
     sign_in(page, server, "coord", "#/residents")
@@ -189,7 +189,7 @@ def test_a_coordinator_merges_splits_records_a_financing_and_erases(desk, server
     page.wait_for_selector(f"#candidates [data-candidate='{merge['id']}']", state="detached")
     page.click(f"#candidates [data-candidate='{apart['id']}'] button[data-action=apart]")
     page.wait_for_selector("#candidates [data-candidate]", state="detached")
-    assert coordinator.http.get("/api/v1/residents/candidates").json() == []
+    assert coordinator.http.get("/api/v1/residents/candidates").json()["candidates"] == []
     assert residents(coordinator)["total"] == 4
     into, other = merge["a"]["id"], merge["b"]["id"]
 

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 
 from tests.conftest import LiveServer, add_user
-from tests.e2e.console import desktop, sign_in
-from tests.e2e.field import Coordinator
-from tests.sync.phone import HUB, edit, make_meeting
+from tests.e2e.console import axe_violations, desktop, sign_in
+from tests.e2e.field import Coordinator, push_as_phone
+from tests.sync.phone import HUB, edit, make_meeting, new_id
 
 PWA = Path(__file__).resolve().parents[2] / "static" / "pwa"
 
@@ -143,6 +143,45 @@ def test_the_review_queue_says_how_many_wait_beyond_the_oldest_shown(playwright_
         page.locator("#overwrites article").first.locator("button[data-action=keep]").click()
         page.wait_for_function(
             "document.querySelector('#overwrites [data-more]')?.textContent.includes('204')"
+        )
+
+
+def test_doubtful_matches_past_the_first_page_are_reached(playwright_driver, server):
+    rng = random.Random(92)
+    meetings = []
+    for n in range(120):  # one phone shared by two people of a family: a doubtful pair each
+        meeting = make_meeting(rng)
+        meeting["add"]["interested"] = [
+            {"id": new_id(), "name": f"{name} {n}", "phone": f"+7701{n:07d}"}
+            for name in ("Дана Омарова", "Мадина Омарова")
+        ]
+        meetings.append(meeting)
+    with Coordinator(server) as coordinator:
+        push_as_phone(server, coordinator, meetings)
+    with _console(playwright_driver, server, "coord", "#/residents", "#candidates .pair") as page:
+        heading = KK["con.candidates"].replace("{n}", "120")
+        assert page.inner_text("#candidates-title") == heading
+        assert page.locator("#candidates .pair").count() == 50
+        shown = KK["con.candidates_shown"]
+        assert page.inner_text("#candidates-shown") == shown.replace("{n}", "50").replace(
+            "{all}", "120"
+        )
+        assert axe_violations(page) == []
+        for count in (100, 120):
+            page.click("#candidates-more")
+            page.wait_for_function(
+                f"document.querySelectorAll('#candidates .pair').length === {count}"
+            )
+        assert page.locator("#candidates-more").is_hidden()
+        assert page.inner_text("#candidates-shown") == ""
+        ids = page.eval_on_selector_all(
+            "#candidates .pair", "pairs => pairs.map((p) => Number(p.dataset.candidate))"
+        )
+        assert len(set(ids)) == 120 and ids == sorted(ids)  # every pair once, oldest first
+        page.locator("#candidates .pair").last.locator("button[data-action=apart]").click()
+        page.wait_for_function(
+            f"document.querySelector('#candidates-title').textContent === "
+            f"{json.dumps(KK['con.candidates'].replace('{n}', '119'))}"
         )
 
 

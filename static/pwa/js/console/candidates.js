@@ -40,13 +40,37 @@ export function decisions(candidate, into, other, done) {
     }));
 }
 
+const PAGE = 50;
+
+function pairOf(pair, done) {
+  return h('div', { class: 'pair', 'data-candidate': pair.id },
+    h('p', {}, h('strong', { text: `${t('con.why')}: ` }), reasonOf(pair.reason)),
+    h('div', { class: 'grid-pair' }, residentCard(pair.a), residentCard(pair.b)),
+    decisions(pair, pair.a, pair.b, done));
+}
+
+// The oldest doubtful pairs, a page at a time: at the scale of a region there are thousands.
 export async function candidatesSection(done) {
-  const pairs = await api('residents/candidates');
+  const first = await api(`residents/candidates?limit=${PAGE}`);
+  const pairs = h('div', { class: 'pairs' }, first.candidates.map((pair) => pairOf(pair, done)));
+  const shown = h('p', { class: 'muted', role: 'status', id: 'candidates-shown' });
+  const more = button(t('con.candidates_more'), { class: 'secondary', id: 'candidates-more' });
+  let last = first.candidates.at(-1)?.id ?? 0;
+  let count = first.candidates.length;
+  const tell = (total) => {
+    shown.textContent = count < total ? t('con.candidates_shown', { n: count, all: total }) : '';
+    more.hidden = count >= total;
+  };
+  action(more, async () => {
+    const page = await api(`residents/candidates?limit=${PAGE}&after=${last}`);
+    page.candidates.forEach((pair) => pairs.append(pairOf(pair, done)));
+    count += page.candidates.length;
+    last = page.candidates.at(-1)?.id ?? last;
+    tell(page.candidates.length ? page.total : count); // none after the last: all are shown
+  });
+  tell(first.total);
   return h('section', { class: 'panel', id: 'candidates', 'aria-labelledby': 'candidates-title' },
-    h('h2', { id: 'candidates-title', text: t('con.candidates', { n: pairs.length }) }),
+    h('h2', { id: 'candidates-title', text: t('con.candidates', { n: first.total }) }),
     h('p', { class: 'muted', text: t('con.candidates_hint') }),
-    pairs.length ? pairs.map((pair) => h('div', { class: 'pair', 'data-candidate': pair.id },
-      h('p', {}, h('strong', { text: `${t('con.why')}: ` }), reasonOf(pair.reason)),
-      h('div', { class: 'grid-pair' }, residentCard(pair.a), residentCard(pair.b)),
-      decisions(pair, pair.a, pair.b, done))) : h('p', { class: 'muted', text: t('con.none') }));
+    first.total ? [pairs, shown, h('div', { class: 'actions' }, more)] : h('p', { class: 'muted', text: t('con.none') }));
 }
