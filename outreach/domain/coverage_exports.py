@@ -29,6 +29,7 @@ from outreach.domain.coverage import (
 from outreach.domain.gazetteer import Names, Village
 from outreach.domain.geojson import Feature, FeatureCollection, village_feature
 from outreach.domain.records import PROGRAMMES
+from outreach.domain.spreadsheet import csv_cell, is_formula_like
 
 Level = Literal[
     "headline",
@@ -146,7 +147,7 @@ def to_csv(coverage: Coverage, level: Level, villages: dict[str, Village],
     out.write(BOM)
     writer = csv.writer(out, delimiter=";" if delimiter == "semicolon" else ",")
     writer.writerow(header)
-    writer.writerows([["" if c is None else _text(c) for c in row] for row in rows])
+    writer.writerows([["" if c is None else csv_cell(_text(c)) for c in row] for row in rows])
     return out.getvalue()
 
 
@@ -172,6 +173,8 @@ def to_xlsx(coverage: Coverage, villages: dict[str, Village], areas: dict[str, N
             for cell in line:
                 if isinstance(cell.value, date):
                     cell.number_format = DATE_FORMAT
+                elif is_formula_like(cell.value):
+                    cell.data_type = "s"  # a name, shown as written: never a formula
         sheet.freeze_panes = "B2"
         for index, name in enumerate(header):
             longest = max([len(name), *(len(str(r[index])) for r in rows if r[index] is not None)])

@@ -10,6 +10,7 @@ from typing import Literal
 
 from outreach.domain import geojson
 from outreach.domain.planning import PlanDay, PlanDocument
+from outreach.domain.spreadsheet import csv_cell
 
 Lang = Literal["kk", "ru", "en"]
 ITINERARY_COLUMNS = (
@@ -75,12 +76,12 @@ def itinerary_csv(document: PlanDocument, team: str | None = None) -> str:
             continue
         for order, stop in enumerate(day.stops, start=1):
             meeting = meetings[stop.meeting_id]
-            writer.writerow([
+            writer.writerow([csv_cell(cell) for cell in (
                 day.team, day.date.isoformat(), order, stop.arrive, stop.start, stop.end,
                 meeting.hub.id.removeprefix("g-"), meeting.hub.names.ru,
                 "; ".join(m.names.ru for m in meeting.members), meeting.expected_attendance,
                 stop.road_km, stop.travel_min, "yes" if stop.approximate else "",
-            ])  # fmt: skip
+            )])  # fmt: skip
     return out.getvalue()
 
 

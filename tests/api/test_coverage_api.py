@@ -110,6 +110,37 @@ async def test_coverage_exports_carry_the_api_numbers_and_are_audited(client, an
                                                      "coverage.export.geojson"]  # fmt: skip
 
 
+async def test_exports_show_names_that_look_like_formulas_as_text(client, anonymous_phone,
+                                                                  database):  # fmt: skip
+    """A settlement named like a formula (a tampered gazetteer, a bad correction) reaches the
+    spreadsheets as text: CSV cells behind an apostrophe, workbook cells as strings."""
+    karmakshy = (await client.get("/api/v1/villages",
+                                  params={"district": "434600000", "limit": 1000})).json()  # fmt: skip
+    villages = karmakshy["items"]
+    assert len(villages) == karmakshy["total"] > 4
+    signs = ("=", "+", "-", "@")
+    named = {}
+    for n, village in enumerate(villages):
+        name = f'{signs[n % 4]}HYPERLINK("http://x.invalid/{village["kato"]}","{n}")'
+        patched = await client.patch(f"/api/v1/villages/{village['kato']}",
+                                     json={"name_ru": name})  # fmt: skip
+        assert patched.status_code == 200, patched.text
+        named[village["kato"]] = name
+    plan, _ = await seeded(client, anonymous_phone, database)
+    itinerary = await client.get(f"/api/v1/plans/{plan['summary']['id']}/itinerary.csv")
+    stops = list(csv.DictReader(io.StringIO(itinerary.text)))
+    assert stops and all(r["hub_name"] == "'" + named[r["hub_kato"]] for r in stops)
+    text = (await client.get("/api/v1/coverage.csv", params={"level": "villages"})).content
+    rows = {r["kato"]: r for r in csv.DictReader(io.StringIO(text.decode("utf-8-sig")))}
+    assert all(rows[kato]["name_ru"] == "'" + name for kato, name in named.items())
+    book = load_workbook(io.BytesIO((await client.get("/api/v1/coverage.xlsx")).content))
+    header, *lines = list(book["villages"].iter_rows())
+    column = [c.value for c in header].index("name_ru")
+    cells = {line[0].value: line[column] for line in lines}
+    for kato, name in named.items():
+        assert (cells[kato].value, cells[kato].data_type) == (name, "s")  # text, as written
+
+
 async def test_coverage_leadership_sees_counts_never_names(client, anonymous, anonymous_phone,
                                                            database, settings):  # fmt: skip
     from litestar.testing import AsyncTestClient
