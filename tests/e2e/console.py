@@ -10,7 +10,7 @@ from typing import Any
 import axe_playwright_python
 
 from tests.conftest import PASSWORD, LiveServer
-from tests.e2e.field import ARGS, chromium_path
+from tests.e2e.field import ARGS, RECORD_REFUSALS, chromium_path, policy_refusals
 
 AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 # OUTREACH_SCREENSHOTS=docs/screenshots makes the walk through the screens also redraw the
@@ -22,8 +22,10 @@ def desktop(driver: Any, width: int = 1280, height: int = 800, **options: Any) -
     """A desktop browser context (Kazakh, no touch); `options` for the context, such as a
     `timezone_id`."""
     browser = driver.chromium.launch(executable_path=chromium_path(), headless=True, args=ARGS)
-    return browser.new_context(viewport={"width": width, "height": height}, locale="kk-KZ",
-                               **options)  # fmt: skip
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="kk-KZ",
+                                  **options)  # fmt: skip
+    context.add_init_script(RECORD_REFUSALS)
+    return context
 
 
 def sign_in(page: Any, server: LiveServer, login: str, screen: str = "") -> None:
@@ -35,14 +37,20 @@ def sign_in(page: Any, server: LiveServer, login: str, screen: str = "") -> None
 
 
 def axe_violations(page: Any) -> list[dict]:
-    """Serious and critical violations axe-core finds on the page as it is now."""
+    """Serious and critical violations axe-core finds on the page as it is now, and anything
+    the page's Content-Security-Policy refused since it opened (as `csp` violations)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE)
+        # through the browser's debugging protocol, which the page's script policy does not
+        # govern: the service serves axe-core to no one (a <script> of it would be refused)
+        page.evaluate(AXE)
     found = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
-            for v in found if v["impact"] in ("serious", "critical")]  # fmt: skip
+    refused = [{"id": "csp", "impact": "critical", "nodes": [r]} for r in policy_refusals(page)]
+    return refused + [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in found if v["impact"] in ("serious", "critical")
+    ]  # fmt: skip
 
 
 def overflow(page: Any) -> int:

@@ -30,14 +30,29 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def launch(driver: Any, profile: Path, lang: str = "kk-KZ") -> Any:
+def launch(driver: Any, profile: Path, lang: str = "kk-KZ", **options: Any) -> Any:
     """A 360 x 640 touch context on a profile folder, so that closing and opening it again
-    keeps IndexedDB, Cache Storage and the service worker."""
-    return driver.chromium.launch_persistent_context(
+    keeps IndexedDB, Cache Storage and the service worker; `options` for the context, such
+    as a `timezone_id`."""
+    context = driver.chromium.launch_persistent_context(
         str(profile), executable_path=chromium_path(), headless=True, args=ARGS,
         viewport={"width": 360, "height": 640}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale=lang, service_workers="allow",
+        has_touch=True, locale=lang, service_workers="allow", **options,
     )  # fmt: skip
+    context.add_init_script(RECORD_REFUSALS)
+    return context
+
+
+# every page notes what its Content-Security-Policy refused (policy_refusals reads it); an
+# init script comes through the debugging protocol, which the policy does not govern
+RECORD_REFUSALS = """window.__refused = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__refused.push(
+  `${e.effectiveDirective} ${e.blockedURI || 'inline'} ${e.sourceFile}:${e.lineNumber}`));"""
+
+
+def policy_refusals(page: Any) -> list[str]:
+    """What the page's Content-Security-Policy refused so far (scripts, styles, images...)."""
+    return list(page.evaluate("window.__refused || []"))
 
 
 class Coordinator:
@@ -82,7 +97,7 @@ def enrol(page: Any, server: LiveServer, code: str) -> None:
     page.fill("input[name=code]", code)
     page.click("form button[type=submit]")
     page.wait_for_selector("section.day", timeout=30_000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
 def make_photo(page: Any, hue: int) -> bytes:

@@ -180,7 +180,7 @@ def test_a_coordinator_merges_splits_records_a_financing_and_erases(desk, server
     assert page.locator("#candidates [data-candidate]").count() == 2
     check_screen(page, "residents")
     page.fill("input[name=q]", "Айгүл")
-    page.wait_for_function("document.querySelectorAll('#residents tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#residents tbody tr').length === 1")
 
     # one pair is one person (merged by the click), the other two people
     by_name = {p["a"]["name"]: p for p in pairs}
@@ -246,7 +246,7 @@ def test_a_coordinator_sets_a_districts_targets(desk, server, coordinator):
         row.query_selector(f"input[name={name}]").fill(value)
     row.query_selector("button[data-action=save]").click()
     page.wait_for_function(
-        "document.querySelector(\"#targets tr[data-district='434600000'] [role=status]\")"
+        "() => document.querySelector(\"#targets tr[data-district='434600000'] [role=status]\")"
         ".textContent.length > 0"
     )
     saved = coordinator.http.get("/api/v1/targets", params={"campaign": campaign}).json()

@@ -34,7 +34,7 @@ def test_dashboard_for_leadership_shows_counts_and_refreshes(phone, server, coor
     second["add"]["villages"] = ["431033400"]
     push_as_phone(server, coordinator, [second])
     page.wait_for_function(  # no reload: the page polls and redraws by itself
-        "document.querySelector('#headline').textContent.includes('2 / 298')", timeout=20_000
+        "() => document.querySelector('#headline').textContent.includes('2 / 298')", timeout=20_000
     )
     assert page.locator("#reached button").count() == 0  # leadership cannot open a village
 
@@ -69,7 +69,7 @@ def test_dashboard_refreshes_with_records_sent_to_another_process(phone, pg_data
             assert "1 / 298" in page.text_content("#headline")
             push_as_phone(field, coordinator, [second])
             page.wait_for_function(
-                "document.querySelector('#headline').textContent.includes('2 / 298')",
+                "() => document.querySelector('#headline').textContent.includes('2 / 298')",
                 timeout=20_000,
             )
     finally:

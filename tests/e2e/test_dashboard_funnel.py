@@ -72,9 +72,11 @@ def test_dashboard_shows_the_tenge_financed_and_targets_in_kazakh(phone, server,
 
     page.select_option("select[name=campaign]", "all")  # all campaigns: no targets to show
     page.wait_for_function(
-        "document.querySelector('#targets').textContent.includes('Жоспарды көру үшін науқанды')"
+        "() => document.querySelector('#targets').textContent.includes('Жоспарды көру үшін науқанды')"
     )
 
     page.select_option("#lang", "en")  # money grouped as each language writes it
-    page.wait_for_function("document.querySelector('#financed').textContent.includes('3,000,000')")
+    page.wait_for_function(
+        "() => document.querySelector('#financed').textContent.includes('3,000,000')"
+    )
     assert "people: 1; 3,000,000 ₸" in spaced(page.text_content("#financed"))

@@ -25,7 +25,14 @@ import pytest
 
 from tests.conftest import LiveServer, add_user
 from tests.e2e.console import axe_violations, overflow
-from tests.e2e.field import ARGS, Coordinator, chromium_path, push_as_phone, sign_in_dashboard
+from tests.e2e.field import (
+    ARGS,
+    RECORD_REFUSALS,
+    Coordinator,
+    chromium_path,
+    push_as_phone,
+    sign_in_dashboard,
+)
 from tests.sync.phone import make_meeting
 
 KARMAKSHY = "434600000"
@@ -139,6 +146,7 @@ def browser():
 def open_dashboard(browser: Any, world: World, lang: str, size: tuple[int, int]) -> Any:
     context = browser.new_context(viewport={"width": size[0], "height": size[1]},
                                   locale="kk-KZ", accept_downloads=True)  # fmt: skip
+    context.add_init_script(RECORD_REFUSALS)
     context.add_init_script(f"localStorage.setItem('outreach-lang', '{lang}')")
     page = context.new_page()
     sign_in_dashboard(page, world.server, "boss")
@@ -282,7 +290,7 @@ def test_progress_and_comparison_match_the_api(browser, world):
             ".textContent === text", arg=expected)  # fmt: skip
         page.select_option("select[name=campaign]", "all")  # "all campaigns", chosen on purpose
         page.wait_for_function(
-            "document.querySelector('#head-meetings').textContent.includes('all campaigns')"
+            "() => document.querySelector('#head-meetings').textContent.includes('all campaigns')"
         )
         everything = world.coverage()["headline"]
         assert f"{everything['villages_reached']} of" in page.text_content("#head-villages")
@@ -293,7 +301,7 @@ def test_progress_and_comparison_match_the_api(browser, world):
             "input[name=from]", (kazakhstan_today() - timedelta(days=10)).strftime("%d.%m.%Y")
         )
         page.press("input[name=from]", "Enter")
-        page.wait_for_function("location.hash.includes('from=')")
+        page.wait_for_function("() => location.hash.includes('from=')")
     finally:
         page.context.close()
 

@@ -43,11 +43,11 @@ def test_offline_meetings_survive_a_restart_and_reach_the_server_once(
     context.set_offline(False)
     page.click("button:has-text('Қазір синхрондау')")
     page.wait_for_function(
-        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
         timeout=30_000,
     )
     page.click("button:has-text('Қазір синхрондау')")  # a second sync sends nothing again
-    page.wait_for_function("document.querySelector('#pending')?.textContent === '0'")
+    page.wait_for_function("() => document.querySelector('#pending')?.textContent === '0'")
     context.close()
     assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(3,)]
     assert coordinator.rows("SELECT count(*) FROM sync_mutations") == [(3,)]
@@ -77,7 +77,7 @@ def test_revoked_device_keeps_its_meeting_and_sends_it_after_enrolling_again(
     page.wait_for_selector("section.day")
     page.goto(server.url + "/app/#/outbox")
     page.wait_for_function(
-        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
         timeout=30_000,
     )
     assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(1,)]

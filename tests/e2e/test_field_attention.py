@@ -41,7 +41,7 @@ def test_a_record_past_the_servers_limits_is_stopped_with_each_field_marked(
     enrol(page, server, coordinator.code())
     page.goto(server.url + "/app/#/settings")
     page.select_option("#language", lang)
-    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+    page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
     page.goto(server.url + "/app/#/plan")
     page.click(PLANNED)
     page.wait_for_selector("form input[name='attendance.total']")
@@ -71,7 +71,7 @@ def test_a_wrong_enrolment_code_is_refused_in_kazakh(phone, server):
     page.goto(server.url + "/app/")
     page.fill("input[name=code]", "ABCD-EFGH-JKLM")
     page.click("form button[type=submit]")
-    page.wait_for_function("document.querySelector('p.error[role=alert]')?.textContent")
+    page.wait_for_function("() => document.querySelector('p.error[role=alert]')?.textContent")
     message = page.text_content("p.error[role=alert]")
     assert texts("kk")["errcode.invalid_enrolment_code"] in message
     assert not LATIN_WORD.search(message), message
@@ -94,7 +94,7 @@ def test_a_refused_meeting_needs_attention_and_its_correction_arrives_once(
     assert coordinator.http.post(f"/api/v1/plans/{new_id}/publish").status_code == 200
     context.set_offline(False)
     page.click("button:has-text('Қазір синхрондау')")
-    page.wait_for_function("document.querySelectorAll('#attention li[data-record]').length === 2",
+    page.wait_for_function("() => document.querySelectorAll('#attention li[data-record]').length === 2",
                            timeout=30_000)  # fmt: skip
     badge = page.text_content("#sync-badge")
     assert badge != KK["all_sent"] and "2" in badge, badge
@@ -108,7 +108,9 @@ def test_a_refused_meeting_needs_attention_and_its_correction_arrives_once(
     assert page.locator("#attention li[data-record]").count() == 2
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#attention li[data-record] >> nth=1 >> button.danger")
-    page.wait_for_function("document.querySelectorAll('#attention li[data-record]').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#attention li[data-record]').length === 1"
+    )
     assert page.text_content("#pending-count") == "1"
     page.click("#attention a.button")
     page.wait_for_selector("#refused")
@@ -136,7 +138,7 @@ def test_a_refused_meeting_needs_attention_and_its_correction_arrives_once(
     page = context.new_page()
     page.goto(server.url + "/app/#/outbox")
     page.wait_for_function(
-        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
         timeout=30_000,
     )
     assert page.is_hidden("#attention")

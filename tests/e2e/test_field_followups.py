@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import add_user
 from tests.e2e.console import axe_violations
-from tests.e2e.field import ARGS, KK, chromium_path, enrol, sign_in_dashboard
+from tests.e2e.field import KK, enrol, launch, sign_in_dashboard
 from tests.e2e.test_layout import OVERFLOW, SMALL_TARGETS
 
 I18N = Path(__file__).resolve().parents[2] / "static" / "pwa" / "i18n"
@@ -42,11 +42,7 @@ def kk() -> dict[str, str]:
 def almaty_phone(playwright_driver, profile: Path):
     """The field phone of tests/e2e/field.py, with its clock in Kazakhstan's time zone (whose
     date is not UTC's for five hours of every evening)."""
-    context = playwright_driver.chromium.launch_persistent_context(
-        str(profile), executable_path=chromium_path(), headless=True, args=ARGS,
-        viewport={"width": 360, "height": 640}, device_scale_factor=2, is_mobile=True,
-        has_touch=True, locale="kk-KZ", service_workers="allow", timezone_id="Asia/Almaty",
-    )  # fmt: skip
+    context = launch(playwright_driver, profile, timezone_id="Asia/Almaty")
     try:
         yield context
     finally:
@@ -81,7 +77,7 @@ def sync_and_wait(page: Any, server: Any) -> None:
     ran = page.evaluate(SYNC_NOW)
     assert ran == "ok", ran
     page.wait_for_function(
-        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'"
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'"
     )
 
 

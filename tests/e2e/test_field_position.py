@@ -25,7 +25,7 @@ def log_planned(page, total: int) -> str:
     """Open the first planned meeting not yet logged, wait for the position's note, save."""
     page.goto(page.url.split("#")[0] + "#/plan")
     page.click(PLANNED)
-    page.wait_for_function("document.querySelector('#position')?.textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#position')?.textContent.length > 0")
     page.fill("input[name='attendance.total']", str(total))
     return str(page.text_content("#position"))
 
@@ -37,7 +37,7 @@ def server_meetings(coordinator) -> list[dict]:
 def wait_all_sent(page) -> None:
     page.goto(page.url.split("#")[0] + "#/outbox")
     page.wait_for_function(
-        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
         timeout=30_000,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.field import enrol
+from tests.e2e.field import enrol, policy_refusals
 
 SCREENS = ["#/plan", "#/meeting?plan={plan}&m={meeting}", "#/meeting", "#/outbox",
            "#/settings", "#/enrol"]  # fmt: skip
@@ -29,7 +29,7 @@ def test_layout_no_screen_overflows_at_360_in_any_language(phone, server, coordi
     enrol(page, server, coordinator.code())
     page.goto(server.url + "/app/#/settings")
     page.select_option("#language", lang)
-    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+    page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
     meeting = page.evaluate("""async () => {
       const db = await import('./js/db.js');
       const plan = (await db.meta('plan')).body[0];
@@ -43,6 +43,7 @@ def test_layout_no_screen_overflows_at_360_in_any_language(phone, server, coordi
         found = page.evaluate(OVERFLOW)
         assert found["page"] <= 360 and not found["wide"], (lang, screen, found)
         assert page.evaluate(SMALL_TARGETS) == [], (lang, screen)
+        assert policy_refusals(page) == [], (lang, screen)  # nothing the page needs refused
     phone.set_offline(True)  # the header says so, beside the sync status
     page.wait_for_selector("#network[data-state=offline]")
     found = page.evaluate(OVERFLOW)

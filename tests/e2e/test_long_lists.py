@@ -64,14 +64,14 @@ def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwrig
         for shown in (400, 600):
             page.click("#audit-older")
             page.wait_for_function(
-                f"document.querySelectorAll('#audit tbody tr').length == {shown}"
+                f"() => document.querySelectorAll('#audit tbody tr').length == {shown}"
             )
         # the actor's lines only, chosen on the server: 625 of cli, a page of them shown
         page.select_option("select[name=actor]", "cli")
-        page.wait_for_function("document.querySelectorAll('#audit tbody tr').length == 200")
+        page.wait_for_function("() => document.querySelectorAll('#audit tbody tr').length == 200")
         assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == {"cli"}
         page.fill("input[name=action]", "user.team")
-        page.wait_for_function("document.querySelectorAll('#audit tbody tr').length == 1")
+        page.wait_for_function("() => document.querySelectorAll('#audit tbody tr').length == 1")
         assert "user.team" in rows.first.inner_text()
         assert page.inner_text("#audit-count") == KK["con.audit_count_all"].replace("{n}", "1")
         assert page.locator("#audit-older").is_hidden()
@@ -81,7 +81,7 @@ def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwrig
         page.fill("input[name=action]", "")
         page.select_option("select[name=actor]", "bota")
         page.fill("input[name=since]", "2026-11-21")
-        page.wait_for_function("document.querySelectorAll('#audit tbody tr').length == 1")
+        page.wait_for_function("() => document.querySelectorAll('#audit tbody tr').length == 1")
         assert "00:30" in rows.first.inner_text()
 
 
@@ -110,12 +110,16 @@ def test_a_far_meeting_past_the_first_thousand_is_found(playwright_driver, serve
         assert _bare(page.inner_text("#positions-summary")) == _bare(summary)
         assert page.locator("#positions tbody tr").count() == 500
         page.click("#positions-older")
-        page.wait_for_function("document.querySelectorAll('#positions tbody tr').length == 1000")
+        page.wait_for_function(
+            "() => document.querySelectorAll('#positions tbody tr').length == 1000"
+        )
         page.click("#positions-older")
-        page.wait_for_function("document.querySelectorAll('#positions tbody tr').length == 1020")
+        page.wait_for_function(
+            "() => document.querySelectorAll('#positions tbody tr').length == 1020"
+        )
         assert page.locator("#positions-older").is_hidden()
         page.check("input[name=far]")
-        page.wait_for_function("document.querySelectorAll('#positions tbody tr').length == 6")
+        page.wait_for_function("() => document.querySelectorAll('#positions tbody tr').length == 6")
         shown = page.locator("#positions tbody tr").evaluate_all(
             "rows => rows.map((r) => r.dataset.meeting)"
         )
@@ -142,7 +146,7 @@ def test_the_review_queue_says_how_many_wait_beyond_the_oldest_shown(playwright_
         assert page.inner_text("#overwrites [data-more]") == shown
         page.locator("#overwrites article").first.locator("button[data-action=keep]").click()
         page.wait_for_function(
-            "document.querySelector('#overwrites [data-more]')?.textContent.includes('204')"
+            "() => document.querySelector('#overwrites [data-more]')?.textContent.includes('204')"
         )
 
 
@@ -170,7 +174,7 @@ def test_doubtful_matches_past_the_first_page_are_reached(playwright_driver, ser
         for count in (100, 120):
             page.click("#candidates-more")
             page.wait_for_function(
-                f"document.querySelectorAll('#candidates .pair').length === {count}"
+                f"() => document.querySelectorAll('#candidates .pair').length === {count}"
             )
         assert page.locator("#candidates-more").is_hidden()
         assert page.inner_text("#candidates-shown") == ""
@@ -180,7 +184,7 @@ def test_doubtful_matches_past_the_first_page_are_reached(playwright_driver, ser
         assert len(set(ids)) == 120 and ids == sorted(ids)  # every pair once, oldest first
         page.locator("#candidates .pair").last.locator("button[data-action=apart]").click()
         page.wait_for_function(
-            f"document.querySelector('#candidates-title').textContent === "
+            f"() => document.querySelector('#candidates-title').textContent === "
             f"{json.dumps(KK['con.candidates'].replace('{n}', '119'))}"
         )
 

@@ -23,7 +23,7 @@ def test_restore_phone_sends_again_what_the_backup_missed(phone, server, coordin
     outreach("backup", str(tmp_path / "before.db"), url=server.database_url)
     log_meeting(page, total=33)
     page.wait_for_function(
-        f"document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
         timeout=30_000,
     )
     assert coordinator.rows("SELECT count(*) FROM sync_records") == [(1,)]
@@ -33,7 +33,7 @@ def test_restore_phone_sends_again_what_the_backup_missed(phone, server, coordin
     assert coordinator.rows("SELECT count(*) FROM sync_records") == [(0,)]
     page.click("button:has-text('Қазір синхрондау')")
     page.wait_for_function(
-        "document.querySelector('#pending')?.textContent === '0' &&"
+        "() => document.querySelector('#pending')?.textContent === '0' &&"
         f" document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
         timeout=30_000,
     )

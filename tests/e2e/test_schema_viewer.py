@@ -1,11 +1,13 @@
 """/schema in Chromium: Swagger UI renders every tag's operations from the OpenAPI 3.1
-document, offers "Authorize" with the three schemes, and asks nothing of the internet."""
+document, offers "Authorize" with the three schemes, asks nothing of the internet, and needs
+nothing its Content-Security-Policy refuses."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from tests.e2e.console import desktop
+from tests.e2e.field import policy_refusals
 
 
 def test_the_api_documentation_renders_offline(playwright_driver, server):
@@ -27,5 +29,6 @@ def test_the_api_documentation_renders_offline(playwright_driver, server):
         assert "OAS 3.1" in page.text_content(".information-container")
         page.wait_for_load_state("networkidle")
         assert outside == []
+        assert policy_refusals(page) == []
     finally:
         context.browser.close()

@@ -39,7 +39,7 @@ def test_update_waits_for_the_user_and_never_over_a_half_filled_form(
             with page.expect_event("domcontentloaded"):
                 page.click("#update-apply")
             assert page.evaluate("window.sameDocument") is None  # reloaded, on the new version
-            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
             script = page.evaluate("""async () => (await navigator.serviceWorker.getRegistration())
                 .active.scriptURL""")
             assert script.endswith("/app/sw.js")
