@@ -18,9 +18,9 @@ from outreach.domain.gazetteer import (
     Names,
     Okrug,
     Page,
-    PositionSuggestion,
     Region,
     SuggestionDecision,
+    SuggestionPage,
     Village,
     VillageFilter,
     VillagePatch,
@@ -168,10 +168,14 @@ class GazetteerController(Controller):
         return await service.patch_village(db, kato, data, current_actor(request))
 
     @get("/gazetteer/suggestions")
-    async def suggestions(self, db: DB) -> list[PositionSuggestion]:
+    async def suggestions(
+        self, db: DB, limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0, le=10**9)] = 0,
+    ) -> SuggestionPage:  # fmt: skip
         """Positions field teams suggested for villages (coordinators), not yet accepted or
-        refused, oldest first, beside the village's current position and its quality."""
-        return await service.suggestions(db)
+        refused, oldest first, beside the village's current position and its quality, a page
+        at a time, with how many are open (`total`)."""
+        return await service.suggestions(db, limit, offset)
 
     @post("/gazetteer/suggestions/{record_id:str}/accept", status_code=HTTP_200_OK)
     async def accept_suggestion(

@@ -177,6 +177,13 @@ class PositionSuggestion(msgspec.Struct, frozen=True, kw_only=True):
     source: Literal["village_position", "meeting"] = "village_position"
 
 
+class SuggestionPage(msgspec.Struct, frozen=True, kw_only=True):
+    """Open suggested positions, oldest first, a page at a time, and how many are open."""
+
+    suggestions: list[PositionSuggestion]
+    total: int
+
+
 class SuggestionDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A coordinator's reason for a decision on a suggested position (kept)."""
 

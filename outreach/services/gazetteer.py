@@ -20,6 +20,7 @@ from outreach.domain.gazetteer import (
     PositionSuggestion,
     Region,
     SuggestionDecision,
+    SuggestionPage,
     Village,
     VillageFilter,
     VillagePatch,
@@ -225,17 +226,19 @@ async def _check_plausible(tx: Tx, village: Village, position: Position | None) 
     raise ImplausiblePosition(why, details=[detail])
 
 
-async def suggestions(db: Database) -> list[PositionSuggestion]:
-    """Positions field teams suggested that nobody has accepted or refused yet, oldest first:
-    their `village_position` records, and the positions their meetings at villages of
-    approximate position were saved at (services.meeting_positions says which)."""
+async def suggestions(db: Database, limit: int, offset: int = 0) -> SuggestionPage:
+    """Positions field teams suggested that nobody has accepted or refused yet, oldest first,
+    `limit` from the `offset`-th, and how many there are: their `village_position` records,
+    and the positions their meetings at villages of approximate position were saved at
+    (services.meeting_positions says which)."""
     async with db.read() as tx:
         rows = await sql.open_suggestions(tx)
         villages = {v.kato: v for v in (await sql.list_villages(
             tx, VillageFilter(), limit=1_000_000, offset=0))[0]}  # fmt: skip
         from_meetings = await meeting_positions.suggestions(tx)
     found = [s for s in (_suggestion(row, villages) for row in rows) if s is not None]
-    return sorted(found + from_meetings, key=lambda s: (s.at, s.id))
+    every = sorted(found + from_meetings, key=lambda s: (s.at, s.id))
+    return SuggestionPage(suggestions=every[offset : offset + limit], total=len(every))
 
 
 def _suggestion(row: Any, villages: dict[str, Village]) -> PositionSuggestion | None:

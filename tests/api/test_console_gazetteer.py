@@ -48,7 +48,7 @@ async def test_an_accepted_suggestion_moves_the_village(client, anonymous_phone,
     pushed = await anonymous_phone.post("/api/v1/sync/push", json={"mutations": [suggested]})
     assert pushed.json()["results"][0]["status"] == "applied"
 
-    [listed] = (await client.get("/api/v1/gazetteer/suggestions")).json()
+    [listed] = (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"]
     assert listed | {"at": None} == {
         "id": record, "village": before["kato"], "names": before["names"],
         "position": {"lat": 44.91, "lon": 65.42}, "accuracy_m": None, "note": None,
@@ -60,7 +60,7 @@ async def test_an_accepted_suggestion_moves_the_village(client, anonymous_phone,
     village = (await client.get(VILLAGE)).json()
     assert (village["position"], village["location_quality"], village["version"]) == (
         {"lat": 44.91, "lon": 65.42}, "exact", before["version"] + 1)  # fmt: skip
-    assert (await client.get("/api/v1/gazetteer/suggestions")).json() == []
+    assert (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"] == []
     refused = await client.post(f"/api/v1/gazetteer/suggestions/{record}/refuse")
     assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
 

@@ -110,7 +110,10 @@ async def test_a_meeting_at_an_approximate_village_suggests_its_position(client,
     other = suggestion("431033400", 44.8, 65.3)
     await push(phone, [first, second, vague, unknown, located, other])
 
-    listed = {s["id"]: s for s in (await client.get("/api/v1/gazetteer/suggestions")).json()}
+    listed = {
+        s["id"]: s
+        for s in (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"]
+    }
     assert {k: s["source"] for k, s in listed.items()} == {
         first["record_id"]: "meeting", second["record_id"]: "meeting",
         other["record_id"]: "village_position"}  # fmt: skip
@@ -128,7 +131,7 @@ async def test_a_meeting_at_an_approximate_village_suggests_its_position(client,
     assert (village["position"], village["location_quality"], village["version"]) == (
         {"lat": 44.91, "lon": 65.42}, "exact", before["version"] + 1)  # fmt: skip
     # the village is located now: its other meetings no longer suggest anything
-    left = (await client.get("/api/v1/gazetteer/suggestions")).json()
+    left = (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"]
     assert [s["id"] for s in left] == [other["record_id"]]
     late = await client.post(f"/api/v1/gazetteer/suggestions/{second['record_id']}/accept")
     assert (late.status_code, late.json()["code"]) == (404, "not_found")
@@ -136,6 +139,29 @@ async def test_a_meeting_at_an_approximate_village_suggests_its_position(client,
                          ) == [(first["record_id"], "accepted", "the school, on the satellite map")]  # fmt: skip
     assert database.rows("SELECT action, object FROM audit_log WHERE action LIKE 'gazetteer.%'"
                          ) == [("gazetteer.suggestion_accepted", APPROXIMATE)]  # fmt: skip
+
+
+async def test_suggestions_come_a_page_at_a_time_with_how_many_are_open(
+    client, anonymous_phone, database
+):
+    phone = await enrolled(client, anonymous_phone, database)
+    rng = random.Random(13)
+    meetings = [make_meeting(rng, hub=APPROXIMATE, position=at(44.91 + n / 1000, 65.42, 10.0))
+                for n in range(5)]  # fmt: skip
+    await push(phone, [*meetings, suggestion("431033400", 44.8, 65.3)])
+    whole = (await client.get("/api/v1/gazetteer/suggestions")).json()
+    assert whole["total"] == len(whole["suggestions"]) == 6
+    paged = []
+    for offset in range(0, 8, 2):
+        page = (await client.get("/api/v1/gazetteer/suggestions",
+                                 params={"limit": 2, "offset": offset})).json()  # fmt: skip
+        assert page["total"] == 6
+        paged += page["suggestions"]
+    assert paged == whole["suggestions"]  # every one once, in the same order
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+        refused = await client.get("/api/v1/gazetteer/suggestions", params=bad)
+        assert refused.status_code == 400, (bad, refused.text)
+        assert {d["key"] for d in refused.json()["details"]} == set(bad)
 
 
 async def test_a_refused_meeting_suggestion_stays_closed(client, anonymous_phone, database):
@@ -148,13 +174,13 @@ async def test_a_refused_meeting_suggestion_stays_closed(client, anonymous_phone
                                 json={"comment": "they met in the next village"})  # fmt: skip
     assert refused.status_code == 200, refused.text
     assert (await client.get(f"/api/v1/villages/{APPROXIMATE}")).json() == before
-    assert (await client.get("/api/v1/gazetteer/suggestions")).json() == []
+    assert (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"] == []
     # the team edits the meeting afterwards: the decision stands (one per meeting)
     assert (await push(phone, [edit(record, 1, notes="heating broken")]))[0]["status"] == "applied"
-    assert (await client.get("/api/v1/gazetteer/suggestions")).json() == []
+    assert (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"] == []
     again = make_meeting(random.Random(10), hub=APPROXIMATE, position=at(44.91, 65.42))
     await push(phone, [again])
-    listed = (await client.get("/api/v1/gazetteer/suggestions")).json()
+    listed = (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"]
     assert [(s["id"], s["source"]) for s in listed] == [(again["record_id"], "meeting")]
     assert database.rows("SELECT action FROM audit_log WHERE action LIKE 'gazetteer.%'") == [
         ("gazetteer.suggestion_refused",)]  # fmt: skip

@@ -19,6 +19,7 @@ from tests.e2e.console import axe_violations, desktop, sign_in
 from tests.e2e.field import Coordinator, push_as_phone
 from tests.sync.phone import HUB, edit, make_meeting, new_id
 
+APPROXIMATE = "431033103"  # Калгандарья: only its okrug centre's position is known
 PWA = Path(__file__).resolve().parents[2] / "static" / "pwa"
 
 
@@ -187,6 +188,29 @@ def test_doubtful_matches_past_the_first_page_are_reached(playwright_driver, ser
             f"() => document.querySelector('#candidates-title').textContent === "
             f"{json.dumps(KK['con.candidates'].replace('{n}', '119'))}"
         )
+
+
+def test_suggested_positions_past_the_first_page_are_reached(playwright_driver, server):
+    rng = random.Random(93)
+    # each meeting at a village of approximate position suggests where the village is
+    meetings = [make_meeting(rng, hub=APPROXIMATE,
+                             position={"lat": 44.9 + n / 10_000, "lon": 65.42, "accuracy_m": 9.0})
+                for n in range(64)]  # fmt: skip
+    with Coordinator(server) as coordinator:
+        push_as_phone(server, coordinator, meetings)
+    with _console(playwright_driver, server, "coord", "#/villages", "#suggestions li") as page:
+        assert page.inner_text("#suggestions h2") == KK["con.suggestions"].replace("{n}", "64")
+        assert page.locator("#suggestions li").count() == 50
+        shown = KK["con.suggestions_shown"].replace("{n}", "50").replace("{all}", "64")
+        assert page.inner_text("#suggestions-shown") == shown
+        assert axe_violations(page) == []
+        page.click("#suggestions-more")
+        page.wait_for_function("() => document.querySelectorAll('#suggestions li').length === 64")
+        assert page.locator("#suggestions-more").is_hidden()
+        ids = page.eval_on_selector_all(
+            "#suggestions li", "items => items.map((i) => i.dataset.suggestion)"
+        )
+        assert sorted(ids) == sorted(m["record_id"] for m in meetings)  # every one, once
 
 
 def _phone(server, coordinator: Coordinator, login: str) -> httpx.Client:

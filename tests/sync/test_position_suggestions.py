@@ -21,7 +21,10 @@ async def test_a_suggested_position_is_accepted_or_refused(phone, client, databa
     assert before["location_quality"] != "exact"
     good, far = suggestion(APPROXIMATE, 44.91, 65.42), suggestion("431033400", 44.8, 65.3)
     assert {r["status"] for r in await push(phone, [good, far])} == {"applied"}
-    listed = {s["id"]: s for s in (await client.get("/api/v1/gazetteer/suggestions")).json()}
+    listed = {
+        s["id"]: s
+        for s in (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"]
+    }
     assert set(listed) == {good["record_id"], far["record_id"]}
     first = listed[good["record_id"]]
     assert (first["village"], first["position"], first["current"], first["team"]) == (
@@ -37,7 +40,7 @@ async def test_a_suggested_position_is_accepted_or_refused(phone, client, databa
     refused = await client.post(f"/api/v1/gazetteer/suggestions/{far['record_id']}/refuse",
                                 json={"comment": "that is the neighbouring village"})  # fmt: skip
     assert refused.status_code == 200
-    assert (await client.get("/api/v1/gazetteer/suggestions")).json() == []
+    assert (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"] == []
     again = await client.post(f"/api/v1/gazetteer/suggestions/{far['record_id']}/accept")
     assert again.status_code == 404
     decided = database.rows("SELECT decision, comment FROM position_suggestion_decisions"
@@ -51,5 +54,5 @@ async def test_an_implausible_suggestion_is_not_accepted(phone, client):
     accepted = await client.post(f"/api/v1/gazetteer/suggestions/{swapped['record_id']}/accept")
     assert accepted.status_code == 422
     assert accepted.json()["details"][0]["field"] == "position"
-    assert [s["id"] for s in (await client.get("/api/v1/gazetteer/suggestions")).json()] == [
+    assert [s["id"] for s in (await client.get("/api/v1/gazetteer/suggestions")).json()["suggestions"]] == [
         swapped["record_id"]]  # fmt: skip

@@ -2,7 +2,7 @@
 // doubts, for a coordinator to decide. Nothing is merged until the coordinator clicks "merge".
 import { h, toast } from '../ui.js';
 import { api } from './api.js';
-import { action, button, dateText, districtName, placeName, programmeText, stageText, t, teamLabel } from './common.js';
+import { action, button, dateText, districtName, moreBelow, placeName, programmeText, stageText, t, teamLabel } from './common.js';
 
 export const residentName = (r) => (r.erased || !r.name ? t('con.erased_resident', { id: r.id }) : r.name);
 
@@ -53,24 +53,18 @@ function pairOf(pair, done) {
 export async function candidatesSection(done) {
   const first = await api(`residents/candidates?limit=${PAGE}`);
   const pairs = h('div', { class: 'pairs' }, first.candidates.map((pair) => pairOf(pair, done)));
-  const shown = h('p', { class: 'muted', role: 'status', id: 'candidates-shown' });
-  const more = button(t('con.candidates_more'), { class: 'secondary', id: 'candidates-more' });
   let last = first.candidates.at(-1)?.id ?? 0;
-  let count = first.candidates.length;
-  const tell = (total) => {
-    shown.textContent = count < total ? t('con.candidates_shown', { n: count, all: total }) : '';
-    more.hidden = count >= total;
-  };
-  action(more, async () => {
-    const page = await api(`residents/candidates?limit=${PAGE}&after=${last}`);
-    page.candidates.forEach((pair) => pairs.append(pairOf(pair, done)));
-    count += page.candidates.length;
-    last = page.candidates.at(-1)?.id ?? last;
-    tell(page.candidates.length ? page.total : count); // none after the last: all are shown
+  const below = moreBelow('candidates', {
+    count: first.candidates.length, total: first.total, shownKey: 'con.candidates_shown', moreKey: 'con.candidates_more',
+    next: async () => {
+      const page = await api(`residents/candidates?limit=${PAGE}&after=${last}`);
+      page.candidates.forEach((pair) => pairs.append(pairOf(pair, done)));
+      last = page.candidates.at(-1)?.id ?? last;
+      return { added: page.candidates.length, total: page.total };
+    },
   });
-  tell(first.total);
   return h('section', { class: 'panel', id: 'candidates', 'aria-labelledby': 'candidates-title' },
     h('h2', { id: 'candidates-title', text: t('con.candidates', { n: first.total }) }),
     h('p', { class: 'muted', text: t('con.candidates_hint') }),
-    first.total ? [pairs, shown, h('div', { class: 'actions' }, more)] : h('p', { class: 'muted', text: t('con.none') }));
+    first.total ? [pairs, ...below] : h('p', { class: 'muted', text: t('con.none') }));
 }

@@ -36,6 +36,25 @@ export function action(button, work) {
 
 export const button = (text, opts = {}) => h('button', { type: 'button', ...opts, text });
 
+// Below a list read a page at a time: "the oldest N of ALL are shown" and a button that reads
+// the next page. `next(count)` appends it and answers { added, total }; ids `${prefix}-shown`
+// and `${prefix}-more`.
+export function moreBelow(prefix, { count, total, shownKey, moreKey, next }) {
+  const shown = h('p', { class: 'muted', role: 'status', id: `${prefix}-shown` });
+  const more = button(t(moreKey), { class: 'secondary', id: `${prefix}-more` });
+  const tell = (all) => {
+    shown.textContent = count < all ? t(shownKey, { n: count, all }) : '';
+    more.hidden = count >= all;
+  };
+  action(more, async () => {
+    const { added, total: all } = await next(count);
+    count += added;
+    tell(added ? all : count); // none after the last: all are shown
+  });
+  tell(total);
+  return [shown, h('div', { class: 'actions' }, more)];
+}
+
 export function input(name, attrs = {}) { return h('input', { name, ...attrs }); }
 
 export function labelled(key, control, hint) { return field(key, control, hint); }

@@ -4,7 +4,7 @@
 // saved); populations one by one or from a CSV with a preview; Kazakh and Russian names.
 import { h, show, toast } from '../ui.js';
 import { api } from './api.js';
-import { action, button, districtName, errorText, labelled, loadPlaces, name, number, placeName, places, t, teamLabel, whenText } from './common.js';
+import { action, button, districtName, errorText, labelled, loadPlaces, moreBelow, name, number, placeName, places, t, teamLabel, whenText } from './common.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 640;
@@ -120,20 +120,37 @@ function populationImport(reload) {
     h('p', { class: 'muted', text: t('con.population_import_hint') }), labelled('con.f.file', file), h('div', { class: 'actions' }, preview), result);
 }
 
+const SUGGESTIONS_PAGE = 50;
+
+function suggestionItem(s, reload) {
+  return h('li', { 'data-suggestion': s.id },
+    h('strong', { text: name(s.names) || placeName(s.village) }), ` · ${s.position.lat.toFixed(5)}, ${s.position.lon.toFixed(5)}`,
+    s.accuracy_m != null ? ` ${t('con.m_n', { n: number(s.accuracy_m) })}` : '', ' · ',
+    h('span', { class: 'pill', 'data-source': s.source, text: t(`con.source.${s.source || 'village_position'}`) }), ' · ',
+    t(`con.quality.${s.quality}`), s.distance_km != null ? ` · ${t('con.km_away', { n: number(s.distance_km, 1) })}` : '', ` · ${teamLabel(s.team)} · ${whenText(s.at)} `,
+    action(button(t('con.accept'), { 'aria-label': `${t('con.accept')}: ${placeName(s.village)}` }), async () => {
+      await api(`gazetteer/suggestions/${s.id}/accept`, { method: 'POST' }); toast(t('con.saved')); await loadPlaces(true); await reload();
+    }), ' ',
+    action(button(t('con.refuse'), { class: 'secondary', 'aria-label': `${t('con.refuse')}: ${placeName(s.village)}` }), async () => {
+      await api(`gazetteer/suggestions/${s.id}/refuse`, { method: 'POST', json: {} }); toast(t('con.saved')); await reload();
+    }));
+}
+
+// The oldest suggestions, a page at a time: every meeting at a village of approximate position
+// suggests one until a coordinator settles the village.
 async function suggestions(reload) {
-  const list = await api('gazetteer/suggestions').catch(() => []);
-  return h('section', { class: 'panel', id: 'suggestions' }, h('h2', { text: t('con.suggestions', { n: list.length }) }),
-    list.length ? h('ul', {}, list.map((s) => h('li', { 'data-suggestion': s.id },
-      h('strong', { text: name(s.names) || placeName(s.village) }), ` · ${s.position.lat.toFixed(5)}, ${s.position.lon.toFixed(5)}`,
-      s.accuracy_m != null ? ` ${t('con.m_n', { n: number(s.accuracy_m) })}` : '', ' · ',
-      h('span', { class: 'pill', 'data-source': s.source, text: t(`con.source.${s.source || 'village_position'}`) }), ' · ',
-      t(`con.quality.${s.quality}`), s.distance_km != null ? ` · ${t('con.km_away', { n: number(s.distance_km, 1) })}` : '', ` · ${teamLabel(s.team)} · ${whenText(s.at)} `,
-      action(button(t('con.accept'), { 'aria-label': `${t('con.accept')}: ${placeName(s.village)}` }), async () => {
-        await api(`gazetteer/suggestions/${s.id}/accept`, { method: 'POST' }); toast(t('con.saved')); await loadPlaces(true); await reload();
-      }), ' ',
-      action(button(t('con.refuse'), { class: 'secondary', 'aria-label': `${t('con.refuse')}: ${placeName(s.village)}` }), async () => {
-        await api(`gazetteer/suggestions/${s.id}/refuse`, { method: 'POST', json: {} }); toast(t('con.saved')); await reload();
-      })))) : h('p', { class: 'muted', text: t('con.none') }));
+  const first = await api(`gazetteer/suggestions?limit=${SUGGESTIONS_PAGE}`).catch(() => ({ suggestions: [], total: 0 }));
+  const list = h('ul', {}, first.suggestions.map((s) => suggestionItem(s, reload)));
+  const below = moreBelow('suggestions', {
+    count: first.suggestions.length, total: first.total, shownKey: 'con.suggestions_shown', moreKey: 'con.suggestions_more',
+    next: async (count) => {
+      const page = await api(`gazetteer/suggestions?limit=${SUGGESTIONS_PAGE}&offset=${count}`);
+      page.suggestions.forEach((s) => list.append(suggestionItem(s, reload)));
+      return { added: page.suggestions.length, total: page.total };
+    },
+  });
+  return h('section', { class: 'panel', id: 'suggestions' }, h('h2', { text: t('con.suggestions', { n: first.total }) }),
+    first.total ? [list, ...below] : h('p', { class: 'muted', text: t('con.none') }));
 }
 
 const state = { district: '', query: '', only: '' };
