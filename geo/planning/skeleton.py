@@ -157,7 +157,7 @@ def trip_plans(problem: PlanningProblem, skip: set[str]) -> list[TripPlan]:
     areas = _areas(problem, skip, DAY_FILL)
     season = len(problem.teams) * len(working_days(problem.calendar))
     wanted = sum(days for _, days in areas)
-    if wanted > season:  # a full season: every area its share, not the first ones all
+    if 0 < season < wanted:  # a full season: every area its share, not the first ones all
         areas = _areas(problem, skip, DAY_FILL * wanted / season)
     for anchor, days in areas:
         if anchor in bases or longest == 1:

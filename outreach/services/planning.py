@@ -12,7 +12,7 @@ import msgspec
 from geo.distance import Progress as DistancesProgress
 from geo.grouping import group_villages
 from geo.grouping_types import Group, GroupingResult
-from geo.planning.calendar import CalendarSpec
+from geo.planning.calendar import CalendarSpec, working_days
 from geo.planning.planner import plan_campaign
 from geo.planning.types import (
     Location,
@@ -130,6 +130,10 @@ def _check_dates(spec: CampaignSpec) -> None:
     if spec.day_end <= spec.day_start:
         details = [{"field": "day_end", "message": "not after day_start"}]
         raise InvalidInput("the working day ends before it starts", details=details)
+    if not working_days(season_days(spec)):
+        details = [{"field": "end", "message": "no working day between start and end"}]
+        raise InvalidInput("the campaign has no working day (weekends, public holidays and days"
+                           " off excluded)", details=details)  # fmt: skip
 
 
 def _base(spec: CampaignSpec, snapshot: Snapshot) -> Place:

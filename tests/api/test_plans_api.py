@@ -87,6 +87,8 @@ async def test_exports_carry_the_plan(client) -> None:
     ({**KARMAKSHY, "day_start": "25:00"}, 400),
     ({**KARMAKSHY, "districts": ["999900000"]}, 422),
     ({**KARMAKSHY, "unknown": True}, 400),
+    ({**KARMAKSHY, "start": "2027-03-06", "end": "2027-03-07"}, 422),  # a weekend: no working day
+    ({**KARMAKSHY, "start": "2027-03-08", "end": "2027-03-08"}, 422),  # a public holiday
 ])  # fmt: skip
 async def test_bad_campaigns_are_refused(client, body: dict, status: int) -> None:
     response = await client.post("/api/v1/plans", json=body)

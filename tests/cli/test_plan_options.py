@@ -54,6 +54,7 @@ def plan_dala(tmp_path: Path, *args: str) -> Result:
         (["--day-cost-km", "-1"], 1, "--day-cost-km: Expected `float` >= 0.0"),
         (["--start", "2027-02-30"], 2, "'--start'"),
         (["--end", "2027-05-01", "--start", "2027-06-01"], 1, "ends before it starts"),
+        (["--start", "2027-03-06", "--end", "2027-03-07"], 1, "the campaign has no working day"),
         (["--district", "Nowhere"], 1, "--district 'Nowhere' names 0 districts"),
         (["--district", "999999999"], 1, "--district 999999999: no district has this KATO code"),
         (["--base", "Nowhere"], 1, "--base: no settlement is named 'Nowhere'"),
