@@ -110,12 +110,20 @@ export async function render(view, params, recordId) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('meeting.save') }),
       h('button', { type: 'button', class: 'secondary', text: t('meeting.discard'), onclick: discard })));
 
+  // The draft is written 300 ms after the last change; once the form is saved or thrown away
+  // (`closed`), no draft is written again: one written after the save would come back as
+  // "restored" with the saved meeting's id, and saving it would overwrite that meeting.
   let timer = null;
+  let closed = false;
   function changed() {
+    if (closed) return;
     dirty = true;
     clearTimeout(timer);
     timer = setTimeout(() => db.put('drafts', { id: draftId, record_id: id, state: read(form, base, kept), saved_at: Date.now() }), 300);
   }
+  function close() { closed = true; clearTimeout(timer); }
+  // photos being shrunk and kept: a save waits for them, or they would be left out of it
+  let photosKept = Promise.resolve();
   async function showThumbs() {
     thumbs.replaceChildren(...await Promise.all(kept.photos.map(async (sha) => {
       const photo = await db.get('photos', sha);
@@ -137,6 +145,7 @@ export async function render(view, params, recordId) {
     if (kept.position && !state.position) await addPosition(kept.position); // came while saving
   }
   async function discard() {
+    close();
     await db.remove('drafts', draftId);
     dirty = false;
     location.hash = '#/plan';
@@ -150,23 +159,32 @@ export async function render(view, params, recordId) {
     villageChecks.replaceChildren(parts.checks('village', nearby.map((v) => [v.kato, name(v.names)]),
       chosen.length ? chosen : [hub]));
   });
-  form.elements.photo.addEventListener('change', async (event) => {
-    for (const file of event.target.files) {
-      const { sha256 } = await photos.keep(file);
-      if (!kept.photos.includes(sha256)) kept.photos.push(sha256);
-    }
+  form.elements.photo.addEventListener('change', (event) => {
+    const files = [...event.target.files];
     event.target.value = '';
-    await showThumbs();
-    changed();
+    photosKept = photosKept.then(async () => {
+      for (const file of files) {
+        try {
+          const { sha256 } = await photos.keep(file);
+          if (!kept.photos.includes(sha256)) kept.photos.push(sha256);
+        } catch {
+          toast(t('meeting.photo_unreadable', { name: file.name })); // not an image: the others stay
+        }
+      }
+      await showThumbs();
+      changed();
+    });
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    await photosKept;
     const state = read(form, base, kept);
     const refused = ctx.record?.rejected;
     if (refused?.reason === 'unknown_plan_meeting') { delete state.plan_id; delete state.plan_meeting; }
     const found = await problemsOf(state);
     showProblems(form, problems, found, state);
     if (found.length) return;
+    close();
     const change = diff('meeting', ctx.record?.data || {}, state);
     if (refused) await resend('meeting', id, state);
     else if (!isEmpty(change)) await save('meeting', id, change);
