@@ -219,3 +219,15 @@ def _phone(server, coordinator: Coordinator, login: str) -> httpx.Client:
     enrolled = phone.post("/api/v1/devices/enrol", json={"code": coordinator.code(login)})
     phone.headers["authorization"] = f"Bearer {enrolled.json()['device_token']}"
     return phone
+
+
+def test_a_refused_value_is_named_by_its_form_label(playwright_driver, server):
+    """The server names a refused query or body field as `key` (Litestar's validation): the
+    console once read only `field`, `column` and `line`, and said "validation_failed"."""
+    add_user(server.database, "coord", "coordinator")
+    with _console(playwright_driver, server, "coord", "#/villages", "#nav a") as page:
+        said = page.evaluate("""async () => (await import('./js/console/common.js')).errorText({
+            status: 400, code: 'validation_failed',
+            details: [{ key: 'population', source: 'body' }, { key: 'teams' }, { key: 'x_y' }] })""")
+        labels = f"{KK['con.f.population']}, {KK['con.f.teams']}, x_y"
+        assert said == KK["con.error.invalid"].replace("{detail}", labels)

@@ -18,9 +18,12 @@ export function errorText(error) {
   return i18n.lang() === 'en' && error?.message ? error.message : t('con.error.other', { code: error?.code || '?' });
 }
 
+// The fields the server named (`field`, `key` for a query or body field, a file's `column` or
+// `line`), each by its form label where the console has one.
 function detail(error) {
-  const fields = (error.details || []).map((d) => d.field || d.column || d.line).filter(Boolean);
-  return fields.length ? fields.slice(0, 5).join(', ') : (error.code || '');
+  const label = (f) => (t(`con.f.${f}`) === `con.f.${f}` ? f : t(`con.f.${f}`));
+  const fields = (error.details || []).map((d) => d.field || d.key || d.column || d.line).filter(Boolean);
+  return fields.length ? [...new Set(fields.map(String).map(label))].slice(0, 5).join(', ') : (error.code || '');
 }
 
 export function fail(error) { toast(errorText(error)); }
