@@ -45,6 +45,16 @@ async def lock_user(tx: Tx, login: str) -> int | None:
     return None if found is None else int(found)
 
 
+async def lock_active_admins(tx: Tx) -> list[int]:
+    """The ids of the enabled admins, their rows locked until the transaction ends (on
+    PostgreSQL), so that two admins taking each other's role away run one after the other."""
+    rows = await tx.fetch_all(
+        "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id"
+        + for_update(tx)
+    )
+    return [int(r[0]) for r in rows]
+
+
 async def user_by_id(tx: Tx, user_id: int) -> User | None:
     """A user by id."""
     row = await tx.fetch_one(_USER + " WHERE u.id = ?", (user_id,))

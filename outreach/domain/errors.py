@@ -46,6 +46,13 @@ class VersionConflict(Conflict):
     status = 409
 
 
+class LastAdmin(Conflict):
+    """The change would leave no enabled admin: nobody could manage accounts any more."""
+
+    code = "last_admin"
+    status = 409
+
+
 class InvalidGazetteerFile(DomainError):
     """An import file has bad rows or columns; `details` names each (line, column, problem)."""
 

@@ -23,7 +23,7 @@ from outreach.domain.accounts import (
     User,
     UserChange,
 )
-from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
+from outreach.domain.errors import InvalidInput, LastAdmin, NotFound, VersionConflict
 from outreach.services.clock import now_iso
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -151,9 +151,15 @@ async def change_user(db: Database, login: str, change: UserChange, *, actor: Ac
     (re-enabling does not bring them back): they sign in or enrol again."""
     now = now_iso()
     async with db.write() as tx:
+        admins = await sql.lock_active_admins(tx)
         user = await _locked_user(tx, login)
         role = None if change.role is msgspec.UNSET else change.role
         disabled = None if change.disabled is msgspec.UNSET else change.disabled
+        leaves = (role is not None and role != "admin") or bool(disabled)
+        if leaves and admins == [user.id]:
+            raise LastAdmin(f"{user.login} is the last enabled admin: make another admin first",
+                           details=[{"field": "role" if role is not None else "disabled",
+                                     "message": "the last enabled admin"}])  # fmt: skip
         await sql.update_user(tx, user.id, role, now if disabled else None, disabled is not None)
         target = f"user:{user.id}"
         if role is not None and role != user.role:

@@ -32,3 +32,20 @@ async def test_a_field_user_signing_in_on_the_web_is_told_to_use_the_phone(anony
                                   json={"login": "walker", "password": PASSWORD})  # fmt: skip
     assert signed.status_code == 403
     assert signed.json()["code"] == "use_enrolled_phone"
+
+
+async def test_the_last_enabled_admin_cannot_be_disabled_or_demoted(anonymous, database):
+    await sign_in(anonymous, database, "admin")  # admin-user: the only admin
+    for change, field in (({"disabled": True}, "disabled"), ({"role": "coordinator"}, "role")):
+        refused = await anonymous.patch("/api/v1/users/admin-user", json=change)
+        assert refused.status_code == 409, refused.text
+        body = refused.json()
+        assert (body["code"], body["details"][0]["field"]) == ("last_admin", field)
+    add_user(database, "second", "admin")
+    demoted = await anonymous.patch("/api/v1/users/second", json={"role": "coordinator"})
+    assert demoted.status_code == 200, demoted.text  # another admin remains: allowed
+    add_user(database, "third", "admin")
+    gone = await anonymous.patch("/api/v1/users/admin-user", json={"disabled": True})
+    assert gone.status_code == 200, gone.text  # "third" is still an admin
+    enabled = "SELECT login FROM users WHERE role = 'admin' AND disabled_at IS NULL"
+    assert database.rows(enabled) == [("third",)]

@@ -192,3 +192,30 @@ def test_a_burst_of_sign_ins_checks_at_most_the_limit(server, database) -> None:
         if right.status_code == 429:
             assert right.json()["code"] == "too_many_attempts"
         assert database.scalar("SELECT count(*) FROM sign_in_failures") <= limit
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one(server, database) -> None:
+    """Each of the only two enabled admins disables the other at the same moment: one wins,
+    the other is told it would leave no admin (409 `last_admin`), never none left."""
+    database.execute("UPDATE users SET disabled_at = '2027-01-01T00:00:00Z' WHERE role = 'admin'")
+    add_user(database, "adm-a", "admin")
+    add_user(database, "adm-b", "admin")
+    enabled = "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL"
+    for _ in range(ROUNDS):
+        database.execute("UPDATE users SET disabled_at = NULL WHERE login IN ('adm-a', 'adm-b')")
+        pair = [httpx.Client(base_url=server.url, timeout=60) for _ in range(2)]
+        try:
+            for client, login in zip(pair, ("adm-a", "adm-b"), strict=True):
+                signed = client.post("/api/v1/session", json={"login": login, "password": PASSWORD})
+                assert signed.status_code == 200, signed.text
+                client.headers["x-csrf-token"] = signed.json()["csrf_token"]
+            responses = race("PATCH", [(pair[0], "/api/v1/users/adm-b", {"disabled": True}),
+                                       (pair[1], "/api/v1/users/adm-a", {"disabled": True})])  # fmt: skip
+        finally:
+            for client in pair:
+                client.close()
+        won, others = outcome(responses, 200)
+        # the loser is refused as the last admin, or, its session ended by the winner first,
+        # as signed out: either way one admin is left
+        assert won == 1 and set(others) <= {(409, "last_admin"), (401, "sign_in_required")}, others
+        assert database.scalar(enabled) == 1
