@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import LiveServer, add_user
 from tests.e2e.console import axe_violations, check_screen, desktop, sign_in
 from tests.e2e.field import Coordinator, push_as_phone, sign_in_dashboard
+from tests.e2e.test_long_lists import KK as KK_CONSOLE
 from tests.sync.phone import make_meeting, new_id
 
 CITY = "431000000"  # the district of the villages below
@@ -259,3 +260,32 @@ def test_a_coordinator_sets_a_districts_targets(desk, server, coordinator):
     assert page.input_value(
         "#targets tr[data-district='434600000'] input[name=financed_tenge]"
     ) == (f"60{NBSP}000{NBSP}000")
+    # an amount that is no whole number of tenge is refused, and the saved target stays
+    amount = "#targets tr[data-district='434600000'] input[name=financed_tenge]"
+    status = "#targets tr[data-district='434600000'] [role=status]"
+    whole = KK_CONSOLE["con.target_whole"].replace(
+        "{what}", KK_CONSOLE["con.target.financed_tenge"]
+    )
+    for typed in ("сто миллионов", "1,500,000.50", "-500000"):
+        page.fill(amount, typed)
+        page.click("#targets tr[data-district='434600000'] button[data-action=save]")
+        page.wait_for_function(
+            "([at, text]) => document.querySelector(at).textContent === text", arg=[status, whole]
+        )
+        assert page.input_value(amount) == typed  # as typed, not its digits run together
+        page.evaluate("(at) => { document.querySelector(at).textContent = ''; }", status)
+    again = coordinator.http.get("/api/v1/targets", params={"campaign": campaign}).json()
+    assert next(t for t in again if t["district"] == "434600000") == mine
+
+
+def test_amounts_are_read_as_people_write_whole_tenge(desk, server, coordinator):
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/targets")
+    read = page.evaluate("""async () => {
+      const { moneyValue } = await import('./js/console/common.js');
+      const texts = ['', '1500000', '1 500 000', '1\\u00a0500\\u00a0000', '1,500,000', '0',
+        '1,500,000.50', '1,5', '-500000', 'abc', '15 00', '1.500.000'];
+      return texts.map((value) => moneyValue({ value }) ?? (moneyValue({ value }) === null ? 'none' : 'refused'));
+    }""")
+    assert read == ["none", 1_500_000, 1_500_000, 1_500_000, 1_500_000, 0,
+                    "refused", "refused", "refused", "refused", "refused", "refused"]  # fmt: skip

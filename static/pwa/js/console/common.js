@@ -138,8 +138,16 @@ const digits = (text) => text.replace(/[^\d]/g, '');
 export function moneyInput(name, value, attrs = {}) {
   const group = (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
   const input = h('input', { name, inputmode: 'numeric', autocomplete: 'off', maxlength: 20, value: value == null ? '' : group(String(value)), ...attrs });
-  input.addEventListener('blur', () => { input.value = group(digits(input.value)); });
+  // grouped again only when it is a whole amount: "1,500,000.50" stays as typed, to be refused
+  input.addEventListener('blur', () => { if (moneyValue(input) != null) input.value = group(digits(input.value)); });
   return input;
 }
 
-export const moneyValue = (input) => (digits(input.value) === '' ? null : Number(digits(input.value)));
+// A whole amount in tenge as typed: digits, grouped by spaces or commas as people write them.
+// null when empty; undefined when it is no whole amount (a decimal part, a minus sign, words),
+// which the form refuses: its digits alone would be another amount (1,500,000.50 → 150000050).
+export function moneyValue(input) {
+  const text = input.value.trim();
+  if (text === '') return null;
+  return /^\d+$|^\d{1,3}([ \u00a0\u202f,]\d{3})+$/.test(text) ? Number(digits(text)) : undefined;
+}

@@ -44,6 +44,7 @@ export function stageForm(resident, done) {
     if (!on.value) { message.textContent = t('con.stage_needs_date'); on.focus(); return; }
     if (stage.value === 'dropped' && !reason.value.trim()) { message.textContent = t('con.stage_needs_reason'); reason.focus(); return; }
     const money = ['defended', 'financed'].includes(stage.value) ? moneyValue(amount) : null;
+    if (money === undefined) { message.textContent = t('con.target_whole', { what: t('con.f.amount_tenge') }); amount.focus(); return; }
     const body = { stage: stage.value || null, on: on.value, amount_tenge: money,
       funding_source: stage.value === 'financed' ? source.value.trim() || null : null,
       reason: stage.value === 'dropped' ? reason.value.trim() : null, note: note.value.trim() || null,

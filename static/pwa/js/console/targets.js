@@ -23,6 +23,11 @@ function row(campaign, district, target) {
       body[k] = value === '' ? null : Number(value);
     }
     body.financed_tenge = moneyValue(inputs.financed_tenge);
+    if (body.financed_tenge === undefined) {
+      status.textContent = t('con.target_whole', { what: t('con.target.financed_tenge') });
+      inputs.financed_tenge.focus();
+      return;
+    }
     save.disabled = true;
     status.textContent = '';
     try {
