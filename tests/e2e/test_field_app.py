@@ -141,3 +141,17 @@ def test_a_meeting_saved_at_once_keeps_its_photo_and_leaves_no_draft(phone, serv
     [doc] = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
     assert (doc["notes"], len(doc["photos"])) == ("saved at once", 1)
     assert coordinator.rows("SELECT sha256 FROM photos") == [(doc["photos"][0],)]
+
+    # the notes emptied on the saved meeting are cleared on the server too
+    [(record_id,)] = coordinator.rows("SELECT id FROM sync_records")
+    page.goto(f"{server.url}/app/#/meeting/{record_id}")
+    page.wait_for_selector("textarea[name=notes]")
+    assert page.input_value("textarea[name=notes]") == "saved at once"
+    page.fill("textarea[name=notes]", "")
+    page.click("form button[type=submit]")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    [doc] = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+    assert doc.get("notes") is None and len(doc["photos"]) == 1

@@ -46,6 +46,8 @@ function initial({ record, planned, planId }) {
     plan_meeting: planned.id, hub: planned.hub.id.replace(/^g-/, ''), villages: planned.members.map((m) => m.kato) };
 }
 
+const CLEARABLE = ['reason', 'notes', 'start']; // the form's fields that may be left empty
+
 function read(form, base, kept) {
   const v = (n) => form.elements[n].value.trim() || null;
   const state = { ...base, status: form.elements.status.value, reason: v('reason'), date: v('date'),
@@ -186,6 +188,9 @@ export async function render(view, params, recordId) {
     if (found.length) return;
     close();
     const change = diff('meeting', ctx.record?.data || {}, state);
+    // a field emptied in the form is cleared on the record: read() leaves empty fields out,
+    // and a change without them left the old notes or reason in place
+    for (const key of CLEARABLE) if (ctx.record?.data?.[key] != null && state[key] == null) change.set[key] = null;
     if (refused) await resend('meeting', id, state);
     else if (!isEmpty(change)) await save('meeting', id, change);
     await positionAfterSaving(state);
