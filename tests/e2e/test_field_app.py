@@ -155,3 +155,25 @@ def test_a_meeting_saved_at_once_keeps_its_photo_and_leaves_no_draft(phone, serv
     )
     [doc] = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
     assert doc.get("notes") is None and len(doc["photos"]) == 1
+
+
+def test_back_after_saving_a_planned_meeting_opens_it_rather_than_a_second(
+    phone, server, coordinator
+):
+    """Back from the outbox after saving a planned meeting once opened an empty form with a new
+    id, and saving it made a second record of the one meeting (coverage counted it twice)."""
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    log_meeting(page, total=22)
+    page.go_back()
+    page.wait_for_function("() => /^#\\/meeting\\/[0-9a-f-]{36}$/.test(location.hash)")
+    page.wait_for_selector("form input[name='attendance.total']")
+    assert page.input_value("input[name='attendance.total']") == "22"
+    page.fill("input[name='attendance.total']", "23")
+    page.click("form button[type=submit]")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    docs = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+    assert [d["attendance"]["total"] for d in docs] == [23]  # one meeting, corrected

@@ -69,6 +69,13 @@ function read(form, base, kept) {
 
 export async function render(view, params, recordId) {
   const ctx = await context(params, recordId);
+  if (!recordId && ctx.planned) {
+    // a planned meeting already logged (Back after saving, a second tap) opens its record:
+    // a new form would make a second record of the one meeting
+    const logged = (await db.all('records')).find((r) => r.kind === 'meeting'
+      && r.data?.plan_id === ctx.planId && r.data?.plan_meeting === ctx.planned.id);
+    if (logged) { location.replace(`#/meeting/${logged.id}`); return; }
+  }
   const draftId = recordId || (ctx.planned ? `plan:${ctx.planId}:${ctx.planned.id}` : 'adhoc');
   const draft = await db.get('drafts', draftId);
   const id = recordId || draft?.record_id || uuid();
