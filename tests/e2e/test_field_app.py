@@ -148,12 +148,7 @@ def test_a_meeting_saved_at_once_keeps_its_photo_and_leaves_no_draft(phone, serv
     page.wait_for_selector("textarea[name=notes]")
     assert page.input_value("textarea[name=notes]") == "saved at once"
     page.fill("textarea[name=notes]", "")
-    page.click("form button[type=submit]")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
-    [doc] = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+    [doc] = save_and_send(page, coordinator)
     assert doc.get("notes") is None and len(doc["photos"]) == 1
 
 
@@ -170,10 +165,16 @@ def test_back_after_saving_a_planned_meeting_opens_it_rather_than_a_second(
     page.wait_for_selector("form input[name='attendance.total']")
     assert page.input_value("input[name='attendance.total']") == "22"
     page.fill("input[name='attendance.total']", "23")
+    docs = save_and_send(page, coordinator)
+    assert [d["attendance"]["total"] for d in docs] == [23]  # one meeting, corrected
+
+
+def save_and_send(page, coordinator) -> list[dict]:
+    """Save the open meeting form, wait until the phone has sent everything; the server's
+    meeting documents."""
     page.click("form button[type=submit]")
     page.wait_for_function(
         f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
         timeout=30_000,
     )
-    docs = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
-    assert [d["attendance"]["total"] for d in docs] == [23]  # one meeting, corrected
+    return [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
