@@ -136,7 +136,7 @@ async def merged_into(tx: Tx, resident_id: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-async def candidate_rows(tx: Tx, resident_id: int | None = None) -> list[Row]:
+async def candidate_rows(tx: Tx, resident_id: int) -> list[Row]:
     """Open doubtful matches of one resident."""
     return await tx.fetch_all(
         "SELECT id, a, b, reason FROM resident_candidates WHERE status = 'open'"

@@ -151,11 +151,13 @@ async def change_user(db: Database, login: str, change: UserChange, *, actor: Ac
     (re-enabling does not bring them back): they sign in or enrol again."""
     now = now_iso()
     async with db.write() as tx:
-        admins = await sql.lock_active_admins(tx)
-        user = await _locked_user(tx, login)
         role = None if change.role is msgspec.UNSET else change.role
         disabled = None if change.disabled is msgspec.UNSET else change.disabled
+        # a change that may take an admin away locks the admins first (before the user, as
+        # every such change does): two admins disabling each other run one after the other
         leaves = (role is not None and role != "admin") or bool(disabled)
+        admins = await sql.lock_active_admins(tx) if leaves else []
+        user = await _locked_user(tx, login)
         if leaves and admins == [user.id]:
             raise LastAdmin(f"{user.login} is the last enabled admin: make another admin first",
                            details=[{"field": "role" if role is not None else "disabled",
