@@ -19,7 +19,7 @@ from outreach.domain.accounts import (
 )
 from outreach.domain.wire import MAX_INT64
 from outreach.services import devices as service
-from outreach.services import plans
+from outreach.services import team_plans
 
 DeviceId = Annotated[int, PathParameter(ge=1, le=MAX_INT64, description="device id")]
 
@@ -70,8 +70,8 @@ class FieldController(Controller):
     tags = ["field"]
 
     @get("/plan")
-    async def my_plan(self, db: DB, request: Request[Any, Any, Any]) -> list[plans.TeamPlan]:
+    async def my_plan(self, db: DB, request: Request[Any, Any, Any]) -> list[team_plans.TeamPlan]:
         """The published plans' days and meetings of this device's team, and nothing of
         other teams."""
         user = current_session(request).user
-        return await plans.team_plans(db, user.team)
+        return await team_plans.team_plans(db, user.team)

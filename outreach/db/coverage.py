@@ -55,10 +55,25 @@ async def held_meetings(tx: Tx, team: str | None) -> list[MeetingFacts]:
         " AND (CAST(:team AS TEXT) IS NULL OR t.name = :team)",
         {"team": team},
     )
+    aliases = await _plan_aliases(tx)
     # decoded by a worker thread: a second or more at 100,000 meetings
     return await asyncio.to_thread(
-        lambda: [m for record_id, team_name, doc in rows if (m := _held(record_id, team_name, doc))]
+        lambda: [
+            m
+            for record_id, team_name, doc in rows
+            if (m := _held(record_id, team_name, doc, aliases))
+        ]
     )
+
+
+async def _plan_aliases(tx: Tx) -> dict[int, int]:
+    """Superseded plan -> its campaign's published plan: a meeting logged against a plan that a
+    re-plan replaced counts for the campaign as it stands (the team had that plan)."""
+    rows = await tx.fetch_all(
+        "SELECT s.id, p.id FROM plans AS s JOIN plans AS p"
+        " ON p.campaign = s.campaign AND p.status = 'published' WHERE s.status = 'superseded'"
+    )
+    return {int(r[0]): int(r[1]) for r in rows}
 
 
 async def changed_meetings(
@@ -72,10 +87,15 @@ async def changed_meetings(
         " JOIN teams AS t ON t.id = r.team_id WHERE r.seq > ? AND r.seq <= ? ORDER BY r.seq",
         (after_seq, up_to),
     )
-    return [(r[0], None if r[3] else _held(r[0], r[2], r[4])) for r in rows if r[1] == "meeting"]
+    aliases = await _plan_aliases(tx)
+    return [
+        (r[0], None if r[3] else _held(r[0], r[2], r[4], aliases))
+        for r in rows
+        if r[1] == "meeting"
+    ]
 
 
-def _held(record_id: str, team: str, doc: str) -> MeetingFacts | None:
+def _held(record_id: str, team: str, doc: str, aliases: dict[int, int]) -> MeetingFacts | None:
     m = _meeting.decode(doc)
     if m.status != "held":
         return None
@@ -88,7 +108,7 @@ def _held(record_id: str, team: str, doc: str) -> MeetingFacts | None:
         attendance=m.attendance.total if m.attendance else 0,
         referrals=tuple((r.programme, r.count) for r in m.referrals),
         interested=tuple((p.id, p.village, p.programme) for p in m.interested),
-        plan_id=m.plan_id,
+        plan_id=aliases.get(m.plan_id, m.plan_id) if m.plan_id is not None else None,
     )
 
 

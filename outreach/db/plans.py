@@ -63,6 +63,31 @@ async def published(tx: Tx) -> Published:
     return tuple((int(r[0]), r[1]) for r in rows)
 
 
+async def superseded(tx: Tx) -> Published:
+    """The plans a later publication of their campaign replaced, oldest first."""
+    rows = await tx.fetch_all(
+        "SELECT id, campaign FROM plans WHERE status = 'superseded' ORDER BY id"
+    )
+    return tuple((int(r[0]), r[1]) for r in rows)
+
+
+class _Assigned(msgspec.Struct):
+    id: str
+    team: str | None = None
+
+
+class _Assignments(msgspec.Struct):
+    meetings: list[_Assigned]
+
+
+async def assignments(tx: Tx, plan_id: int) -> list[tuple[str, str | None]]:
+    """(meeting id, team) of every meeting of one plan (only those fields decoded)."""
+    raw = await tx.fetch_value("SELECT document FROM plans WHERE id = ?", (plan_id,))
+    if raw is None:
+        return []
+    return [(m.id, m.team) for m in msgspec.json.decode(raw, type=_Assignments).meetings]
+
+
 async def get_document(tx: Tx, plan_id: int) -> PlanDocument | None:
     """One plan's document."""
     raw = await tx.fetch_value("SELECT document FROM plans WHERE id = ?", (plan_id,))

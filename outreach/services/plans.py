@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import msgspec
@@ -23,12 +22,9 @@ from outreach.domain.plan_checks import (
 )
 from outreach.domain.planning import (
     CampaignSpec,
-    Place,
-    PlanDay,
     PlanDiff,
     PlanDocument,
     PlanEdits,
-    PlannedMeeting,
     PlanningStep,
     PlanSummary,
     Progress,
@@ -205,51 +201,3 @@ async def replan(db: Database, geo: GeoCache, plan_id: int, edits: PlanEdits,
     base = await get_plan(db, plan_id)
     return await create_draft(db, geo, base.document.spec.with_edits(edits), based_on=base,
                               created_by=created_by)  # fmt: skip
-
-
-class TeamPlan(msgspec.Struct, frozen=True, kw_only=True):
-    """One team's part of a published plan: its days in order, its meetings, and the places
-    (base, lodgings) its days start and end at."""
-
-    plan_id: int
-    campaign: str
-    team: str
-    days: list[PlanDay]
-    meetings: list[PlannedMeeting]
-    places: list[Place] = []
-
-
-async def team_plans(db: Database, team: str | None,
-                     published: sql.Published | None = None) -> list[TeamPlan]:  # fmt: skip
-    """The published plans (those of `published` when the caller read which they are), cut
-    down to one team's days and meetings. A published document never changes, so the cut is
-    kept until another plan is published: pushes and pulls ask for it again and again."""
-    if team is None:
-        return []
-    if published is None:
-        async with db.read() as tx:
-            published = await sql.published(tx)
-    kept = _team_plans.get(db)
-    if kept is None or kept[0] != published:
-        kept = _team_plans[db] = (published, {})
-    found = kept[1].get(team)
-    if found is None:
-        async with db.read() as tx:
-            documents = [(i, name, await sql.get_document(tx, i)) for i, name in published]
-        found = [_team_part(i, name, team, document)
-                 for i, name, document in documents if document is not None]  # fmt: skip
-        kept[1][team] = found
-    return found
-
-
-_team_plans: weakref.WeakKeyDictionary[
-    Database, tuple[sql.Published, dict[str, list[TeamPlan]]]
-] = weakref.WeakKeyDictionary()
-
-
-def _team_part(plan_id: int, campaign: str, team: str, document: PlanDocument) -> TeamPlan:
-    days = [d for d in document.days if d.team == team]
-    ends = {d.start_place for d in days} | {d.end_place for d in days}
-    return TeamPlan(plan_id=plan_id, campaign=campaign, team=team, days=days,
-                    meetings=[m for m in document.meetings if m.team == team],
-                    places=[p for p in document.places if p.id in ends])  # fmt: skip

@@ -30,7 +30,7 @@ from outreach.domain.sync import (
     PushRequest,
     PushResponse,
 )
-from outreach.services import gazetteer, plans
+from outreach.services import gazetteer, team_plans
 from outreach.services.sync_batch import check_all
 from outreach.services.sync_writer import Prepared, team_of, writer
 
@@ -43,17 +43,13 @@ async def push(db: Database, device_id: int, user: User, request: PushRequest) -
     none can sink another. Checking runs in a worker thread before the batch joins a group."""
     checked = await asyncio.to_thread(check_all, request.mutations)
     good = [c for c in checked if isinstance(c, CheckedMutation)]
-    plan_meetings = await _plan_meetings(db, user) if _names_plan(good) else set()
+    plan_meetings = await team_plans.references(db, user.team) if _names_plan(good) else set()
     prepared = Prepared(device_id, user, request, checked, plan_meetings)
     return await writer(db).groups.submit(prepared)
 
 
 def _names_plan(checked: list[CheckedMutation]) -> bool:
     return any("plan_meeting" in c.fields for c in checked)
-
-
-async def _plan_meetings(db: Database, user: User) -> set[tuple[int, str]]:
-    return {(p.plan_id, m.id) for p in await plans.team_plans(db, user.team) for m in p.meetings}
 
 
 REPORT_INTERVAL = timedelta(minutes=1)
@@ -137,7 +133,7 @@ async def _plan(db: Database, user: User, published: plans_sql.Published,
         kept = _plans[db] = (published, {})
     document = kept[1].get(user.team)
     if document is None:
-        made = _document(_encode(await plans.team_plans(db, user.team, published)), None)
+        made = _document(_encode(await team_plans.team_plans(db, user.team, published)), None)
         assert made is not None
         document = kept[1][user.team] = made
     return None if document.etag == etag else document

@@ -216,3 +216,18 @@ async def test_coverage_is_computed_once_per_change(client, anonymous_phone, dat
         assert after.headline.meetings_held == first.headline.meetings_held + 1
     finally:
         await db.close()
+
+
+async def test_meetings_of_a_replaced_plan_count_for_its_campaign(client, anonymous_phone,
+                                                                 database):  # fmt: skip
+    plan, sent = await seeded(client, anonymous_phone, database)
+    old = plan["summary"]["id"]
+    new = (await client.post(f"/api/v1/plans/{old}/replan", json={})).json()["summary"]["id"]
+    await client.post(f"/api/v1/plans/{new}/publish")
+    got = (await client.get("/api/v1/coverage")).json()
+    [campaign] = got["campaigns"]
+    assert campaign["key"].startswith(f"{new}: ") and campaign["meetings_held"] == 2
+    narrowed = (await client.get("/api/v1/coverage", params={"campaign": new})).json()
+    assert narrowed["headline"]["meetings_held"] == 2
+    reached = {k for m in sent for k in m["add"]["villages"]}
+    assert narrowed["headline"]["villages_reached"] == len(reached)

@@ -19,6 +19,7 @@ ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-network
 KK = {
     "all_sent": "Барлық жазба серверде",
     "log": "Кездесуді жазу",
+    "logged_held": "Өтті ✓ (түзету)",
 }
 
 

@@ -169,6 +169,88 @@ def test_back_after_saving_a_planned_meeting_opens_it_rather_than_a_second(
     assert [d["attendance"]["total"] for d in docs] == [23]  # one meeting, corrected
 
 
+def test_meetings_logged_offline_while_the_plan_was_replaced_are_taken_and_shown_done(
+    playwright_driver, profile, server, coordinator
+):
+    """A team offline while its campaign is re-planned logs the plan it has: the server took
+    none of it (unknown plan meeting), and the new plan offered both meetings to log again."""
+    context = launch(playwright_driver, profile)
+    page = context.new_page()
+    enrol(page, server, coordinator.code())
+    log_meeting(page, total=22)  # sent at once
+    context.set_offline(True)
+    log_meeting(page, total=31)
+    replanned = coordinator.http.post(f"/api/v1/plans/{coordinator.plan_id}/replan", json={})
+    new_id = replanned.json()["summary"]["id"]
+    assert coordinator.http.post(f"/api/v1/plans/{new_id}/publish").status_code == 200
+    context.set_offline(False)
+    page.click("button:has-text('Қазір синхрондау')")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    assert page.is_hidden("#attention")
+    docs = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+    assert sorted(d["attendance"]["total"] for d in docs) == [22, 31]
+    assert {d["plan_id"] for d in docs} == {coordinator.plan_id}
+    held = (coordinator.http.get("/api/v1/coverage", params={"campaign": new_id})).json()
+    assert held["headline"]["meetings_held"] == 2
+    shown = page.evaluate("async () => (await (await import('./js/db.js')).meta('plan')).body")
+    assert [p["plan_id"] for p in shown] == [new_id]
+    page.goto(server.url + "/app/#/plan")
+    page.wait_for_selector("section.day")
+    done = page.locator("li.card.done")
+    assert done.count() == 2
+    assert done.locator(f"a:has-text('{KK['logged_held']}')").count() == 2
+    context.close()
+
+
+def test_photos_waiting_are_told_and_only_a_saved_meetings_photos_leave_the_phone(
+    phone, server, coordinator
+):
+    """The summary said "all records on the server" while a photo had not been sent; a photo
+    of a form thrown away was uploaded all the same, and none could be taken off a meeting."""
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    thrown, kept, removed = (make_photo(page, hue) for hue in (30, 150, 270))
+
+    def attach(photo: bytes, shown: int) -> None:
+        page.set_input_files("input[type=file]", files=[
+            {"name": "sheet.jpg", "mimeType": "image/jpeg", "buffer": photo}])  # fmt: skip
+        page.wait_for_function(f"() => document.querySelectorAll('.thumbs img').length === {shown}")
+
+    page.click(f"a.button:has-text('{KK['log']}')")
+    attach(thrown, 1)
+    page.wait_for_timeout(500)  # the draft is kept, photo and all
+    page.click("button:has-text('Жобаны тастау')")
+    page.wait_for_selector("section.day")
+    page.route("**/api/v1/sync/photos/**", lambda route: route.abort())  # uploads fail
+    page.click(f"a.button:has-text('{KK['log']}')")
+    page.fill("input[name='attendance.total']", "25")
+    attach(kept, 1)
+    attach(removed, 2)
+    page.click(".thumbs button >> nth=1")  # the second photo was the wrong sheet
+    page.wait_for_function("() => document.querySelectorAll('.thumbs img').length === 1")
+    page.click("form button[type=submit]")
+    page.wait_for_function(
+        "() => document.querySelector('#sync-summary')?.textContent === '1 сурет жіберуді күтуде'",
+        timeout=30_000,
+    )
+    assert page.text_content("#sync-badge") != KK["all_sent"]
+    [doc] = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+    assert len(doc["photos"]) == 1  # the record is on the server, its photo is not
+    page.unroute("**/api/v1/sync/photos/**")
+    page.click("button:has-text('Қазір синхрондау')")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    assert [r[0] for r in coordinator.rows("SELECT sha256 FROM photos")] == doc["photos"]
+    # the photos of no meeting are gone from the phone, too
+    left = page.evaluate("async () => (await (await import('./js/db.js')).all('photos')).length")
+    assert left == 1
+
+
 def save_and_send(page, coordinator) -> list[dict]:
     """Save the open meeting form, wait until the phone has sent everything; the server's
     meeting documents."""

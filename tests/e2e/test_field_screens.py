@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.field import enrol
+from tests.e2e.field import enrol, launch
 
 PLANNED = "a.button[href*='#/meeting?plan=']"
 WEEK_DATES = """() => [...document.querySelectorAll('section.day')].map((s) => s.dataset.date)"""
@@ -73,3 +73,19 @@ def test_meeting_form_opens_at_its_top_and_never_cuts_the_notes(phone, server, c
     page.click("form button[type=submit]")
     page.wait_for_selector("textarea[name=notes][aria-invalid=true]")  # kept, and not saved
     assert page.evaluate("location.hash").startswith("#/meeting")
+
+
+def test_a_meeting_logged_after_midnight_gets_the_local_date(playwright_driver, profile, server,
+                                                             coordinator):  # fmt: skip
+    """Between midnight and 05:00 in Kyzylorda the UTC date is still yesterday's: an unplanned
+    meeting logged then was dated the day before."""
+    context = launch(playwright_driver, profile, timezone_id="Asia/Qyzylorda")
+    try:
+        context.clock.set_fixed_time("2027-03-01T20:30:00Z")  # 01:30 on 2 March there
+        page = context.new_page()
+        enrol(page, server, coordinator.code())
+        page.goto(server.url + "/app/#/meeting")
+        page.wait_for_selector("form input[name=date]")
+        assert page.input_value("input[name=date]") == "2027-03-02"
+    finally:
+        context.close()

@@ -147,3 +147,32 @@ async def test_pull_brings_the_team_plan_and_a_meeting_reports_its_outcome(phone
     results = await push(phone, [outcome, wrong])
     assert [r["status"] for r in results] == ["applied", "rejected"], results[0]["message"]
     assert results[1]["reason"] == "unknown_plan_meeting"
+
+
+async def test_a_meeting_of_the_plan_a_replan_replaced_is_still_taken(phone, client):
+    """A team offline while its campaign is re-planned logs the meetings of the plan it has:
+    they are taken as that campaign's, and the phone is told which plans the new one replaced,
+    so that what it logged shows as done in the new plan."""
+    from tests.api.test_plans_api import make_plan
+
+    first = await make_plan(client)
+    old = first["summary"]["id"]
+    await client.post(f"/api/v1/plans/{old}/publish")
+    planned = [m for m in first["document"]["meetings"] if m["team"] == "team-1"]
+    before = make_meeting(random.Random(18), plan_id=old, plan_meeting=planned[0]["id"],
+                          hub=planned[0]["hub"]["id"].removeprefix("g-"))  # fmt: skip
+    assert [r["status"] for r in await push(phone, [before])] == ["applied"]
+    replan = await client.post(f"/api/v1/plans/{old}/replan", json={})
+    new = replan.json()["summary"]["id"]
+    assert (await client.post(f"/api/v1/plans/{new}/publish")).json()["status"] == "published"
+    # still offline: the next meeting of the plan the phone has
+    after = make_meeting(random.Random(19), plan_id=old, plan_meeting=planned[1]["id"],
+                         hub=planned[1]["hub"]["id"].removeprefix("g-"))  # fmt: skip
+    made_up = make_meeting(random.Random(20), plan_id=old, plan_meeting="no-such-meeting")
+    others = [m for m in first["document"]["meetings"] if m["team"] not in (None, "team-1")]
+    not_ours = make_meeting(random.Random(21), plan_id=old, plan_meeting=others[0]["id"])
+    results = await push(phone, [after, made_up, not_ours])
+    assert [r["status"] for r in results] == ["applied", "rejected", "rejected"], results
+    assert {r["reason"] for r in results[1:]} == {"unknown_plan_meeting"}
+    [team_plan] = (await phone.post("/api/v1/sync/pull", json={})).json()["plan"]["body"]
+    assert (team_plan["plan_id"], team_plan["earlier"]) == (new, [old])

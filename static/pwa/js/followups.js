@@ -3,6 +3,7 @@
 // not yet sent laid over it. Who is overdue is decided by the phone's own calendar day.
 import * as api from './api.js';
 import * as db from './db.js';
+import { localToday } from './ui.js';
 
 const KEY = 'followups';
 // outcomes a phone can log (`new` is where a resident starts, never an outcome)
@@ -10,10 +11,7 @@ export const STAGES = ['contacted', 'referred', 'trained', 'defended', 'financed
 const ORDER = ['new', 'contacted', 'referred', 'trained', 'defended', 'financed'];
 const LEFT = ['financed', 'dropped']; // out of the funnel: nobody to follow up any more
 
-// Today's date where the phone is (Kyzylorda, Almaty time), not in UTC.
-export function localToday(now = new Date()) {
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-}
+export { localToday }; // the follow-up screens' "today" (tests call it from here)
 
 // The list after a call or visit to one resident (`fields` as sent, or a part of them): as the
 // server counts, the stage is the furthest ever reached; financed or dropped leave the list.

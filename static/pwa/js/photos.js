@@ -1,5 +1,6 @@
 // Photos of attendance sheets: downscaled on the phone, named by their SHA-256, kept until
-// uploaded.
+// uploaded. Only a photo a saved meeting names is sent: one of a form thrown away, or taken
+// off a meeting before saving, never leaves the phone.
 import * as db from './db.js';
 
 const MAX_SIDE = 1600;
@@ -29,4 +30,24 @@ export async function keep(file) {
     await db.put('photos', { sha256: hash, blob, size: blob.size, complete: false });
   }
   return { sha256: hash, blob };
+}
+
+// The photos the meetings on this phone name (what is to be sent); with `drafts`, those the
+// forms kept as drafts name too.
+export async function named(drafts = false) {
+  const out = new Set();
+  for (const record of await db.all('records')) for (const sha of record.data?.photos || []) out.add(sha);
+  if (drafts) for (const draft of await db.all('drafts')) for (const sha of draft.state?.photos || []) out.add(sha);
+  return out;
+}
+
+// Photos a form picked that no meeting or draft names any more (the form was thrown away, or
+// a photo taken off it): deleted from the phone, unsent.
+export async function forget(shas) {
+  const kept = await named(true);
+  for (const sha of shas) {
+    if (kept.has(sha)) continue;
+    const photo = await db.get('photos', sha);
+    if (photo && !photo.complete) await db.remove('photos', sha);
+  }
 }

@@ -67,3 +67,10 @@ export function applyLocal(data, m) {
   }
   return next;
 }
+
+// The record of a planned meeting on this phone, logged against the plan (its id first in
+// `planIds`) or against one a re-plan replaced (the meeting keeps its id).
+export function loggedMeeting(records, planIds, meetingId) {
+  return records.find((r) => r.kind === 'meeting' && planIds.includes(r.data?.plan_id)
+    && r.data?.plan_meeting === meetingId);
+}

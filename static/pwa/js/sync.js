@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import * as db from './db.js';
 import { refresh as refreshFollowups } from './followups.js';
+import { named } from './photos.js';
 import { applyLocal, diff, mutation } from './records.js';
 import { backoff, refusedField } from './rules.js';
 
@@ -30,7 +31,7 @@ export async function attention() {
 
 async function setStatus(patch) {
   const next = { ...(await status()), ...patch, pending: await db.count('outbox'),
-    attention: (await attention()).length };
+    attention: (await attention()).length, photos: await pendingPhotos() };
   await db.setMeta('status', next);
   dispatchEvent(new CustomEvent('outreach:status', { detail: next }));
   return next;
@@ -219,8 +220,7 @@ async function dropSynced() {
 }
 
 async function uploadPhotos(token) {
-  for (const photo of await db.all('photos')) {
-    if (photo.complete) continue;
+  for (const photo of await unsent()) {
     let { received_bytes: from, complete, total_bytes: total } = await api.photoProgress(token, photo.sha256);
     if (total !== null && total !== photo.size) from = 0;
     while (!complete) {
@@ -236,6 +236,12 @@ async function uploadPhotos(token) {
   }
 }
 
-export function pendingPhotos() {
-  return db.all('photos').then((photos) => photos.filter((p) => !p.complete).length);
+// The photos a saved meeting names that are not on the server yet.
+async function unsent() {
+  const waiting = (await db.all('photos')).filter((p) => !p.complete);
+  if (!waiting.length) return waiting; // the usual case: no need to read every record
+  const wanted = await named();
+  return waiting.filter((p) => wanted.has(p.sha256));
 }
+
+export async function pendingPhotos() { return (await unsent()).length; }

@@ -25,6 +25,12 @@ export function show(view, ...parts) {
 
 // Dates and times written out from the translation files (browsers' own locale data may lack
 // Kazakh).
+// Today's date where the phone is (Kyzylorda, Almaty time), not in UTC: between midnight
+// and 05:00 the UTC date is still yesterday's.
+export function localToday(now = new Date()) {
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}
+
 export function longDate(iso) {
   const day = new Date(`${iso}T00:00`);
   return t('date.long', { weekday: t(`weekday.${day.getDay()}`), day: day.getDate(),

@@ -5,10 +5,10 @@ import * as db from '../db.js';
 import { codeText, name, t } from '../i18n.js';
 import * as photos from '../photos.js';
 import * as position from '../position.js';
-import { diff, isEmpty, uuid } from '../records.js';
+import { diff, isEmpty, loggedMeeting, uuid } from '../records.js';
 import { normalisePhone } from '../rules.js';
 import { resend, save, syncNow } from '../sync.js';
-import { countdown, field, h, toast, show } from '../ui.js';
+import { countdown, field, h, localToday, toast, show } from '../ui.js';
 import { inputFor, problemsOf, showProblems } from './meeting-checks.js';
 import * as parts from './meeting-parts.js';
 
@@ -31,16 +31,18 @@ async function context(params, recordId) {
   if (typeof record?.rejected === 'string') record.rejected = { reason: record.rejected, field: null };
   let planned = null;
   const planId = Number(params.get('plan'));
+  let planIds = [planId];
   if (planId) {
     const plan = ((await db.meta('plan'))?.body || []).find((p) => p.plan_id === planId);
     planned = plan?.meetings.find((m) => m.id === params.get('m')) || null;
+    planIds = [planId, ...(plan?.earlier || [])];
   }
-  return { villages, record, planned, planId };
+  return { villages, record, planned, planId, planIds };
 }
 
 function initial({ record, planned, planId }) {
   if (record) return structuredClone(record.data);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = localToday();
   if (!planned) return { status: 'held', date: today, villages: [] };
   return { status: 'held', date: planned.date || today, start: planned.start, plan_id: planId,
     plan_meeting: planned.id, hub: planned.hub.id.replace(/^g-/, ''), villages: planned.members.map((m) => m.kato) };
@@ -72,8 +74,7 @@ export async function render(view, params, recordId) {
   if (!recordId && ctx.planned) {
     // a planned meeting already logged (Back after saving, a second tap) opens its record:
     // a new form would make a second record of the one meeting
-    const logged = (await db.all('records')).find((r) => r.kind === 'meeting'
-      && r.data?.plan_id === ctx.planId && r.data?.plan_meeting === ctx.planned.id);
+    const logged = loggedMeeting(await db.all('records'), ctx.planIds, ctx.planned.id);
     if (logged) { location.replace(`#/meeting/${logged.id}`); return; }
   }
   const draftId = recordId || (ctx.planned ? `plan:${ctx.planId}:${ctx.planned.id}` : 'adhoc');
@@ -133,11 +134,19 @@ export async function render(view, params, recordId) {
   function close() { closed = true; clearTimeout(timer); }
   // photos being shrunk and kept: a save waits for them, or they would be left out of it
   let photosKept = Promise.resolve();
+  const picked = new Set(kept.photos); // every photo this form held: forgotten when no meeting keeps it
   async function showThumbs() {
-    thumbs.replaceChildren(...await Promise.all(kept.photos.map(async (sha) => {
+    thumbs.replaceChildren(...await Promise.all(kept.photos.map(async (sha, i) => {
       const photo = await db.get('photos', sha);
-      return photo?.blob ? h('img', { src: URL.createObjectURL(photo.blob), alt: t('meeting.photo') })
-        : h('span', { class: 'muted', text: t('meeting.photo_sent') });
+      const remove = h('button', { type: 'button', class: 'secondary', text: t('meeting.photo_remove'),
+        'aria-label': `${t('meeting.photo_remove')} ${i + 1}`, onclick: async () => {
+          kept.photos = kept.photos.filter((x) => x !== sha);
+          await showThumbs();
+          changed();
+        } });
+      return h('div', { class: 'thumb' }, photo?.blob
+        ? h('img', { src: URL.createObjectURL(photo.blob), alt: `${t('meeting.photo')} ${i + 1}` })
+        : h('span', { class: 'muted', text: t('meeting.photo_sent') }), remove);
     })));
   }
   // A fix that comes after the meeting was saved is a further change to it (`late`), not lost.
@@ -156,6 +165,7 @@ export async function render(view, params, recordId) {
   async function discard() {
     close();
     await db.remove('drafts', draftId);
+    await photos.forget(picked);
     dirty = false;
     location.hash = '#/plan';
   }
@@ -175,6 +185,7 @@ export async function render(view, params, recordId) {
       for (const file of files) {
         try {
           const { sha256 } = await photos.keep(file);
+          picked.add(sha256);
           if (!kept.photos.includes(sha256)) kept.photos.push(sha256);
         } catch {
           toast(t('meeting.photo_unreadable', { name: file.name })); // not an image: the others stay
@@ -202,6 +213,7 @@ export async function render(view, params, recordId) {
     else if (!isEmpty(change)) await save('meeting', id, change);
     await positionAfterSaving(state);
     await db.remove('drafts', draftId);
+    await photos.forget(picked); // those taken off the meeting before it was saved
     dirty = false;
     toast(isEmpty(change) && !refused ? t('meeting.unchanged') : t('meeting.saved'));
     location.hash = '#/outbox';

@@ -11,13 +11,14 @@ function summary(entry, villages) {
   return [what, entry.set?.date || entry.set?.on, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
 }
 
-// "All sent" only when nothing waits and nothing was refused.
+// "All sent" only when nothing waits (records or photos) and nothing was refused.
 export function describe(s) {
   if (s.state === 'not_enrolled') return t('status.not_enrolled');
   if (s.state === 'refused') return t('status.refused');
   const parts = [s.attention ? t('status.attention', { n: s.attention }) : null,
     s.state === 'syncing' ? t('status.syncing') : null,
-    s.pending && s.state !== 'syncing' ? t('status.waiting', { n: s.pending }) : null].filter(Boolean);
+    s.pending && s.state !== 'syncing' ? t('status.waiting', { n: s.pending }) : null,
+    s.photos && s.state !== 'syncing' ? t('status.photos_waiting', { n: s.photos }) : null].filter(Boolean);
   if (parts.length) return parts.join(' · ');
   if (s.last_success) return t('status.all_sent');
   return t('status.never_synced');
@@ -52,8 +53,8 @@ export async function render(view) {
   } });
   show(view, 
     h('h1', { text: t('outbox.title') }),
-    h('p', { id: 'sync-summary', class: s.pending || s.last_error || refused.length ? 'error' : 'ok',
-      text: describe({ ...s, pending: pending.length, attention: refused.length }) }),
+    h('p', { id: 'sync-summary', class: s.pending || photos || s.last_error || refused.length ? 'error' : 'ok',
+      text: describe({ ...s, pending: pending.length, attention: refused.length, photos }) }),
     refused.length ? h('section', { id: 'attention', 'aria-labelledby': 'attention-title' },
       h('h2', { id: 'attention-title', text: t('outbox.attention', { n: refused.length }) }),
       h('p', { class: 'muted', text: t('outbox.attention_hint') }),

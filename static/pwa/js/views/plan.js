@@ -2,16 +2,18 @@
 // with hubs, invited villages, population, distance and travel time from the previous stop,
 // and a map drawn from coordinates.
 import * as db from '../db.js';
+import { loggedMeeting } from '../records.js';
 import { name, t } from '../i18n.js';
 import { routeMap } from '../map.js';
-import { h, km, longDate, minutes, shortDate, show } from '../ui.js';
+import { h, km, localToday, longDate, minutes, shortDate, show } from '../ui.js';
 
 export function days(plans) {
   const out = [];
   for (const plan of plans) {
     const meetings = new Map(plan.meetings.map((m) => [m.id, m]));
     const places = new Map((plan.places || []).map((p) => [p.id, p]));
-    for (const day of plan.days) out.push({ ...day, plan_id: plan.plan_id, campaign: plan.campaign, meetings, places });
+    const planIds = [plan.plan_id, ...(plan.earlier || [])]; // a re-plan's meetings logged before it
+    for (const day of plan.days) out.push({ ...day, plan_id: plan.plan_id, planIds, campaign: plan.campaign, meetings, places });
   }
   return out.sort((a, b) => a.date.localeCompare(b.date));
 }
@@ -36,11 +38,6 @@ export function pages(all, today, asked) {
   const current = weekOf(today);
   const week = weeks.includes(asked) ? asked : weeks.find((w) => w >= current) || weeks.at(-1);
   return { weeks, week, current };
-}
-
-function localToday() {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
 }
 
 // Plans made from approximate positions can put different villages on one spot: 0 km between
@@ -68,15 +65,11 @@ function peopleText(meeting) {
   return people ? t('plan.people_at_least', { n: people.toLocaleString() }) : t('plan.people_unknown');
 }
 
-function logged(records, planId, meetingId) {
-  return records.find((r) => r.kind === 'meeting' && r.data?.plan_id === planId
-    && r.data?.plan_meeting === meetingId);
-}
 
 function stopCard(day, stop, index, records) {
   const meeting = day.meetings.get(stop.meeting_id);
   const hub = meeting.hub;
-  const record = logged(records, day.plan_id, meeting.id);
+  const record = loggedMeeting(records, day.planIds, meeting.id);
   return h('li', { class: record ? 'card done' : 'card' },
     h('h3', {}, `${index + 1}. ${name(hub.names)}`, ' ', h('span', { class: 'muted', text: `${stop.start}–${stop.end}` })),
     h('div', { class: 'muted', text: legUnknown(day, index) ? t('plan.leg_unknown')
