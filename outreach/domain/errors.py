@@ -31,6 +31,13 @@ class InvalidInput(DomainError):
     status = 422
 
 
+class PinNotWorkingDay(InvalidInput):
+    """A meeting pinned to a day the campaign does not work (outside its dates, a weekend, a
+    public holiday or a day off); `details` names each pin's date."""
+
+    code = "pin_not_working_day"
+
+
 class Conflict(DomainError):
     """The request lost a race or collides with the current state (a name already taken, a
     one-time code already used): read again and decide."""

@@ -25,7 +25,7 @@ from geo.planning.types import (
 )
 from geo.point import Point
 from geo.travel import TravelModel, travel_matrices
-from outreach.domain.errors import InvalidInput
+from outreach.domain.errors import InvalidInput, PinNotWorkingDay
 from outreach.domain.gazetteer import District, PlanningSite
 from outreach.domain.planning import (
     CampaignSpec,
@@ -130,10 +130,23 @@ def _check_dates(spec: CampaignSpec) -> None:
     if spec.day_end <= spec.day_start:
         details = [{"field": "day_end", "message": "not after day_start"}]
         raise InvalidInput("the working day ends before it starts", details=details)
-    if not working_days(season_days(spec)):
+    working = set(working_days(season_days(spec)))
+    if not working:
         details = [{"field": "end", "message": "no working day between start and end"}]
         raise InvalidInput("the campaign has no working day (weekends, public holidays and days"
                            " off excluded)", details=details)  # fmt: skip
+    # a pin to a day no team works was taken, and the meeting planned elsewhere unsaid
+    refused = [
+        {"field": "pins", "value": p.date.isoformat(), "meeting_id": p.meeting_id,
+         "message": f"{p.date.isoformat()} is outside the campaign ({spec.start} to {spec.end})"
+         if not spec.start <= p.date <= spec.end else
+         f"{p.date.isoformat()} is not a working day of the campaign (a weekend, a public"
+         " holiday or a day off)"}
+        for p in spec.pins if p.date not in working
+    ]  # fmt: skip
+    if refused:
+        raise PinNotWorkingDay("a meeting is pinned to a day the campaign does not work: "
+                           + "; ".join(d["message"] for d in refused), details=refused)  # fmt: skip
 
 
 def _base(spec: CampaignSpec, snapshot: Snapshot) -> Place:

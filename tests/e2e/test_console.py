@@ -106,6 +106,17 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
     pinned, other = meetings[0], next(m for m in meetings[1:] if len(m["members"]) > 1)
     page.click(f"#calendar button[data-meeting='{pinned['id']}']")
     page.select_option("select[name=pin_team]", "team-2")
+    # a Saturday first: refused, said in Kazakh with the date, and no version made (such a
+    # pin was taken, and the meeting planned on another day unsaid)
+    page.fill("input[name=pin_date]", "2027-04-03")
+    page.click("#meeting button:has-text('Бекіту')")
+    versions = len(coordinator.http.get("/api/v1/plans").json())
+    page.click("#replan")
+    page.wait_for_selector("#toast:not([hidden])")
+    said = kk["con.error.pin_not_working_day"].replace("{detail}", "2027-04-03")
+    assert page.text_content("#toast") == said
+    assert len(coordinator.http.get("/api/v1/plans").json()) == versions
+    page.click("#edits button:has-text('Алып тастау')")
     page.fill("input[name=pin_date]", "2027-04-06")
     page.click("#meeting button:has-text('Бекіту')")
     page.click(f"svg.planmap circle.hub[data-meeting='{other['id']}']")

@@ -12,7 +12,7 @@ export const name = (names) => i18n.name(names);
 // text in the kk or ru console.
 export function errorText(error) {
   const key = `con.error.${error?.code}`;
-  if (t(key) !== key) return t(key);
+  if (t(key) !== key) return t(key, { detail: values(error) });
   if (error?.status === 400 || error?.status === 422) return t('con.error.invalid', { detail: detail(error) });
   if (error instanceof TypeError) return t('con.error.offline');
   return i18n.lang() === 'en' && error?.message ? error.message : t('con.error.other', { code: error?.code || '?' });
@@ -24,6 +24,11 @@ function detail(error) {
   const label = (f) => (t(`con.f.${f}`) === `con.f.${f}` ? f : t(`con.f.${f}`));
   const fields = (error.details || []).map((d) => d.field || d.key || d.column || d.line).filter(Boolean);
   return fields.length ? [...new Set(fields.map(String).map(label))].slice(0, 5).join(', ') : (error.code || '');
+}
+
+// The values the server named (a pin's date, say), for the texts of particular errors.
+function values(error) {
+  return [...new Set((error?.details || []).map((d) => d.value).filter((v) => v != null).map(String))].slice(0, 5).join(', ');
 }
 
 export function fail(error) { toast(errorText(error)); }
