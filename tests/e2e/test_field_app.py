@@ -83,6 +83,50 @@ def test_revoked_device_keeps_its_meeting_and_sends_it_after_enrolling_again(
     assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(1,)]
 
 
+def test_enrolled_again_in_another_team_the_phone_sends_what_waits_and_forgets_the_rest(
+    phone, server, coordinator
+):
+    """Enrolled again after its user moved to another team, the phone sent every record it held
+    again as the new team's: the server refused those it had (to the review queue), and the
+    old team's residents' names and phones stayed on the phone."""
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    log_meeting(page, total=22, person="Айгүл Серікова")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    phone.set_offline(True)
+    page.goto(server.url + "/app/#/meeting")  # a meeting the plan did not have
+    page.select_option("select[name=hub]", "434630100")
+    page.fill("input[name='attendance.total']", "12")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#sync-summary")
+    moved = coordinator.http.post("/api/v1/users/walker/team", json={"team": "team-2"})
+    assert moved.status_code == 200, moved.text
+    phone.set_offline(False)
+    page.wait_for_selector("input[name=code]", timeout=30_000)  # asked to enrol again
+    page.fill("input[name=code]", coordinator.code())
+    page.click("form button[type=submit]")
+    page.wait_for_selector("section.day")
+    page.goto(server.url + "/app/#/outbox")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    assert coordinator.rows("SELECT count(*) FROM sync_parked") == [(0,)]
+    teams = coordinator.rows("SELECT t.name, r.doc FROM sync_records AS r"
+                             " JOIN teams AS t ON t.id = r.team_id")  # fmt: skip
+    assert sorted((team, json.loads(doc)["attendance"]["total"]) for team, doc in teams) == [
+        ("team-1", 22), ("team-2", 12)]  # fmt: skip
+    held = page.evaluate(
+        "async () => JSON.stringify(await (await import('./js/db.js')).all('records'))"
+    )
+    assert "Айгүл" not in held and "7015554433" not in held
+    [plan] = page.evaluate("async () => (await (await import('./js/db.js')).meta('plan')).body")
+    assert plan["team"] == "team-2"
+
+
 # the outbox's redraw waits on the browser's storage estimate: slow, as on a busy phone
 SLOW_ESTIMATE = """(() => {
   const estimate = navigator.storage.estimate.bind(navigator.storage);

@@ -208,6 +208,20 @@ async function sendAgain(token) {
   await pushAll(token);
 }
 
+// Enrolled as a user of another team: the old team's records the phone holds are on the
+// server already, and theirs (residents' names and phones among them): they go. What waits to
+// be sent, or was refused and waits for a correction, stays and is sent as the new team's. The
+// cursor, the plan and the follow-ups start again: the server's reset (for a server restored
+// from a backup) would have sent the old team's records again as the new team's.
+export async function leaveTeam() {
+  const waiting = new Set((await db.all('outbox')).map((m) => m.record_id));
+  for (const record of await db.all('records')) {
+    if (!waiting.has(record.id) && !record.rejected) await db.remove('records', record.id);
+  }
+  for (const key of ['cursor', 'resync', 'plan', 'followups']) await db.remove('meta', key);
+  await setStatus({});
+}
+
 async function dropSynced() {
   const kept = [];
   for (const record of await db.all('records')) {

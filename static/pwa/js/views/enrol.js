@@ -2,7 +2,7 @@
 import * as api from '../api.js';
 import * as db from '../db.js';
 import { codeText, t } from '../i18n.js';
-import { syncNow } from '../sync.js';
+import { leaveTeam, syncNow } from '../sync.js';
 import { field, h, toast, show } from '../ui.js';
 
 async function scan(input) {
@@ -43,6 +43,7 @@ export async function render(view) {
     if (code.value.replace(/[^0-9a-z]/gi, '').length < 8) { message.textContent = t('error.code'); return; }
     try {
       const enrolled = await api.enrol(code.value.trim(), label.value.trim() || 'phone');
+      if (device && device.team !== enrolled.user.team) await leaveTeam();
       await db.setMeta('device', { token: enrolled.device_token, label: label.value.trim(),
         device_id: enrolled.device.id, login: enrolled.user.login, team: enrolled.user.team,
         name: enrolled.user.display_name, enrolled_at: new Date().toISOString() });
