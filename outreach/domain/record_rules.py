@@ -6,7 +6,9 @@ Each kind's rules name the fields a new record needs (`required`) and, by path, 
 field may hold (`fields`). A path is a field's name, a nested field's `parent.name`, or `*`
 for every item of a list (`topics.*`, `interested.*.name`). Lengths count characters
 (Unicode code points), as the server does. A `format` names a check beyond the type's
-(`kz_phone`: a Kazakhstan number, which the server stores normalised)."""
+(`kz_phone`: a Kazakhstan number, which the server stores normalised). No string may hold a
+C0 control character, except a tab, newline or carriage return in one marked `free_text`
+(notes, a reason, a question's text)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any, Literal
 import msgspec
 import msgspec.inspect as mi
 
-from outreach.domain.records import SPECS, NoLists
+from outreach.domain.records import FREE_TEXT, SPECS, NoLists
 
 RuleType = Literal["string", "integer", "number", "date", "choice", "object", "list"]
 
@@ -35,6 +37,7 @@ class FieldRule(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     choices: list[str] | None = None
     max_items: int | None = None
     format: Literal["kz_phone"] | None = None
+    free_text: bool = False
 
 
 class KindRules(msgspec.Struct, frozen=True, kw_only=True):
@@ -86,11 +89,15 @@ def _field(t: Any, path: str, into: dict[str, FieldRule], required: bool) -> Non
         into[path] = msgspec.structs.replace(_scalar(t, path, base), format=format_)
 
 
+# the free-text paths as rules name them (`questions.*.text`), not as mutations (`add.…`)
+_FREE_TEXT_PATHS = frozenset(".".join(path[1:]) for path in FREE_TEXT)
+
+
 def _scalar(t: Any, path: str, base: FieldRule) -> FieldRule:
     change = msgspec.structs.replace
     if isinstance(t, mi.StrType):
         return change(base, type="string", min_length=t.min_length, max_length=t.max_length,
-                      pattern=t.pattern)  # fmt: skip
+                      pattern=t.pattern, free_text=path in _FREE_TEXT_PATHS)  # fmt: skip
     if isinstance(t, mi.IntType | mi.FloatType):
         if t.gt is not None or t.lt is not None or t.multiple_of is not None:
             raise TypeError(f"{path}: only inclusive bounds are published")

@@ -84,6 +84,8 @@ def probes(rules: KindRules, path: str) -> list[tuple[Any, bool]]:
         top = rule.max_length
         assert top is not None, f"{path}: a text with no published length limit"
         out += [("é" * top, True), ("é" * (top + 1), False), ("😀" * top, True)]
+        # a tab or line break only in free text; any other control character nowhere
+        out += [("a\tb", rule.free_text), ("a\nb", rule.free_text), ("a\x01b", False)]
         if rule.min_length:
             out.append(("", False))
     elif rule.type == "string":

@@ -66,6 +66,42 @@ def test_a_record_past_the_servers_limits_is_stopped_with_each_field_marked(
     assert coordinator.rows("SELECT count(*) FROM sync_records") == [(0,)]
 
 
+def test_a_tab_in_a_name_and_a_negative_referral_are_stopped_on_the_phone(
+    phone, server, coordinator
+):
+    """A tab pasted into a name was caught only by the server (refused, no field marked, and
+    refused again when saved unchanged); a negative referral count vanished without a word."""
+    kk = texts("kk")
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    page.click(PLANNED)
+    page.wait_for_selector("form input[name='attendance.total']")
+    page.fill("input[name='attendance.total']", "20")
+    page.fill("input[name='referral.microcredit']", "-3")
+    page.click("form fieldset button.secondary >> nth=0")  # add a person
+    page.fill("[data-person] input[name='p.name']", "Айгүл\tСерікова")
+    page.fill("textarea[name=notes]", "бірінші\tжол\nекінші жол")  # free text may
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".errors:not([hidden]) li")
+    marked = page.eval_on_selector_all("[aria-invalid=true]", "els => els.map(e => e.name)")
+    assert sorted(marked) == ["p.name", "referral.microcredit"]
+    problems = page.eval_on_selector_all(".errors li", "els => els.map(e => e.textContent)")
+    assert any(kk["error.control"] in p for p in problems), problems
+    assert any(p.startswith(kk["programme.microcredit"]) for p in problems), problems
+    assert page.is_hidden("#pending-count")  # nothing was saved
+    page.fill("[data-person] input[name='p.name']", "Айгүл Серікова")
+    page.fill("input[name='referral.microcredit']", "3")
+    page.click("form button[type=submit]")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    [(doc,)] = coordinator.rows("SELECT doc FROM sync_records")
+    meeting = json.loads(doc)
+    assert meeting["notes"] == "бірінші\tжол\nекінші жол"
+    assert meeting["referrals"][0]["count"] == 3
+
+
 def test_a_wrong_enrolment_code_is_refused_in_kazakh(phone, server):
     page = phone.new_page()
     page.goto(server.url + "/app/")

@@ -65,12 +65,18 @@ function valuesAt(value, parts, at) {
   return valuesAt(value[head], rest, [...at, head]);
 }
 
+// C0 control characters the server refuses (outreach/domain/wire.py)
+const CONTROL = /[\u0000-\u001f]/;
+const CONTROL_IN_FREE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
 function breach(rule, value) {
   if (value === undefined) return rule.required ? ['error.required', {}] : null;
   if (value === null) return rule.nullable ? null : ['error.required', {}];
   switch (rule.type) {
     case 'string': {
       if (typeof value !== 'string') return ['error.pattern', {}];
+      // a tab pasted into a name, say: only free text (notes) may hold a tab or a line break
+      if ((rule.free_text ? CONTROL_IN_FREE_TEXT : CONTROL).test(value)) return ['error.control', {}];
       const n = [...value].length;
       if (rule.min_length != null && n < rule.min_length) return ['error.required', {}];
       if (rule.max_length != null && n > rule.max_length) return ['error.too_long', { max: rule.max_length, n }];

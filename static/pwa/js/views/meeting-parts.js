@@ -45,8 +45,11 @@ export function referrals(items = []) {
 }
 
 export function readReferrals(form) {
-  return PROGRAMMES.map((p) => [p, Number(form.elements[`referral.${p}`].value || 0)])
-    .filter(([, n]) => n > 0).map(([programme, count]) => ({ id: `ref-${programme}`, programme, count }));
+  // an empty box or 0 is no referral; anything else is kept as typed, for the checks to refuse
+  // (a negative count was dropped without a word)
+  return PROGRAMMES.map((p) => [p, form.elements[`referral.${p}`].value.trim()])
+    .filter(([, raw]) => raw !== '' && Number(raw) !== 0)
+    .map(([programme, raw]) => ({ id: `ref-${programme}`, programme, count: Number(raw) }));
 }
 
 export function person(p, villages) {
