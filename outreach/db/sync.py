@@ -270,10 +270,15 @@ async def changes(
     return records, taken < len(sizes)
 
 
-async def last_sync_at(tx: Tx, device_id: int) -> str | None:
-    """When the device's report was last kept."""
-    value = await tx.fetch_value("SELECT last_sync_at FROM devices WHERE id = ?", (device_id,))
-    return None if value is None else str(value)
+async def last_report(tx: Tx, device_id: int) -> tuple[str | None, int | None]:
+    """When the device's report was last kept, and the count of waiting records it gave."""
+    row = await tx.fetch_one(
+        "SELECT last_sync_at, pending_count FROM devices WHERE id = ?", (device_id,)
+    )
+    if row is None:
+        return None, None
+    at, pending = row[0], row[1]
+    return (None if at is None else str(at)), (None if pending is None else int(pending))
 
 
 class Report(msgspec.Struct, frozen=True):

@@ -55,11 +55,14 @@ def _names_plan(checked: list[CheckedMutation]) -> bool:
 REPORT_INTERVAL = timedelta(minutes=1)
 
 
-def report_due(last: str | None, now: datetime) -> bool:
-    """Whether a pull keeps the device's report: at most once a minute (a push always does,
-    as it writes anyway), so that pulls under load seldom add to the writer's work. A pull
-    never waits for it: the report goes with the next group of pushes."""
-    if last is None:
+def report_due(last: str | None, now: datetime, kept_pending: int | None = None,
+               pending: int | None = None) -> bool:  # fmt: skip
+    """Whether a pull keeps the device's report: when its count of waiting records changed
+    (the pull after a push says what the push left, and a coordinator saw the count from
+    before it for a minute), else at most once a minute (a push always does, as it writes
+    anyway), so that pulls under load seldom add to the writer's work. A pull never waits for
+    it: the report goes with the next group of pushes."""
+    if last is None or pending != kept_pending:
         return True
     try:
         kept = datetime.fromisoformat(last)
@@ -80,7 +83,7 @@ async def pull(db: Database, device_id: int, user: User, request: PullRequest) -
         reset = request.cursor is not None and not _continues(cursor, state, team)
         after = cursor.seq if cursor is not None and not reset else 0
         records, more = await sql.changes(tx, team, after, request.limit, MAX_PULL_PAGE_BYTES)
-        last_report = await sql.last_sync_at(tx, device_id)
+        last_report, kept_pending = await sql.last_report(tx, device_id)
         if not more:  # which plans and which gazetteer the snapshot saw
             published = await plans_sql.published(tx)
             gazetteer_version = await gazetteer_sql.version(tx)
@@ -90,7 +93,8 @@ async def pull(db: Database, device_id: int, user: User, request: PullRequest) -
         plan = await _plan(db, user, published, request.plan_etag)
         reference = await _reference(db, gazetteer_version, request.reference_etag)
     now = datetime.now(UTC)
-    if report_due(last_report, now):
+    said = request.device.pending if request.device is not None else kept_pending
+    if report_due(last_report, now, kept_pending, said):
         writer(db).report(device_id, request.device, now)
     return PullPage(
         server_id=state.server_id,
