@@ -108,7 +108,10 @@ async function start() {
   await followupCount();
   network();
   addEventListener('offline', network);
-  watchForUpdates(() => meeting.isDirty() || followupLog.isDirty());
+  // a form with changes is on screen: a draft left behind (kept, restored when the form is
+  // opened again) does not hold the update back
+  watchForUpdates(() => (view.dataset.screen === 'meeting' && meeting.isDirty())
+    || (view.dataset.screen === 'followup-log' && followupLog.isDirty()));
   addEventListener('online', () => { network(); syncNow('online'); });
   navigator.serviceWorker?.addEventListener('message', (event) => {
     if (event.data?.type === 'SYNC') syncNow('background');
