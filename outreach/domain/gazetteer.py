@@ -157,7 +157,10 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
 
 class PositionSuggestion(msgspec.Struct, frozen=True, kw_only=True):
     """Where a field team says a village really is, beside what the gazetteer has now: its
-    position (null when only approximate), its quality and the distance between the two;
+    position (null when only approximate), its quality and the distance between the two (from
+    a meeting, the distance from the village's fallback, its okrug's or district's centre,
+    when it has only that; a meeting farther from it than any settlement lies from its centre
+    suggests nothing);
     `by` is the login of the field user whose phone sent it. `source` says where it came
     from: a `village_position` record the team made, or the position a phone recorded when
     a `meeting` at a village of approximate position was saved (its id is the meeting's)."""

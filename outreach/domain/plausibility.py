@@ -12,6 +12,8 @@ from outreach.domain.gazetteer import Position
 
 # Kyzylorda's farthest settlement from its district centre is 211 km away (Кекирели).
 MAX_FROM_DISTRICT_CENTRE_M = 400_000.0
+# ... and from its okrug's centre 73 km (Тастубек, of the 24 whose both positions are known)
+MAX_FROM_OKRUG_CENTRE_M = 100_000.0
 
 
 def distance_m(a: Position, b: Position) -> float:
@@ -36,3 +38,14 @@ def implausibility(position: Position | None, centre: Position | None) -> str | 
         f"{position.lat}, {position.lon} is {metres / 1000:.0f} km from the district's "
         f"centre (at most {MAX_FROM_DISTRICT_CENTRE_M / 1000:.0f} km): are lat and lon swapped?"
     )
+
+
+def beyond_fallback(position: Position, fallback: Position | None, quality: str) -> bool:
+    """Whether a position is too far from a settlement's fallback (its okrug's or district's
+    centre, which it stands in for when the settlement's own is unknown) to be the
+    settlement's: a meeting logged at the base for a village 130 km away, say."""
+    if fallback is None:
+        return False
+    limit = {"okrug_centre": MAX_FROM_OKRUG_CENTRE_M,
+             "district_centre": MAX_FROM_DISTRICT_CENTRE_M}.get(quality)  # fmt: skip
+    return limit is not None and distance_m(position, fallback) > limit

@@ -23,7 +23,7 @@ from outreach.domain.meeting_positions import (
     newest_first,
 )
 from outreach.domain.planning import PlanDocument
-from outreach.domain.plausibility import distance_m
+from outreach.domain.plausibility import beyond_fallback, distance_m
 from outreach.services.clock import now_iso
 
 
@@ -114,10 +114,16 @@ async def suggestions(tx: Tx, record_id: str | None = None) -> list[PositionSugg
         village = villages.get(fix.hub)
         if village is None or not may_suggest(fix, village.location_quality):
             continue
+        guess = village.best_position
+        # a meeting logged far from where its village can be (at the base, say) says nothing
+        # of where the village is
+        if beyond_fallback(fix.position, guess, village.location_quality):
+            continue
+        away = None if guess is None else round(distance_m(fix.position, guess) / 1000, 2)
         found.append(PositionSuggestion(id=fix.id, village=village.kato, names=village.names,
                                         position=fix.position, accuracy_m=fix.accuracy_m,
                                         note=None, current=village.position,
-                                        quality=village.location_quality, distance_km=None,
+                                        quality=village.location_quality, distance_km=away,
                                         team=fix.team, by=fix.by, at=fix.created_at,
                                         source="meeting"))  # fmt: skip
     return found

@@ -107,8 +107,10 @@ async def test_a_meeting_at_an_approximate_village_suggests_its_position(client,
     vague = make_meeting(rng, hub=APPROXIMATE, position=at(44.9, 65.4, 1500.0))
     unknown = make_meeting(rng, hub=APPROXIMATE, position=at(44.9, 65.4, None))
     located = make_meeting(rng, hub=HUB, position=at(44.8535, 65.3495))
+    # logged in Aral, 370 km from the okrug's centre: not where the village is
+    elsewhere = make_meeting(rng, hub=APPROXIMATE, position=at(46.80174, 61.66312))
     other = suggestion("431033400", 44.8, 65.3)
-    await push(phone, [first, second, vague, unknown, located, other])
+    await push(phone, [first, second, vague, unknown, located, elsewhere, other])
 
     listed = {
         s["id"]: s
@@ -118,7 +120,9 @@ async def test_a_meeting_at_an_approximate_village_suggests_its_position(client,
         first["record_id"]: "meeting", second["record_id"]: "meeting",
         other["record_id"]: "village_position"}  # fmt: skip
     mine = listed[first["record_id"]]
-    assert mine | {"at": None} == {
+    # 8.5 km from the okrug's centre (Баймурат), which stands in for the village's position
+    assert 8 < mine["distance_km"] < 9
+    assert mine | {"at": None, "distance_km": None} == {
         "id": first["record_id"], "village": APPROXIMATE, "names": before["names"],
         "position": {"lat": 44.91, "lon": 65.42}, "accuracy_m": 12.0, "note": None,
         "current": None, "quality": "okrug_centre", "distance_km": None, "team": "team-1",
