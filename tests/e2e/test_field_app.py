@@ -295,6 +295,37 @@ def test_photos_waiting_are_told_and_only_a_saved_meetings_photos_leave_the_phon
     assert left == 1
 
 
+def test_a_meeting_logged_by_mistake_is_deleted_on_the_phone_and_the_server(
+    phone, server, coordinator
+):
+    """A meeting logged twice could not be taken back from the phone: coverage counted it."""
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    log_meeting(page, total=22)
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    page.goto(server.url + "/app/#/plan")
+    page.click(f"a:has-text('{KK['logged_held']}')")
+    page.wait_for_selector("form input[name='attendance.total']")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # asked first: "no" keeps it
+    page.click("button:has-text('Кездесуді өшіру')")
+    assert page.is_visible("form input[name='attendance.total']")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Кездесуді өшіру')")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    assert coordinator.rows("SELECT deleted FROM sync_records") == [(1,)]
+    coverage = coordinator.http.get("/api/v1/coverage").json()
+    assert coverage["headline"]["meetings_held"] == 0
+    page.goto(server.url + "/app/#/plan")
+    page.wait_for_selector("section.day")
+    assert page.locator("li.card.done").count() == 0  # to be logged again, if it took place
+
+
 def save_and_send(page, coordinator) -> list[dict]:
     """Save the open meeting form, wait until the phone has sent everything; the server's
     meeting documents."""

@@ -7,7 +7,7 @@ import * as photos from '../photos.js';
 import * as position from '../position.js';
 import { diff, isEmpty, loggedMeeting, uuid } from '../records.js';
 import { normalisePhone } from '../rules.js';
-import { resend, save, syncNow } from '../sync.js';
+import { discard as discardRefused, resend, save, syncNow } from '../sync.js';
 import { countdown, field, h, localToday, toast, show } from '../ui.js';
 import { inputFor, problemsOf, showProblems } from './meeting-checks.js';
 import * as parts from './meeting-parts.js';
@@ -118,7 +118,8 @@ export async function render(view, params, recordId) {
     h('fieldset', {}, h('legend', { text: t('meeting.position') }), where),
     field('meeting.notes', notes), countdown(notes, notesMax),
     h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('meeting.save') }),
-      h('button', { type: 'button', class: 'secondary', text: t('meeting.discard'), onclick: discard })));
+      h('button', { type: 'button', class: 'secondary', text: t('meeting.discard'), onclick: discard }),
+      ctx.record && !ctx.record.deleted ? h('button', { type: 'button', class: 'danger', text: t('meeting.delete'), onclick: remove }) : null));
 
   // The draft is written 300 ms after the last change; once the form is saved or thrown away
   // (`closed`), no draft is written again: one written after the save would come back as
@@ -168,6 +169,20 @@ export async function render(view, params, recordId) {
     await photos.forget(picked);
     dirty = false;
     location.hash = '#/plan';
+  }
+  // a meeting logged by mistake (twice, say) is deleted here and on the server, asked first
+  async function remove() {
+    if (!confirm(t('meeting.delete_confirm'))) return;
+    close();
+    if (ctx.record.rejected) await discardRefused(id); // the refused change is given up first
+    // what the server holds (or will: a meeting not sent yet goes, then its deletion)
+    if (await db.get('records', id)) await save('meeting', id, { set: {}, add: {}, remove: {} }, 'delete');
+    await db.remove('drafts', draftId);
+    await photos.forget(picked);
+    dirty = false;
+    toast(t('meeting.deleted'));
+    location.hash = '#/outbox';
+    syncNow('saved');
   }
   form.addEventListener('input', changed);
   onFormChange = changed;
