@@ -247,6 +247,27 @@ def test_a_lodging_near_a_far_village_places_it_in_a_usual_working_day(desk, ser
     assert "g-434655200" in {m["id"] for m in document["meetings"] if m["team"]}
 
 
+def test_a_revoked_phone_still_holding_records_is_flagged(desk, server, coordinator):
+    """Teams & phones showed only "revoked" for a revoked phone that still held records (its
+    `at_risk` said so), and left it out of the warning above the teams."""
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    phone = field_phone(server, coordinator, "walker")
+    try:
+        said = phone.post("/api/v1/sync/push", json={"device": {"pending": 3}, "mutations": []})
+        assert said.status_code == 200, said.text
+    finally:
+        phone.close()
+    coordinator.revoke_all()
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/teams")
+    page.wait_for_selector("tr[data-device]")
+    state = page.text_content("tr[data-device] td:nth-child(7)")
+    assert kk["con.revoked"] in state and kk["con.risk.revoked_with_records_waiting"] in state
+    warning = kk["con.at_risk_summary"].replace("{n}", "1")
+    assert page.text_content("[role=alert].warning") == warning
+    assert axe_violations(page) == []
+
+
 def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server, coordinator):
     add_user(server.database, "root", "admin")
     page = desk.new_page()

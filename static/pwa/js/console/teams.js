@@ -20,17 +20,25 @@ function qrDialog(login, enrolment) {
   dialog.showModal();
 }
 
+// Why a phone's records are at risk: of a revoked phone, only that it still holds records
+// (its clock and its silence no longer matter; the records it holds do).
+function risks(device) {
+  return (device.at_risk || []).filter((r) => !device.revoked || r === 'revoked_with_records_waiting');
+}
+
 function deviceRow(device, reload) {
   const idle = device.last_sync_at ? Math.floor((Date.now() - Date.parse(device.last_sync_at)) / 86_400_000) : null;
-  const warnings = [...(device.at_risk || []).map((r) => t(`con.risk.${r}`)), ...(idle >= 2 ? [t('con.idle_days', { n: idle })] : [])];
+  const warnings = [...risks(device).map((r) => t(`con.risk.${r}`)),
+    ...(idle >= 2 && !device.revoked ? [t('con.idle_days', { n: idle })] : [])];
   const risk = warnings.length;
   return h('tr', { 'data-device': device.id, class: device.revoked ? 'muted' : '' },
     h('td', { text: device.label }), h('td', { text: device.login }),
     h('td', { text: whenText(device.last_sync_at) }),
     h('td', { class: 'n', text: device.pending ?? '—' }), h('td', { text: device.app_version || '—' }),
     h('td', { class: 'n', text: device.clock_offset_s == null ? '—' : t('con.seconds', { n: Math.round(device.clock_offset_s) }) }),
-    h('td', {}, device.revoked ? h('span', { class: 'pill', text: t('con.revoked') })
-      : risk ? h('span', { class: 'pill bad', text: warnings.join('; ') }) : h('span', { class: 'pill', text: t('con.ok') })),
+    h('td', {}, device.revoked ? h('span', { class: 'pill', text: t('con.revoked') }) : null,
+      device.revoked && risk ? ' ' : null,
+      risk ? h('span', { class: 'pill bad', text: warnings.join('; ') }) : device.revoked ? null : h('span', { class: 'pill', text: t('con.ok') })),
     h('td', {}, device.revoked ? '' : action(button(t('con.revoke'), { class: 'danger', 'aria-label': `${t('con.revoke')}: ${device.label} (${device.login})` }), async () => {
       if (!window.confirm(t('con.revoke_confirm', { label: device.label }))) return;
       await api(`devices/${device.id}/revoke`, { method: 'POST' });
@@ -77,7 +85,7 @@ export async function render(view) {
     event.preventDefault();
     try { await api('teams', { method: 'POST', json: { name: newTeam.value.trim() } }); toast(t('con.saved')); await reload(); } catch (error) { toast(errorText(error)); }
   });
-  const atRisk = (devices || []).filter((d) => !d.revoked && d.at_risk?.length);
+  const atRisk = (devices || []).filter((d) => risks(d).length);
   show(view, h('h1', { text: t('con.nav.teams') }),
     atRisk.length ? h('div', { class: 'warning', role: 'alert', text: t('con.at_risk_summary', { n: atRisk.length }) }) : null,
     teams.map((team) => {
