@@ -91,6 +91,12 @@ async def team_id(tx: Tx, name: str) -> int | None:
     return None if found is None else int(found)
 
 
+async def team_named_alike(tx: Tx, name: str) -> str | None:
+    """The name of a team named `name` but for letter case, if there is one."""
+    found = await tx.fetch_value("SELECT name FROM teams WHERE lower(name) = lower(?)", (name,))
+    return None if found is None else str(found)
+
+
 async def set_team(tx: Tx, user_id: int, team: int | None, now: str) -> None:
     """End the user's current membership and start the new one (history is kept)."""
     await tx.execute(

@@ -53,6 +53,14 @@ class VersionConflict(Conflict):
     status = 409
 
 
+class NameTaken(Conflict):
+    """A login or team name already in use (letter case aside); `details` name the field and
+    the value."""
+
+    code = "name_taken"
+    status = 409
+
+
 class LastAdmin(Conflict):
     """The change would leave no enabled admin: nobody could manage accounts any more."""
 

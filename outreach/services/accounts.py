@@ -23,7 +23,7 @@ from outreach.domain.accounts import (
     User,
     UserChange,
 )
-from outreach.domain.errors import InvalidInput, LastAdmin, NotFound, VersionConflict
+from outreach.domain.errors import InvalidInput, LastAdmin, NameTaken, NotFound
 from outreach.services.clock import now_iso
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -62,7 +62,8 @@ async def create_user(db: Database, new: NewUser, *, actor: Actor) -> User:
         team = await sql.team_id(tx, new.team) if new.team else None
         if new.team and team is None:
             raise NotFound(f"no team {new.team}")
-        taken = VersionConflict(f"the login {new.login!r} is taken")
+        taken = NameTaken(f"the login {new.login!r} is taken",
+                          details=[{"field": "login", "value": new.login}])  # fmt: skip
         if await sql.user_by_login(tx, new.login) is not None:
             raise taken
         try:  # another process may insert the same login between the check and here
@@ -134,8 +135,9 @@ async def create_team(db: Database, name: str, *, actor: Actor) -> Team:
     """Add a team (audited)."""
     now = now_iso()
     async with db.write() as tx:
-        taken = VersionConflict(f"there is already a team {name!r}")
-        if await sql.team_id(tx, name) is not None:
+        taken = NameTaken(f"there is already a team {name!r} (letter case aside)",
+                          details=[{"field": "team_name", "value": name}])  # fmt: skip
+        if await sql.team_named_alike(tx, name) is not None:  # TEAM-1 beside team-1: one name
             raise taken
         try:  # another process may insert the same name between the check and here
             team_id = await sql.insert_team(tx, name, now)

@@ -197,7 +197,19 @@ async def test_teams_any_number_and_membership_history(anonymous, database) -> N
     await sign_in(anonymous, database, "admin")
     created = await anonymous.post("/api/v1/teams", json={"name": "team-4"})
     assert created.status_code == 201
-    assert (await anonymous.post("/api/v1/teams", json={"name": "team-4"})).status_code == 409
+    # a name in use, in any letter case, says so (it said "changed meanwhile"), naming it
+    for name in ("team-4", "TEAM-4"):
+        again = await anonymous.post("/api/v1/teams", json={"name": name})
+        assert (again.status_code, again.json()["code"]) == (409, "name_taken")
+        assert again.json()["details"] == [{"field": "team_name", "value": name}]
+    twice = await anonymous.post("/api/v1/users", json={
+        "login": "Bota-K", "display_name": "A", "role": "coordinator",
+        "password": "a long enough password"})  # fmt: skip
+    assert twice.status_code == 201
+    twice = await anonymous.post("/api/v1/users", json={
+        "login": "bota-k", "display_name": "A", "role": "coordinator",
+        "password": "a long enough password"})  # fmt: skip
+    assert (twice.status_code, twice.json()["code"]) == (409, "name_taken")
     add_user(database, "aidos", "field", "team-1")
     moved = await anonymous.post("/api/v1/users/aidos/team", json={"team": "team-4"})
     assert moved.json()["team"] == "team-4"

@@ -116,10 +116,10 @@ def test_one_login_and_one_team_name_are_created_once(server, clients, database)
                 "password": "a long enough password"}  # fmt: skip
         # half as many: each request hashes its password (argon2id, the real parameters)
         responses = race("POST", [(c, "/api/v1/users", user) for c in racers[: RACERS // 2]])
-        assert outcome(responses, 201) == (1, {(409, "version_conflict"): RACERS // 2 - 1})
+        assert outcome(responses, 201) == (1, {(409, "name_taken"): RACERS // 2 - 1})
         team = {"name": f"team-race-{n}"}
         responses = race("POST", [(c, "/api/v1/teams", team) for c in racers])
-        assert outcome(responses, 201) == (1, {(409, "version_conflict"): RACERS - 1})
+        assert outcome(responses, 201) == (1, {(409, "name_taken"): RACERS - 1})
     assert database.scalar("SELECT count(*) FROM users WHERE login LIKE 'user-%'") == ROUNDS
     assert database.scalar("SELECT count(*) FROM teams WHERE name LIKE 'team-race-%'") == ROUNDS
 

@@ -268,6 +268,25 @@ def test_a_revoked_phone_still_holding_records_is_flagged(desk, server, coordina
     assert axe_violations(page) == []
 
 
+def test_a_team_name_in_use_is_said_to_be_taken(desk, server, coordinator):
+    """A team named TEAM-1 beside team-1 was made; a name in use was answered "someone changed
+    this meanwhile"; the form's pattern was invalid under the browser's `v` flag, so unchecked."""
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/teams")
+    page.wait_for_selector("input[name=team_name]")
+    page.fill("input[name=team_name]", "team/1")
+    assert page.evaluate(
+        "() => document.querySelector('input[name=team_name]').validity.patternMismatch"
+    )
+    page.fill("input[name=team_name]", "TEAM-1")
+    page.click("form.panel button[type=submit]")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert page.text_content("#toast") == kk["con.error.name_taken"].replace("{detail}", "TEAM-1")
+    names = [t["name"] for t in coordinator.http.get("/api/v1/teams").json()]
+    assert "TEAM-1" not in names
+
+
 def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server, coordinator):
     add_user(server.database, "root", "admin")
     page = desk.new_page()

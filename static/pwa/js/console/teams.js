@@ -78,7 +78,7 @@ export async function render(view) {
   const [teams, users, devices] = await Promise.all([api('teams'), api('users'), coordinator ? api('devices') : null]);
   const names = teams.map((x) => x.name);
   const fieldUsers = users.filter((u) => u.role === 'field');
-  const newTeam = input('team_name', { required: true, pattern: '[A-Za-z0-9._ -]{1,100}', placeholder: `team-${teams.length + 1}` });
+  const newTeam = input('team_name', { required: true, pattern: '[A-Za-z0-9._ \\-]{1,100}', placeholder: `team-${teams.length + 1}` });
   const add = h('form', { class: 'panel' }, h('h2', { text: t('con.add_team') }), labelled('con.f.team_name', newTeam, t('con.team_name_hint')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('con.add_team') })));
   add.addEventListener('submit', async (event) => {

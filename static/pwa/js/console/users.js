@@ -29,7 +29,7 @@ function row(user, teams, reload) {
 }
 
 function createForm(teams, reload) {
-  const login = input('login', { required: true, pattern: '[A-Za-z0-9._-]{3,64}', autocomplete: 'off' });
+  const login = input('login', { required: true, pattern: '[A-Za-z0-9._\\-]{3,64}', autocomplete: 'off' });
   const display = input('display_name', { required: true, maxlength: 200 });
   const role = h('select', { name: 'role' }, ROLES.map((r) => h('option', { value: r, text: t(`con.role.${r}`) })));
   const team = h('select', { name: 'team' }, h('option', { value: '', text: '—' }), teams.map((n) => h('option', { value: n, text: teamLabel(n) })));
