@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = '86c0e87d161e';
+const VERSION = 'bb66bd701f26';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
@@ -14,6 +14,7 @@ const SHELL = [
   'js/dashboard/app.js',
   'js/dashboard/compare.js',
   'js/dashboard/exports.js',
+  'js/dashboard/filters.js',
   'js/dashboard/format.js',
   'js/dashboard/panels.js',
   'js/dashboard/progress.js',

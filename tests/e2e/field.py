@@ -137,10 +137,14 @@ def log_meeting(
     page.wait_for_selector("#sync-summary")
 
 
-def push_as_phone(server: LiveServer, coordinator: Coordinator, mutations: list[dict]) -> None:
-    """A phone of team-1 enrolled over HTTP pushes meeting mutations."""
+def push_as_phone(
+    server: LiveServer, coordinator: Coordinator, mutations: list[dict], team: str = "team-1"
+) -> None:
+    """A phone of `team` enrolled over HTTP pushes meeting mutations."""
+    login = "pusher" if team == "team-1" else f"pusher-{team}"
     with httpx.Client(base_url=server.url, timeout=60) as phone:
-        enrolled = phone.post("/api/v1/devices/enrol", json={"code": coordinator.code("pusher")})
+        code = coordinator.code(login, team)
+        enrolled = phone.post("/api/v1/devices/enrol", json={"code": code})
         token = enrolled.json()["device_token"]
         phone.headers["authorization"] = f"Bearer {token}"
         results = phone.post("/api/v1/sync/push", json={"mutations": mutations}).json()["results"]

@@ -7,7 +7,8 @@ import * as i18n from '../i18n.js';
 import { field, h, show, toast } from '../ui.js';
 import { comparePanel } from './compare.js';
 import { exportsPanel } from './exports.js';
-import { clock, day, inputDay, parseDay, today } from './format.js';
+import { filterBar, fromAddress, ignoredNote } from './filters.js';
+import { clock, day, today } from './format.js';
 import * as panels from './panels.js';
 import { progress } from './progress.js';
 import { allVillages } from '../villages.js';
@@ -15,9 +16,8 @@ import { villageMap } from './villagemap.js';
 
 const view = document.getElementById('view');
 const POLL_MS = 1000 * Math.max(2, Number(new URLSearchParams(location.search).get('poll')) || 15);
-const FILTERS = ['campaign', 'district', 'okrug', 'team', 'from', 'to'];
 const state = { csrf: null, user: null, filter: {}, version: null, from: '431010000', data: null,
-  campaigns: [], current: null, level: 'villages', compare: null };
+  campaigns: [], current: null, level: 'villages', compare: null, note: null, timer: null };
 let gazetteer = new Map();
 let places = new Map();
 let okrugNames = new Map();
@@ -40,15 +40,17 @@ async function signIn() {
     h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('dash.sign_in') })));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    let session;
     try {
-      const session = await api('session', { method: 'POST', headers: { 'content-type': 'application/json' },
+      session = await api('session', { method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ login: login.value, password: password.value }) });
-      Object.assign(state, { csrf: session.csrf_token, user: session.user });
-      await start();
     } catch (error) {
+      // only the server's refusal of the password is a failed sign-in
       message.textContent = error.code === 'use_enrolled_phone' ? t('dash.use_phone')
         : error.status === 429 ? t('dash.throttled') : t('dash.sign_in_failed');
+      return;
     }
+    await start(session);
   });
   show(view, h('h1', { text: t('dash.sign_in_title') }), form);
 }
@@ -67,42 +69,13 @@ function remember() {
 
 function choose(changes) {
   Object.assign(state.filter, changes);
+  state.note = null;
   remember();
   refresh(true).catch((error) => toast(error.message));
 }
 
 function campaignName(id) {
   return state.campaigns.find((c) => String(c.id) === String(id))?.name;
-}
-
-function filters(data) {
-  const select = (key, options, first) => {
-    const el = h('select', { name: key }, first,
-      options.map(([value, text]) => h('option', { value, text, selected: String(state.filter[key] || '') === String(value) })));
-    el.addEventListener('change', () => choose(key === 'district' ? { district: el.value, okrug: '' } : { [key]: el.value }));
-    return field(`dash.filter.${key}`, el);
-  };
-  const all = (text) => h('option', { value: '', text });
-  const campaign = select('campaign', [['all', t('dash.all_campaigns')], ...state.campaigns.map((c) =>
-    [String(c.id), `${c.name} · ${day(c.start)}–${day(c.end)}${c.id === state.current ? ` · ${t('dash.now')}` : ''}`])]);
-  // dates typed as Kazakhstan writes them (a date input would show the browser's own format)
-  const date = (key) => {
-    const el = h('input', { name: key, inputmode: 'numeric', autocomplete: 'off', placeholder: t('dash.date_placeholder'),
-      value: inputDay(state.filter[key]) });
-    const wrong = h('div', { class: 'error', role: 'alert' });
-    el.addEventListener('change', () => {
-      const iso = el.value.trim() ? parseDay(el.value) : '';
-      wrong.textContent = iso === null ? t('dash.date_wrong') : '';
-      el.toggleAttribute('aria-invalid', iso === null);
-      if (iso !== null) choose({ [key]: iso });
-    });
-    const box = field(`dash.filter.${key}`, el);
-    box.append(wrong);
-    return box;
-  };
-  return h('div', { class: 'filters' }, campaign,
-    select('district', [...places].map(([kato, label]) => [kato, label]), all(t('dash.all'))),
-    select('team', data.teams.map((r) => [r.key, r.key]), all(t('dash.all'))), date('from'), date('to'));
 }
 
 async function openVillage(kato) {
@@ -125,7 +98,9 @@ function draw() {
     choose({ district: district || '', okrug: okrug || '' });
   };
   const drill = { district: state.filter.district, okrug: state.filter.okrug };
-  show(view, h('h1', { text: t('dash.heading') }), consoleLink, filters(data),
+  const note = state.note ? h('p', { class: 'error', role: 'alert', id: 'filter-note', text: state.note() }) : null;
+  show(view, h('h1', { text: t('dash.heading') }), consoleLink, note,
+    filterBar({ ...state, places, teams: data.teams.map((r) => r.key) }, choose),
     panels.figures(data, { campaign, coordinator }),
     exportsPanel(query, state.level, (level) => { state.level = level; }),
     h('div', { class: 'panels' },
@@ -169,12 +144,22 @@ async function loadPlaces() {
   okrugNames = new Map(okrugs.map((o) => [o.kato, o.names]));
 }
 
-async function start() {
-  await loadPlaces();
-  const asked = new URLSearchParams(location.hash.slice(1));
-  state.filter = Object.fromEntries(FILTERS.map((k) => [k, asked.get(k) || '']));
-  await refresh(true);
-  setInterval(() => refresh().catch(() => {}), POLL_MS);
+// Signed in: the filters the address asks for, what of them cannot be used set aside and said
+// (a bookmark with a wrong date never sends a signed-in user back to the sign-in form).
+async function start(session) {
+  Object.assign(state, { csrf: session.csrf_token, user: session.user, data: null, version: null, note: null });
+  clearInterval(state.timer);
+  state.timer = setInterval(() => refresh().catch(() => {}), POLL_MS);
+  const { filter, ignored } = fromAddress(location.hash);
+  state.filter = filter;
+  if (ignored.length) { state.note = () => ignoredNote(ignored); remember(); }
+  show(view, h('p', { class: 'muted', text: t('dash.loading') }));
+  try {
+    await loadPlaces();
+    await refresh(true);
+  } catch {
+    if (!state.data) show(view, h('p', { class: 'error', role: 'alert', text: t('dash.load_failed') }));
+  }
 }
 
 async function boot() {
@@ -187,15 +172,11 @@ async function boot() {
     localStorage.setItem('outreach-lang', pick.value);
     await i18n.load(pick.value);
     i18n.apply();
-    if (state.data) { await loadPlaces(); draw(); } else await signIn();
+    if (state.data) { await loadPlaces(); draw(); } else if (!state.user) await signIn();
   });
-  try {
-    const session = await api('session');
-    Object.assign(state, { csrf: session.csrf_token, user: session.user });
-    await start();
-  } catch {
-    await signIn();
-  }
+  const session = await api('session').catch(() => null);
+  if (session) await start(session);
+  else await signIn();
 }
 
 boot();

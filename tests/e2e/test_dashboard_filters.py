@@ -1,0 +1,84 @@
+"""The dashboard's filters and session in Chromium, as a person using it in Kazakh found them:
+a wrong date in the address is set aside with a word in Kazakh, never a way back to the sign-in
+form.
+
+One seeded server serves the module: two teams' meetings in March 2027."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from tests.conftest import LiveServer, add_user
+from tests.e2e.console import axe_violations
+from tests.e2e.field import ARGS, RECORD_REFUSALS, Coordinator, chromium_path, push_as_phone
+from tests.e2e.field import sign_in_dashboard as sign_in
+from tests.sync.phone import make_meeting
+
+HUB = "431033100"
+KK = {
+    "address_ignored": "Сілтемедегі қате сүзгі ескерілмеді",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("dashboard-filters")
+    live = LiveServer(f"sqlite:///{folder / 'live.db'}", folder / "server.log")
+    live.start()
+    try:
+        with Coordinator(live) as coordinator:
+            rng = random.Random(61)
+            for team, date in (("team-1", "2027-03-05"), ("team-2", "2027-03-20")):
+                meeting = make_meeting(rng, hub=HUB, date=date)
+                meeting["add"]["villages"] = [HUB]
+                push_as_phone(live, coordinator, [meeting], team=team)
+        add_user(live.database, "boss", "leadership")
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium_path(), headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any):
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="kk-KZ")
+    context.add_init_script(RECORD_REFUSALS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def meetings_shown(page: Any) -> str:
+    return str(page.text_content("#head-meetings b"))
+
+
+def test_a_wrong_date_in_the_address_is_set_aside_and_the_user_stays_signed_in(page, server):
+    sign_in(page, server, "boss", "#campaign=all&to=2027-13-01")  # never back to the form
+    note = page.text_content("#filter-note")
+    assert KK["address_ignored"] in note and "2027-13-01" in note
+    assert page.input_value("input[name=to]") == ""
+    assert "2027-13-01" not in page.url
+    assert meetings_shown(page).startswith("2 ")  # both meetings: no date filter applied
+    # signed in, a bookmark with a wrong date (and one with "from" after "to") opens the
+    # dashboard, not the sign-in form
+    for wrong in ("#campaign=all&from=31.02.2027", "#campaign=all&from=2027-03-20&to=2027-03-01"):
+        page.goto(f"{server.url}/app/dashboard.html{wrong}")
+        page.reload()
+        page.wait_for_selector("#filter-note")
+        assert page.locator("input[name=password]").count() == 0
+        assert KK["address_ignored"] in page.text_content("#filter-note")
+        assert meetings_shown(page).startswith("2 ")
+    assert axe_violations(page) == []
