@@ -1,6 +1,6 @@
 """The dashboard's filters and session in Chromium, as a person using it in Kazakh found them:
-a wrong date in the address is set aside with a word in Kazakh, never a way back to the sign-in
-form.
+a wrong date in the address is set aside with a word in Kazakh (never a way back to the sign-in
+form), and a "from" after "to" is refused in Kazakh before the server is asked.
 
 One seeded server serves the module: two teams' meetings in March 2027."""
 
@@ -20,6 +20,7 @@ from tests.sync.phone import make_meeting
 HUB = "431033100"
 KK = {
     "address_ignored": "Сілтемедегі қате сүзгі ескерілмеді",
+    "dates_reversed": "«Басы» «Соңы» күнінен кейін болмауы керек",
 }
 
 
@@ -65,6 +66,14 @@ def meetings_shown(page: Any) -> str:
     return str(page.text_content("#head-meetings b"))
 
 
+def wait_for_meetings(page: Any, held: int) -> None:
+    """Until the headline counts `held` meetings held."""
+    page.wait_for_function(
+        "(n) => document.querySelector('#head-meetings b').textContent.startsWith(`${n} `)",
+        arg=held,
+    )
+
+
 def test_a_wrong_date_in_the_address_is_set_aside_and_the_user_stays_signed_in(page, server):
     sign_in(page, server, "boss", "#campaign=all&to=2027-13-01")  # never back to the form
     note = page.text_content("#filter-note")
@@ -81,4 +90,21 @@ def test_a_wrong_date_in_the_address_is_set_aside_and_the_user_stays_signed_in(p
         assert page.locator("input[name=password]").count() == 0
         assert KK["address_ignored"] in page.text_content("#filter-note")
         assert meetings_shown(page).startswith("2 ")
+    assert axe_violations(page) == []
+
+
+def test_from_after_to_is_refused_in_kazakh_and_not_applied(page, server):
+    sign_in(page, server, "boss", "#campaign=all")
+    page.fill("input[name=to]", "10.03.2027")
+    page.press("input[name=to]", "Enter")
+    page.wait_for_function("() => location.hash.includes('to=2027-03-10')")
+    wait_for_meetings(page, 1)
+    page.fill("input[name=from]", "15.03.2027")  # after "to"
+    page.press("input[name=from]", "Enter")
+    page.wait_for_selector("input[name=from][aria-invalid]")
+    box = page.locator(".field:has(input[name=from])")
+    assert KK["dates_reversed"] in box.text_content()
+    assert "from" not in page.evaluate("() => location.hash")  # not applied
+    assert meetings_shown(page).startswith("1 ")  # still the figures of what is applied
+    assert page.is_hidden("#toast") or "after" not in page.text_content("#toast")
     assert axe_violations(page) == []

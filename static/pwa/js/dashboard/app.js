@@ -67,11 +67,23 @@ function remember() {
   history.replaceState(null, '', `${location.pathname}${location.search}#${q}`);
 }
 
-function choose(changes) {
+// A choice the server refuses is undone (the figures stay those of the filters shown) and
+// said in the user's language.
+async function choose(changes) {
+  const before = { ...state.filter };
   Object.assign(state.filter, changes);
   state.note = null;
   remember();
-  refresh(true).catch((error) => toast(error.message));
+  try {
+    await refresh(true);
+  } catch (error) {
+    if (error.status === 401) { await signIn(); return; }
+    state.filter = before;
+    remember();
+    const reason = error.code ? i18n.codeText(error.code, error.message) : t('dash.load_failed');
+    state.note = () => t('dash.filter_refused', { reason });
+    draw();
+  }
 }
 
 function campaignName(id) {

@@ -38,16 +38,19 @@ export function ignoredNote(ignored) {
   return t('dash.address_ignored', { filters: what });
 }
 
-// Dates typed as Kazakhstan writes them (a date input would show the browser's own format).
+// Dates typed as Kazakhstan writes them (a date input would show the browser's own format); a
+// "from" after "to" is refused here, in the user's language, and nothing is asked of the server.
 function dateField(key, filter, choose) {
   const el = h('input', { name: key, inputmode: 'numeric', autocomplete: 'off', placeholder: t('dash.date_placeholder'),
     value: inputDay(filter[key]) });
   const wrong = h('div', { class: 'error', role: 'alert' });
   el.addEventListener('change', () => {
     const iso = el.value.trim() ? parseDay(el.value) : '';
-    wrong.textContent = iso === null ? t('dash.date_wrong') : '';
-    el.toggleAttribute('aria-invalid', iso === null);
-    if (iso !== null) choose({ [key]: iso });
+    const next = { ...filter, [key]: iso };
+    const reversed = iso !== null && next.from && next.to && next.from > next.to;
+    wrong.textContent = iso === null ? t('dash.date_wrong') : reversed ? t('dash.dates_reversed') : '';
+    el.toggleAttribute('aria-invalid', iso === null || reversed);
+    if (iso !== null && !reversed) choose({ [key]: iso });
   });
   const box = field(`dash.filter.${key}`, el);
   box.append(wrong);
