@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = '9e25f27f4ee4';
+const VERSION = 'bb5bbb866fb8';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',
@@ -18,6 +18,7 @@ const SHELL = [
   'js/dashboard/format.js',
   'js/dashboard/panels.js',
   'js/dashboard/progress.js',
+  'js/dashboard/session.js',
   'js/dashboard/villagemap.js',
   'js/db.js',
   'js/followups.js',

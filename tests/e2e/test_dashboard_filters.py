@@ -1,6 +1,7 @@
 """The dashboard's filters and session in Chromium, as a person using it in Kazakh found them:
 a wrong date in the address is set aside with a word in Kazakh (never a way back to the sign-in
-form), and a "from" after "to" is refused in Kazakh before the server is asked.
+form), a "from" after "to" is refused in Kazakh before the server is asked, and signing out
+ends the session on the server too.
 
 One seeded server serves the module: two teams' meetings in March 2027."""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import LiveServer, add_user
@@ -21,6 +23,7 @@ HUB = "431033100"
 KK = {
     "address_ignored": "Сілтемедегі қате сүзгі ескерілмеді",
     "dates_reversed": "«Басы» «Соңы» күнінен кейін болмауы керек",
+    "sign_out": "Шығу",
 }
 
 
@@ -108,3 +111,22 @@ def test_from_after_to_is_refused_in_kazakh_and_not_applied(page, server):
     assert meetings_shown(page).startswith("1 ")  # still the figures of what is applied
     assert page.is_hidden("#toast") or "after" not in page.text_content("#toast")
     assert axe_violations(page) == []
+
+
+def test_sign_out_ends_the_session_and_returns_to_the_form(page, server):
+    sign_in(page, server, "boss", "#campaign=all")
+    button = page.get_by_role("button", name=KK["sign_out"])
+    assert button.count() == 1
+    assert axe_violations(page) == []
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    with httpx.Client(base_url=server.url, cookies=cookies) as http:
+        assert http.get("/api/v1/session").status_code == 200
+        button.click()
+        page.wait_for_selector("input[name=password]")
+        assert http.get("/api/v1/session").status_code == 401  # the old session is refused
+        assert http.get("/api/v1/coverage").status_code == 401
+    assert page.locator("#headline").count() == 0
+    assert page.get_by_role("button", name=KK["sign_out"]).count() == 0
+    page.reload()
+    page.wait_for_selector("input[name=password]")  # not signed in any more
+    sign_in(page, server, "boss", "#campaign=all")  # and signing in again works

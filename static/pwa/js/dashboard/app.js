@@ -4,56 +4,27 @@
 // sees counts only; coordinators can open a village's meetings and follow-ups. The choices
 // live in the address (#campaign=3&district=...), so a view can be bookmarked and shared.
 import * as i18n from '../i18n.js';
-import { field, h, show, toast } from '../ui.js';
+import { h, show, toast } from '../ui.js';
 import { comparePanel } from './compare.js';
 import { exportsPanel } from './exports.js';
 import { filterBar, fromAddress, ignoredNote } from './filters.js';
 import { clock, day, today } from './format.js';
 import * as panels from './panels.js';
 import { progress } from './progress.js';
+import { api, resume, session, signInForm, signOut, who } from './session.js';
 import { allVillages } from '../villages.js';
 import { villageMap } from './villagemap.js';
 
 const view = document.getElementById('view');
 const POLL_MS = 1000 * Math.max(2, Number(new URLSearchParams(location.search).get('poll')) || 15);
-const state = { csrf: null, user: null, filter: {}, version: null, from: '431010000', data: null,
+const state = { filter: {}, version: null, from: '431010000', data: null,
   campaigns: [], current: null, level: 'villages', compare: null, note: null, timer: null };
 let gazetteer = new Map();
 let places = new Map();
 let okrugNames = new Map();
 const t = (...args) => i18n.t(...args);
 
-async function api(path, init = {}) {
-  const headers = { ...(init.headers || {}) };
-  if (state.csrf && init.method && init.method !== 'GET') headers['x-csrf-token'] = state.csrf;
-  const response = await fetch(`/api/v1/${path}`, { ...init, headers, credentials: 'same-origin' });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw Object.assign(new Error(body?.message || response.status), { status: response.status, code: body?.code });
-  return body;
-}
-
-async function signIn() {
-  const login = h('input', { name: 'login', autocomplete: 'username' });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password' });
-  const message = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', {}, field('dash.login', login), field('dash.password', password), message,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', text: t('dash.sign_in') })));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    let session;
-    try {
-      session = await api('session', { method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: login.value, password: password.value }) });
-    } catch (error) {
-      // only the server's refusal of the password is a failed sign-in
-      message.textContent = error.code === 'use_enrolled_phone' ? t('dash.use_phone')
-        : error.status === 429 ? t('dash.throttled') : t('dash.sign_in_failed');
-      return;
-    }
-    await start(session);
-  });
-  show(view, h('h1', { text: t('dash.sign_in_title') }), form);
-}
+const signIn = () => signInForm(view, start);
 
 // The query string of the current filters ("all" campaigns is no campaign), with `extra`.
 function query(extra = {}) {
@@ -77,7 +48,7 @@ async function choose(changes) {
   try {
     await refresh(true);
   } catch (error) {
-    if (error.status === 401) { await signIn(); return; }
+    if (error.status === 401) { await leave(); return; }
     state.filter = before;
     remember();
     const reason = error.code ? i18n.codeText(error.code, error.message) : t('dash.load_failed');
@@ -102,7 +73,7 @@ async function openVillage(kato) {
 
 function draw() {
   const { data } = state;
-  const coordinator = state.user.role === 'coordinator';
+  const coordinator = session.user.role === 'coordinator';
   const consoleLink = coordinator ? h('p', {}, h('a', { href: 'console.html', text: t('dash.console_link') })) : null;
   const chosen = state.filter.campaign;
   const campaign = chosen && chosen !== 'all' ? t('dash.in_campaign', { name: campaignName(chosen) || chosen }) : t('dash.all_campaigns');
@@ -111,6 +82,7 @@ function draw() {
   };
   const drill = { district: state.filter.district, okrug: state.filter.okrug };
   const note = state.note ? h('p', { class: 'error', role: 'alert', id: 'filter-note', text: state.note() }) : null;
+  who(leave);
   show(view, h('h1', { text: t('dash.heading') }), consoleLink, note,
     filterBar({ ...state, places, teams: data.teams.map((r) => r.key) }, choose),
     panels.figures(data, { campaign, coordinator }),
@@ -142,8 +114,9 @@ async function refresh(force = false) {
   const { version } = await api('coverage/version');
   if (!force && version === state.version) return;
   if (version !== state.version) await loadCampaigns();
-  state.data = await api(`coverage${query()}`);
-  state.version = version;
+  const data = await api(`coverage${query()}`);
+  if (!session.user) return; // signed out meanwhile
+  Object.assign(state, { data, version });
   draw();
 }
 
@@ -158,8 +131,9 @@ async function loadPlaces() {
 
 // Signed in: the filters the address asks for, what of them cannot be used set aside and said
 // (a bookmark with a wrong date never sends a signed-in user back to the sign-in form).
-async function start(session) {
-  Object.assign(state, { csrf: session.csrf_token, user: session.user, data: null, version: null, note: null });
+async function start() {
+  Object.assign(state, { data: null, version: null, note: null });
+  who(leave);
   clearInterval(state.timer);
   state.timer = setInterval(() => refresh().catch(() => {}), POLL_MS);
   const { filter, ignored } = fromAddress(location.hash);
@@ -174,6 +148,13 @@ async function start(session) {
   }
 }
 
+async function leave() {
+  await signOut();
+  clearInterval(state.timer);
+  Object.assign(state, { data: null, version: null, note: null });
+  await signIn();
+}
+
 async function boot() {
   const lang = localStorage.getItem('outreach-lang') || 'kk';
   await i18n.load(lang);
@@ -184,10 +165,9 @@ async function boot() {
     localStorage.setItem('outreach-lang', pick.value);
     await i18n.load(pick.value);
     i18n.apply();
-    if (state.data) { await loadPlaces(); draw(); } else if (!state.user) await signIn();
+    if (state.data) { await loadPlaces(); draw(); } else if (!session.user) await signIn();
   });
-  const session = await api('session').catch(() => null);
-  if (session) await start(session);
+  if (await resume()) await start();
   else await signIn();
 }
 
