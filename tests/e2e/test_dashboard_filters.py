@@ -1,7 +1,7 @@
 """The dashboard's filters and session in Chromium, as a person using it in Kazakh found them:
 a wrong date in the address is set aside with a word in Kazakh (never a way back to the sign-in
-form), a "from" after "to" is refused in Kazakh before the server is asked, and signing out
-ends the session on the server too.
+form), a "from" after "to" is refused in Kazakh before the server is asked, the team list keeps
+every team once one is chosen, and signing out ends the session on the server too.
 
 One seeded server serves the module: two teams' meetings in March 2027."""
 
@@ -111,6 +111,19 @@ def test_from_after_to_is_refused_in_kazakh_and_not_applied(page, server):
     assert meetings_shown(page).startswith("1 ")  # still the figures of what is applied
     assert page.is_hidden("#toast") or "after" not in page.text_content("#toast")
     assert axe_violations(page) == []
+
+
+def test_the_team_list_keeps_every_team_once_one_is_chosen(page, server):
+    sign_in(page, server, "boss", "#campaign=all")
+    options = "(el) => [...el.options].map((o) => o.value)"
+    assert page.eval_on_selector("select[name=team]", options) == ["", "team-1", "team-2"]
+    page.select_option("select[name=team]", "team-1")
+    page.wait_for_function("() => location.hash.includes('team=team-1')")
+    wait_for_meetings(page, 1)
+    assert page.eval_on_selector("select[name=team]", options) == ["", "team-1", "team-2"]
+    assert page.input_value("select[name=team]") == "team-1"
+    page.select_option("select[name=team]", "team-2")  # another team, straight from the list
+    page.wait_for_function("() => location.hash.includes('team=team-2')")
 
 
 def test_sign_out_ends_the_session_and_returns_to_the_form(page, server):

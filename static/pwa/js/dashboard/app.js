@@ -18,7 +18,7 @@ import { villageMap } from './villagemap.js';
 const view = document.getElementById('view');
 const POLL_MS = 1000 * Math.max(2, Number(new URLSearchParams(location.search).get('poll')) || 15);
 const state = { filter: {}, version: null, from: '431010000', data: null,
-  campaigns: [], current: null, level: 'villages', compare: null, note: null, timer: null };
+  campaigns: [], current: null, level: 'villages', compare: null, teams: [], note: null, timer: null };
 let gazetteer = new Map();
 let places = new Map();
 let okrugNames = new Map();
@@ -27,8 +27,8 @@ const t = (...args) => i18n.t(...args);
 const signIn = () => signInForm(view, start);
 
 // The query string of the current filters ("all" campaigns is no campaign), with `extra`.
-function query(extra = {}) {
-  const chosen = Object.entries(state.filter).filter(([k, v]) => v && !(k === 'campaign' && v === 'all'));
+function query(extra = {}, filter = state.filter) {
+  const chosen = Object.entries(filter).filter(([k, v]) => v && !(k === 'campaign' && v === 'all'));
   const q = new URLSearchParams([...chosen, ...Object.entries(extra)]);
   return q.toString() ? `?${q}` : '';
 }
@@ -84,7 +84,7 @@ function draw() {
   const note = state.note ? h('p', { class: 'error', role: 'alert', id: 'filter-note', text: state.note() }) : null;
   who(leave);
   show(view, h('h1', { text: t('dash.heading') }), consoleLink, note,
-    filterBar({ ...state, places, teams: data.teams.map((r) => r.key) }, choose),
+    filterBar({ ...state, places }, choose),
     panels.figures(data, { campaign, coordinator }),
     exportsPanel(query, state.level, (level) => { state.level = level; }),
     h('div', { class: 'panels' },
@@ -115,9 +115,18 @@ async function refresh(force = false) {
   if (!force && version === state.version) return;
   if (version !== state.version) await loadCampaigns();
   const data = await api(`coverage${query()}`);
+  const teams = await teamsOf(data);
   if (!session.user) return; // signed out meanwhile
-  Object.assign(state, { data, version });
+  Object.assign(state, { data, teams, version });
   draw();
+}
+
+// Every team of the view without its team filter: under one, coverage lists that team alone.
+async function teamsOf(data) {
+  const { team } = state.filter;
+  const all = team ? (await api(`coverage${query({}, { ...state.filter, team: '' })}`)).teams : data.teams;
+  const keys = all.map((r) => r.key);
+  return team && !keys.includes(team) ? [...keys, team] : keys;
 }
 
 async function loadPlaces() {
@@ -151,7 +160,7 @@ async function start() {
 async function leave() {
   await signOut();
   clearInterval(state.timer);
-  Object.assign(state, { data: null, version: null, note: null });
+  Object.assign(state, { data: null, version: null, teams: [], note: null });
   await signIn();
 }
 
