@@ -268,6 +268,46 @@ def test_a_revoked_phone_still_holding_records_is_flagged(desk, server, coordina
     assert axe_violations(page) == []
 
 
+def test_publishing_a_plan_of_no_meeting_is_asked_and_back_closes_the_dialog(
+    desk, server, coordinator
+):
+    """A plan placing no meeting published with "nothing to warn about" (every meeting of the
+    campaign off the phones); the publish dialog stayed open after Back, and publishing from it
+    then still worked."""
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    made = coordinator.http.post("/api/v1/plans", json={
+        "start": "2027-03-01", "end": "2027-05-28", "districts": ["434600000"],
+        "day_start": "09:00", "day_end": "10:00"})  # fmt: skip
+    assert made.status_code == 201, made.text
+    summary = made.json()["summary"]
+    assert summary["meetings_placed"] == 0
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/season")
+    page.goto(f"{server.url}/app/console.html#/plan/{summary['id']}")
+    page.wait_for_selector("#publish")
+    page.click("#publish")
+    page.wait_for_selector("dialog[open] #publish-empty")
+    assert kk["con.checks_ok"] not in page.text_content("dialog[open]")
+    assert page.is_disabled("#publish-confirm")
+    assert axe_violations(page) == []
+    page.go_back()
+    page.wait_for_function("() => !document.querySelector('dialog[open]')")
+    assert (
+        coordinator.http.get(f"/api/v1/plans/{summary['id']}").json()["summary"]["status"]
+        == "draft"
+    )
+    page.go_forward()
+    page.wait_for_selector("#publish")
+    page.click("#publish")
+    page.check("dialog[open] input[name=confirm_empty]")
+    page.click("#publish-confirm")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert (
+        coordinator.http.get(f"/api/v1/plans/{summary['id']}").json()["summary"]["status"]
+        == "published"
+    )
+
+
 def test_a_team_name_in_use_is_said_to_be_taken(desk, server, coordinator):
     """A team named TEAM-1 beside team-1 was made; a name in use was answered "someone changed
     this meanwhile"; the form's pattern was invalid under the browser's `v` flag, so unchecked."""

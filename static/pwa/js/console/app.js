@@ -43,6 +43,9 @@ export async function route() {
   const [screen, ...args] = location.hash.replace(/^#\/?/, '').split('/');
   if (!allowed(screen)) { location.replace(`#/${home()}`); if (screen === home()) return; return; }
   nav(screen);
+  // a dialog belongs to the screen that opened it: Back (or any move) closes it, so that
+  // nothing asked on one screen is confirmed on another
+  for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
   // Each visit draws into its own element: a screen still loading when the user moves on
   // (or signs out) then draws into a detached one, never over what is shown now.
   const target = h('div', { class: 'screen' });

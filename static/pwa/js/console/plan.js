@@ -102,20 +102,30 @@ async function publishDialog(summary, done) {
   const checks = await api(`plans/${summary.id}/checks`);
   const confirm = h('input', { type: 'checkbox', name: 'confirm_double_booking' });
   const doubles = checks.double_bookings;
+  // a plan placing no meeting takes every meeting of the campaign off the teams' phones
+  const confirmEmpty = h('input', { type: 'checkbox', name: 'confirm_empty' });
+  const empty = !summary.meetings_placed;
   const dialog = h('dialog', { 'aria-labelledby': 'publish-title' },
     h('h2', { id: 'publish-title', text: t('con.publish_title', { n: summary.id }) }),
     doubles.length ? h('div', { class: 'danger-box', role: 'alert' }, h('strong', { text: t('con.double_title') }),
       h('ul', {}, doubles.map((d) => h('li', { text: t('con.double_item', { team: teamLabel(d.team), date: dateText(d.date), campaign: d.campaign }) }))),
       h('label', { class: 'check' }, confirm, t('con.double_confirm'))) : null,
+    empty ? h('div', { class: 'danger-box', role: 'alert', id: 'publish-empty' }, h('strong', { text: t('con.empty_title') }),
+      h('p', { text: t('con.empty_text', { campaign: summary.campaign }) }),
+      h('label', { class: 'check' }, confirmEmpty, t('con.empty_confirm'))) : null,
     checks.unplaced.length ? h('div', { class: 'warning', text: t('con.warn_unplaced', { n: checks.unplaced.length }) }) : null,
     checks.approximate_hubs.length ? h('div', { class: 'warning' }, t('con.warn_approximate', { n: checks.approximate_hubs.length }),
       h('ul', {}, checks.approximate_hubs.slice(0, 20).map((a) => h('li', { text: `${placeName(a.hub)} (${t(`con.quality.${a.quality}`)})` })))) : null,
-    !doubles.length && !checks.unplaced.length && !checks.approximate_hubs.length ? h('p', { class: 'ok', text: t('con.checks_ok') }) : null,
+    !empty && !doubles.length && !checks.unplaced.length && !checks.approximate_hubs.length ? h('p', { class: 'ok', text: t('con.checks_ok') }) : null,
     h('p', { class: 'error', role: 'alert', id: 'publish-error' }),
     h('div', { class: 'actions' }, h('button', { type: 'button', id: 'publish-confirm', text: doubles.length ? t('con.publish_anyway') : t('con.publish') }),
       h('button', { type: 'button', class: 'secondary', text: t('con.cancel'), onclick: () => dialog.close() })));
   const go = dialog.querySelector('#publish-confirm');
-  if (doubles.length) { go.disabled = true; confirm.addEventListener('change', () => { go.disabled = !confirm.checked; }); }
+  // each danger asked about is confirmed before the button works
+  const ready = () => { go.disabled = (doubles.length && !confirm.checked) || (empty && !confirmEmpty.checked); };
+  confirm.addEventListener('change', ready);
+  confirmEmpty.addEventListener('change', ready);
+  ready();
   go.addEventListener('click', async () => {
     go.disabled = true;
     try {
