@@ -126,7 +126,7 @@ class CoverageController(Controller):
         await service.audited_export(db, "csv", current_actor(request))
         return Response(
             text,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"content-disposition": f'attachment; filename="coverage-{level}.csv"'},
         )
 

@@ -21,6 +21,7 @@ from outreach.domain.announcements import Announcement, announcements, notice_ht
 from outreach.domain.plan_checks import PlanChecks, PublishOptions
 from outreach.domain.plan_exports import Lang, day_sheet_html, itinerary_csv, routes_geojson
 from outreach.domain.planning import CampaignSpec, PlanDiff, PlanEdits, PlanSummary
+from outreach.domain.spreadsheet import BOM
 from outreach.domain.wire import MAX_INT64
 from outreach.services import plans as service
 
@@ -137,13 +138,13 @@ class PlanController(Controller):
         from where the team wakes, through its meetings, to where it sleeps ([lon, lat])."""
         return routes_geojson(await service.export(db, plan_id, "geojson", current_actor(request)))
 
-    @get("/{plan_id:int}/itinerary.csv", media_type="text/csv; charset=utf-8")
+    @get("/{plan_id:int}/itinerary.csv", media_type="text/csv")
     async def itinerary(self, db: DB, request: Request[Any, Any, Any], plan_id: PlanId,
                         team: TeamQuery = None) -> Response[str]:  # fmt: skip
         """The itinerary as CSV, one row per meeting in team, date and route order."""
         document = await service.export(db, plan_id, "csv", current_actor(request))
         disposition = attachment(f"plan-{plan_id}-{team or 'all'}.csv")
-        return Response(itinerary_csv(document, team), media_type="text/csv; charset=utf-8",
+        return Response(BOM + itinerary_csv(document, team), media_type="text/csv",
                         headers={"content-disposition": disposition})  # fmt: skip
 
     @get("/{plan_id:int}/day-sheet", media_type=MediaType.HTML)

@@ -29,7 +29,7 @@ from outreach.domain.coverage import (
 from outreach.domain.gazetteer import Names, Village
 from outreach.domain.geojson import Feature, FeatureCollection, village_feature
 from outreach.domain.records import PROGRAMMES
-from outreach.domain.spreadsheet import csv_cell, is_formula_like
+from outreach.domain.spreadsheet import BOM, csv_cell, is_formula_like
 
 Level = Literal[
     "headline",
@@ -77,7 +77,6 @@ TENGE_COLUMNS = [
 FORMATS = {**dict.fromkeys(TENGE_COLUMNS, "#,##0"), **{f"conversion_{s}": "0.0%" for s in STAGES}}
 DATE_FORMAT = "yyyy-mm-dd"
 Delimiter = Literal["comma", "semicolon"]
-BOM = "\ufeff"
 
 
 def _rollup_row(r: Rollup) -> list[Any]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# before a CSV's first byte: without it Excel reads UTF-8 as the system's code page, and every
+# Cyrillic name comes out garbled
+BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -72,6 +72,7 @@ async def test_coverage_exports_carry_the_api_numbers_and_are_audited(client, an
         got = await client.get("/api/v1/coverage.csv",
                                params={"level": "districts", "delimiter": delimiter})  # fmt: skip
         assert got.content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs
+        assert got.headers["content-type"] == "text/csv; charset=utf-8"
         text = got.content.decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text), delimiter=separator))
         assert [r["key"] for r in rows] == [d["key"] for d in api["districts"]]
