@@ -38,15 +38,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "примечание", "комментарий", "ескертпе", "ескерту"),
 }  # fmt: skip
 STAGES: dict[str, tuple[str, ...]] = {
-    "contacted": ("contacted", "связались", "связался", "хабарласылды"),
-    "referred": ("referred", "направлен", "направлена", "жіберілді"),
-    "trained": ("trained", "обучен", "обучена", "прошел обучение", "прошла обучение", "оқытылды"),
-    "defended": ("defended", "защитил", "защитила", "защитил проект", "қорғады"),
+    "contacted": ("contacted", "связались", "связался", "хабарласылды", "хабарласты"),
+    "referred": ("referred", "направлен", "направлена", "направлены", "жіберілді", "жолданды"),
+    "trained": ("trained", "обучен", "обучена", "обучены", "прошел обучение", "прошла обучение",
+                "оқытылды", "оқыды"),
+    "defended": ("defended", "защитил", "защитила", "защитили", "защитил проект", "қорғады"),
     "financed": (
-        "financed", "funded", "профинансирован", "профинансирована", "одобрен", "одобрена",
-        "қаржыландырылды",
+        "financed", "funded", "профинансирован", "профинансирована", "профинансированы",
+        "одобрен", "одобрена", "қаржыландырылды", "қаржыланды",
     ),
-    "dropped": ("dropped", "выбыл", "выбыла", "отказ", "отказался", "отказалась", "бас тартты"),
+    "dropped": ("dropped", "выбыл", "выбыла", "отказ", "отказался", "отказалась", "отказались",
+                "бас тартты"),
 }  # fmt: skip
 LIMITS = {"name": 200, "funding_source": 200, "reason": 500, "note": 2000}
 
@@ -92,7 +94,12 @@ class ProgrammeList(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class _Bad(Exception):
-    """A cell's value is wrong; the message says how."""
+    """A cell's value is wrong; the message says how (in English, for logs and the API), the
+    `code` what is wrong and `value` the cell as read, for a client to say it in its language."""
+
+    def __init__(self, message: str, code: str, value: Any = None) -> None:
+        super().__init__(message)
+        self.code, self.value = code, value
 
 
 def _key(text: str) -> str:
@@ -124,25 +131,33 @@ class Places:
         """The KATO code of the district a cell names."""
         if _KATO.fullmatch(text):
             if text not in self._districts:
-                raise _Bad(f"no district with KATO code {text} in the gazetteer")
+                raise _Bad(
+                    f"no district with KATO code {text} in the gazetteer", "unknown_district", text
+                )
             return text
         found = sorted(self._district_names.get(_place_key(text), ()))
         if not found:
-            raise _Bad(f"district {text!r} is not in the gazetteer")
+            raise _Bad(f"district {text!r} is not in the gazetteer", "unknown_district", text)
         if len(found) > 1:
-            raise _Bad(f"district {text!r} could be any of {self._labels(found)}")
+            raise _Bad(
+                f"district {text!r} could be any of {self._labels(found)}",
+                "ambiguous_district",
+                text,
+            )
         return found[0]
 
     def village(self, text: str, district: str | None) -> Village:
         """The village a cell names, looked for in `district` when that is given."""
         if _KATO.fullmatch(text):
             if text not in self._villages:
-                raise _Bad(f"no village with KATO code {text} in the gazetteer")
+                raise _Bad(
+                    f"no village with KATO code {text} in the gazetteer", "unknown_village", text
+                )
             found = [text]
         else:
             found = sorted(self._village_names.get(_place_key(text), ()))
             if not found:
-                raise _Bad(f"village {text!r} is not in the gazetteer")
+                raise _Bad(f"village {text!r} is not in the gazetteer", "unknown_village", text)
         where = [self._villages[kato].district_kato for kato in found]
         inside = [k for k, d in zip(found, where, strict=True) if district in (None, d)]
         if len(inside) == 1:
@@ -150,13 +165,21 @@ class Places:
         if not inside:
             raise _Bad(
                 f"village {text!r} is not in {self._labels([district])}:"
-                f" it is in {self._labels(where)}"
+                f" it is in {self._labels(where)}",
+                "village_elsewhere",
+                text,
             )
         if len(set(where)) > 1 and district is None:
             raise _Bad(
-                f"village {text!r} is in several districts ({self._labels(where)}): give one"
+                f"village {text!r} is in several districts ({self._labels(where)}): give one",
+                "ambiguous_village",
+                text,
             )
-        raise _Bad(f"{len(inside)} villages named {text!r} in {self._labels(where)}: give its KATO")
+        raise _Bad(
+            f"{len(inside)} villages named {text!r} in {self._labels(where)}: give its KATO",
+            "ambiguous_village",
+            text,
+        )
 
     def _labels(self, katos: Iterable[str | None]) -> str:
         named = [(kato, self._districts.get(kato or "")) for kato in katos]
@@ -203,8 +226,15 @@ def parse_programme_list(
     return ProgrammeList(rows=rows, ignored_columns=ignored)
 
 
-def _problem(line: int | None, column: str | None, message: str) -> dict[str, Any]:
-    return {"line": line, "column": column, "message": message}
+def _problem(line: int | None, column: str | None, message: str, code: str | None = None,
+             value: Any = None) -> dict[str, Any]:  # fmt: skip
+    """A problem of the file: where, what (English), and its `code` and `value` when a client
+    can say it in its own language."""
+    found = {"line": line, "column": column, "message": message}
+    if code is not None:
+        kept = value if value is None or isinstance(value, int | str) else str(value)
+        found |= {"code": code, "value": kept}
+    return found
 
 
 def _refuse(message: str, line: int | None = None) -> InvalidProgrammeList:
@@ -282,7 +312,11 @@ def _columns(line: int, header: list[Any], problems: list[dict[str, Any]]) -> di
     for column in REQUIRED:
         if column not in seen:
             accepted = ", ".join(ALIASES[column])
-            problems.append(_problem(line, column, f"no {column} column (headers: {accepted})"))
+            problems.append(
+                _problem(
+                    line, column, f"no {column} column (headers: {accepted})", "no_column", accepted
+                )
+            )
     return columns
 
 
@@ -296,23 +330,23 @@ class _Cells:
         self.cells = {name: cells[i] if i < len(cells) else None for i, name in columns.items()}
         for column, value in self.cells.items():
             if isinstance(value, str) and _CONTROL.search(value):
-                self.fail(column, "contains control characters")
+                self.fail(column, _Bad("contains control characters", "control_characters"))
 
     def get(self, column: str, parse: Callable[[Any], T], *, required: bool = False) -> T | None:
         value = self.cells.get(column)
         if column in self.failed or _text(value) == "":
             if required and column not in self.failed:
-                self.fail(column, f"{column} is empty")
+                self.fail(column, _Bad(f"{column} is empty", "empty"))
             return None
         try:
             return parse(value)
         except _Bad as bad:
-            self.fail(column, str(bad))
+            self.fail(column, bad)
             return None
 
-    def fail(self, column: str, message: str) -> None:
+    def fail(self, column: str, bad: _Bad) -> None:
         self.failed.add(column)
-        self.problems.append(_problem(self.line, column, message))
+        self.problems.append(_problem(self.line, column, str(bad), bad.code, bad.value))
 
 
 def _row(row: _Cells, places: Places, default: str | None) -> ListRow | None:
@@ -345,7 +379,9 @@ def _limited(column: str) -> Callable[[Any], str]:
         if column == "name":
             text = " ".join(text.split())
         if len(text) > LIMITS[column]:
-            raise _Bad(f"{column} is longer than {LIMITS[column]} characters")
+            raise _Bad(
+                f"{column} is longer than {LIMITS[column]} characters", "too_long", LIMITS[column]
+            )
         return text
 
     return parse
@@ -356,14 +392,22 @@ def _stage(value: Any) -> str:
     stage = _STAGE_WORDS.get(_key(text))
     if stage is None:
         known = ", ".join(STAGES)
-        raise _Bad(f"stage {text!r} is not one of {known} (or their Russian or Kazakh words)")
+        raise _Bad(
+            f"stage {text!r} is not one of {known} (or their Russian or Kazakh words)",
+            "unknown_stage",
+            text,
+        )
     return stage
 
 
 def _phone(value: Any) -> str:
     phone = normalise_phone(_text(value))
     if phone is None:
-        raise _Bad(f"phone {_text(value)!r} is not a Kazakhstan number (+7 and ten digits)")
+        raise _Bad(
+            f"phone {_text(value)!r} is not a Kazakhstan number (+7 and ten digits)",
+            "bad_phone",
+            _text(value),
+        )
     return phone
 
 
@@ -374,24 +418,26 @@ def _date(value: Any) -> date:
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         with contextlib.suppress(ValueError):
             return datetime.strptime(text, pattern).date()
-    raise _Bad(f"date {text!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+    raise _Bad(f"date {text!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)", "bad_date", text)
 
 
 def _amount(value: Any) -> int:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not float(value).is_integer():
-            raise _Bad(f"amount {value} is not a whole number of tenge")
+            raise _Bad(f"amount {value} is not a whole number of tenge", "bad_amount", value)
         number, negative = int(value), value < 0
     else:
         text = _text(value)
         match = _AMOUNT.fullmatch(text.lstrip("-−"))
         if match is None:
-            raise _Bad(f"amount {text!r} is not a whole number of tenge")
+            raise _Bad(f"amount {text!r} is not a whole number of tenge", "bad_amount", text)
         number, negative = int(re.sub("[^0-9]", "", match[1])), text[0] in "-−"
     if negative:
-        raise _Bad(f"amount {value!r} is negative")
+        raise _Bad(f"amount {value!r} is negative", "negative_amount", value)
     if number > MAX_TENGE:
-        raise _Bad(f"amount {value!r} is more than {MAX_TENGE:,} tenge")
+        raise _Bad(
+            f"amount {value!r} is more than {MAX_TENGE:,} tenge", "amount_too_large", MAX_TENGE
+        )
     return number
 
 
@@ -399,5 +445,7 @@ def _programme(value: Any) -> str:
     text = _text(value)
     programme = _PROGRAMME_NAMES.get(_key(text))
     if programme is None:
-        raise _Bad(f"programme {text!r} is not one of {', '.join(PROGRAMMES)}")
+        raise _Bad(
+            f"programme {text!r} is not one of {', '.join(PROGRAMMES)}", "unknown_programme", text
+        )
     return programme

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +23,8 @@ from outreach.domain.programme_lists import (
     parse_programme_list,
 )
 
+PWA = Path(__file__).resolve().parents[2] / "static" / "pwa"
+FIELD_I18N, CONSOLE_I18N = PWA / "i18n", PWA / "i18n" / "console"
 SHIELI, ZHANAKORGAN = "431600000", "433400000"
 HEADER = ["name", "stage", "phone", "village", "district", "date", "amount", "programme",
           "funding_source", "reason", "note"]  # fmt: skip
@@ -259,20 +263,50 @@ def test_programme_list_bad_cell(places: Places, column: str, value: str, messag
     (problem,) = problems_of(body, places)
     assert (problem["line"], problem["column"]) == (2, column)
     assert message in problem["message"]
+    # what is wrong as a code the console says in the user's language (the message is English)
+    assert problem["code"] in PROBLEM_CODES
 
 
-@pytest.mark.parametrize(("village", "district", "column", "message"), [
-    ("Акжар", "Аралский", "district", "district 'Аралский' is not in the gazetteer"),
+PROBLEM_CODES = ("unknown_district", "ambiguous_district", "unknown_village", "ambiguous_village",
+                 "village_elsewhere", "too_long", "unknown_stage", "bad_phone", "bad_date",
+                 "bad_amount", "negative_amount", "amount_too_large", "unknown_programme",
+                 "empty", "control_characters", "no_column")  # fmt: skip
+
+
+def test_every_problem_code_is_said_in_the_consoles_languages() -> None:
+    for lang in ("kk", "ru", "en"):
+        texts = json.loads((CONSOLE_I18N / f"{lang}.json").read_text(encoding="utf-8"))
+        assert [c for c in PROBLEM_CODES if f"con.line.{c}" not in texts] == [], lang
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_apps_own_stage_words_are_read(places: Places, lang: str) -> None:
+    """The stage names the console and the phones show were refused by the import."""
+    texts = json.loads((FIELD_I18N / f"{lang}.json").read_text(encoding="utf-8"))
+    for stage in ("contacted", "referred", "trained", "defended", "financed", "dropped"):
+        body = make_csv([HEADER, make_row(stage=texts[f"stage.{stage}"])])
+        [row] = parse_programme_list(body, places).rows
+        assert row.stage == stage, (lang, texts[f"stage.{stage}"])
+
+
+@pytest.mark.parametrize(("village", "district", "column", "message", "code"), [
+    ("Акжар", "Аралский", "district", "district 'Аралский' is not in the gazetteer",
+     "unknown_district"),
     ("Жиделиарык", "Zhanakorgan", "village",
-     "village 'Жиделиарык' is not in Zhanakorgan (433400000): it is in Shieli District (431600000)"),
+     "village 'Жиделиарык' is not in Zhanakorgan (433400000): it is in Shieli District (431600000)",
+     "village_elsewhere"),
     ("431610100", "433400000", "village",
-     "village '431610100' is not in Zhanakorgan (433400000): it is in Shieli District (431600000)"),
+     "village '431610100' is not in Zhanakorgan (433400000): it is in Shieli District (431600000)",
+     "village_elsewhere"),
 ])  # fmt: skip
 def test_programme_list_place_mismatch(
-    places: Places, village: str, district: str, column: str, message: str
+    places: Places, village: str, district: str, column: str, message: str, code: str
 ) -> None:
     body = make_csv([HEADER, make_row(village=village, district=district)])
-    assert problems_of(body, places) == [{"line": 2, "column": column, "message": message}]
+    value = district if column == "district" else village
+    assert problems_of(body, places) == [
+        {"line": 2, "column": column, "message": message, "code": code, "value": value}
+    ]
 
 
 def test_programme_list_ambiguous_district_name() -> None:
@@ -291,10 +325,13 @@ def test_programme_list_xlsx_bad_numbers(places: Places) -> None:
     rows = [["name", "stage", "amount"], ["A", "financed", 3.5], ["B", "financed", -1],
             ["C", "financed", True]]  # fmt: skip
     assert problems_of(make_xlsx(rows), places) == [
-        {"line": 2, "column": "amount", "message": "amount 3.5 is not a whole number of tenge"},
-        {"line": 3, "column": "amount", "message": "amount -1 is negative"},
-        {"line": 4, "column": "amount", "message": "amount 'True' is not a whole number of tenge"},
-    ]
+        {"line": 2, "column": "amount", "message": "amount 3.5 is not a whole number of tenge",
+         "code": "bad_amount", "value": "3.5"},
+        {"line": 3, "column": "amount", "message": "amount -1 is negative",
+         "code": "negative_amount", "value": -1},
+        {"line": 4, "column": "amount", "message": "amount 'True' is not a whole number of tenge",
+         "code": "bad_amount", "value": "True"},
+    ]  # fmt: skip
 
 
 def test_programme_list_lists_every_problem(places: Places) -> None:
@@ -313,7 +350,13 @@ def test_programme_list_lists_every_problem(places: Places) -> None:
 def test_programme_list_control_character_in_ignored_column(places: Places) -> None:
     body = make_csv([["name", "stage", "Extra"], ["A", "trained", "x\x07"]])
     assert problems_of(body, places) == [
-        {"line": 2, "column": "Extra", "message": "contains control characters"}
+        {
+            "line": 2,
+            "column": "Extra",
+            "message": "contains control characters",
+            "code": "control_characters",
+            "value": None,
+        }
     ]
 
 

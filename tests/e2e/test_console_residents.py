@@ -8,6 +8,7 @@ input and lets the keyboard reach every control."""
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
@@ -84,6 +85,11 @@ def test_a_coordinator_imports_a_programme_list_confirms_and_undoes_it(desk, ser
     page.click("#preview-import")
     problems = page.wait_for_selector("#import-problems")
     assert "2" in problems.text_content() and page.locator("#import-problems li").count() >= 1
+    # each in Kazakh, its column too (they were the server's English)
+    lines = page.eval_on_selector_all("#import-problems li", "els => els.map(e => e.textContent)")
+    date = KK_CONSOLE["con.line.bad_date"].replace("{value}", "2027-13-40")
+    assert any(KK_CONSOLE["con.column.date"] in line and date in line for line in lines), lines
+    assert not [line for line in lines if re.search(r"[A-Za-z]{2,}", line)], lines
     assert residents(coordinator)["total"] == 3
 
     choose_file(page, "bastau.csv", PROGRAMME_LIST)

@@ -10,8 +10,20 @@ import { confirmDialog } from './confirm.js';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MATCHES = ['exact', 'probable', 'new', 'conflicting'];
 
+// A line's problem in the user's language when the server gave its code (the message is English).
+function said(d) {
+  const key = `con.line.${d.code}`;
+  return d.code && t(key) !== key ? t(key, { value: d.value ?? '' }) : d.message || d.problem || '';
+}
+
+// A programme list's column by its name in the user's language (a header nobody reads as it is).
+function columnName(column) {
+  const key = `con.column.${column}`;
+  return t(key) !== key ? t(key) : column;
+}
+
 function problems(error) {
-  const lines = (error.details || []).map((d) => h('li', { text: t('con.bad_line', { line: d.line ?? '?', column: d.column ?? d.field ?? '?', problem: d.message || d.problem || '' }) }));
+  const lines = (error.details || []).map((d) => h('li', { text: t('con.bad_line', { line: d.line ?? '?', column: columnName(d.column ?? d.field ?? '?'), problem: said(d) }) }));
   return h('div', { class: 'danger-box', role: 'alert', id: 'import-problems' }, h('p', { text: errorText(error) }), lines.length ? h('ul', {}, lines) : null);
 }
 
