@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from html import escape
 from typing import Literal
@@ -108,10 +109,24 @@ vertical-align:top;text-align:left}}section+section{{break-before:page;page-brea
 """
 
 
-def _empty_page(team: str, day: date, lang: Lang) -> str:
+# `team-N`, the name a team gets by default, as people say it (a team named otherwise is its name)
+_TEAM_N: dict[Lang, str] = {"kk": "{n}-топ", "ru": "команда {n}", "en": "team {n}"}
+
+
+def team_label(team: str, lang: Lang) -> str:
+    """A team as its day sheet names it: `team-2` is "2-топ" in Kazakh."""
+    numbered = re.fullmatch(r"team-([0-9]+)", team)
+    return _TEAM_N[lang].format(n=numbered[1]) if numbered else team
+
+
+def _heading(team: str, day: date, lang: Lang) -> str:
     text = LABELS[lang]
-    return (f"<section><p>{text['team']}: <b>{escape(team)}</b> · {text['date']}: "
-            f"<b>{day.isoformat()}</b></p><p>{text['none']}</p></section>\n")  # fmt: skip
+    return (f"<p>{text['team']}: <b>{escape(team_label(team, lang))}</b> · {text['date']}: "
+            f"<b>{day.strftime('%d.%m.%Y')}</b></p>")  # fmt: skip
+
+
+def _empty_page(team: str, day: date, lang: Lang) -> str:
+    return f"<section>{_heading(team, day, lang)}<p>{LABELS[lang]['none']}</p></section>\n"
 
 
 def _day_page(document: PlanDocument, found: PlanDay, lang: Lang) -> str:
@@ -131,7 +146,7 @@ def _day_page(document: PlanDocument, found: PlanDay, lang: Lang) -> str:
               f"{text['to']}: {escape(_name(document, found.end_place, lang))} · "
               f"{text['finish']}: {found.finish} · {found.road_km} {text['km']}")  # fmt: skip
     return f"""<section>
-<p>{text["team"]}: <b>{escape(found.team)}</b> · {text["date"]}: <b>{found.date.isoformat()}</b></p>
+{_heading(found.team, found.date, lang)}
 <p>{header}</p>
 <table><tr><th>#</th><th>{text["arrive"]}</th><th>{text["meeting"]}</th>
 <th>{text["villages"]}</th><th>{text["km"]}</th></tr>

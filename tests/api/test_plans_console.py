@@ -214,7 +214,10 @@ async def test_day_sheet_covers_several_days(client) -> None:
                              params={"team": "team-1", "date": first.isoformat(), "days": 5})  # fmt: skip
     assert sheet.status_code == 200, sheet.text
     assert sheet.text.count("<section>") == len(expected)
-    assert all(day in sheet.text for day in expected)
+    # each day as Kazakhstan writes it, the team as people say it (not `team-1`, not ISO)
+    shown = [date.fromisoformat(d).strftime("%d.%m.%Y") for d in expected]
+    assert all(f"<b>{day}</b>" in sheet.text for day in shown)
+    assert "<b>1-топ</b>" in sheet.text and "team-1" not in sheet.text
     assert "page-break-before" in sheet.text
     too_many = await client.get(f"/api/v1/plans/{plan['summary']['id']}/day-sheet",
                                 params={"team": "team-1", "date": first.isoformat(), "days": 15})  # fmt: skip

@@ -128,7 +128,10 @@ def test_a_coordinator_plans_edits_publishes_prints_and_enrols_a_phone(
     second_id = int(page.url.split("/plan/")[1].split("/")[0])
     assert second_id != first_id
     diff = page.text_content("#diff")
-    assert "team-2 2027-04-06" in diff or "2027-04-06" in diff
+    # the slot as people say it: the team's number and the date in Kazakh, no `team-2`
+    moved_to = kk["con.team_n"].replace("{n}", "2") + ", " + kk["con.date"].replace(
+        "{d}", "6").replace("{month}", "сәуір").replace("{y}", "2027")  # fmt: skip
+    assert moved_to in diff and "team-" not in diff, diff
     second = plan_document(coordinator, second_id)["document"]
     moved = next(m for m in second["meetings"] if m["id"] == pinned["id"])
     assert (moved["team"], moved["date"]) == ("team-2", "2027-04-06")

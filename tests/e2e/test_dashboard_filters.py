@@ -117,6 +117,9 @@ def test_the_team_list_keeps_every_team_once_one_is_chosen(page, server):
     sign_in(page, server, "boss", "#campaign=all")
     options = "(el) => [...el.options].map((o) => o.value)"
     assert page.eval_on_selector("select[name=team]", options) == ["", "team-1", "team-2"]
+    # shown as people say them, not as their keys
+    texts = "(el) => [...el.options].slice(1).map((o) => o.textContent)"
+    assert page.eval_on_selector("select[name=team]", texts) == ["1-топ", "2-топ"]
     page.select_option("select[name=team]", "team-1")
     page.wait_for_function("() => location.hash.includes('team=team-1')")
     wait_for_meetings(page, 1)

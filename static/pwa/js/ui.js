@@ -51,6 +51,12 @@ export function toast(message) {
   toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
 }
 
+// `team-N`, a team's default name, as people say it ("2-топ"); a team named otherwise is its name.
+export function teamName(team) {
+  const n = /^team-(\d+)$/.exec(team || '');
+  return n ? t('team_n', { n: n[1] }) : team || '—';
+}
+
 export function km(value) { return t('unit.km', { n: (Math.round(value * 10) / 10).toLocaleString() }); }
 export function minutes(value) {
   const total = Math.round(value);

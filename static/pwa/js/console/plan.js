@@ -85,6 +85,16 @@ function pendingList(doc, pending, refresh) {
     button(t('con.remove'), { class: 'secondary', 'aria-label': `${t('con.remove')}: ${text}`, onclick: () => { pending[list].splice(i, 1); refresh(); } }))));
 }
 
+// A meeting's slot in a version ("team-2 2027-04-06 10:30", a team's name may hold spaces) as
+// people say it: "2-топ, 6 сәуір 2027, 10:30".
+function slotText(slot) {
+  if (!slot) return t('con.not_placed');
+  const parts = slot.split(' ');
+  const time = parts.pop();
+  const day = parts.pop();
+  return `${teamLabel(parts.join(' '))}, ${dateText(day)}, ${time}`;
+}
+
 async function diffPanel(id, against) {
   const diff = await api(`plans/${id}/diff?against=${against}`);
   const rows = [...diff.moved, ...diff.retimed];
@@ -92,7 +102,7 @@ async function diffPanel(id, against) {
     h('h2', { text: t('con.diff_title', { from: against, to: id }) }),
     h('p', { text: t('con.diff_summary', { moved: diff.moved.length, retimed: diff.retimed.length, added: diff.added.length, removed: diff.removed.length, unchanged: diff.unchanged }) }),
     rows.length ? h('div', { class: 'scroll tall' }, h('table', {}, h('thead', {}, h('tr', {}, ['con.col.meeting', 'con.col.before', 'con.col.after'].map((k) => h('th', { scope: 'col', text: t(k) })))),
-      h('tbody', {}, rows.map((r) => h('tr', { class: 'moved' }, h('td', { text: placeName(r.meeting_id.replace(/^g-/, '')) }), h('td', { text: r.before || t('con.not_placed') }), h('td', { text: r.after || t('con.not_placed') })))))) : null,
+      h('tbody', {}, rows.map((r) => h('tr', { class: 'moved' }, h('td', { text: placeName(r.meeting_id.replace(/^g-/, '')) }), h('td', { text: slotText(r.before) }), h('td', { text: slotText(r.after) })))))) : null,
     h('div', { class: 'actions' },
       h('a', { class: 'button', href: `#/plan/${id}`, text: t('con.keep_version', { n: id }) }),
       h('a', { class: 'button secondary', href: `#/plan/${against}`, text: t('con.back_to', { n: against }) })));

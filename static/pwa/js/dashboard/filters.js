@@ -1,7 +1,7 @@
 // The dashboard's filters: read from the address (#campaign=3&district=...&from=2027-03-01),
 // where a bookmark may carry anything, and drawn as the controls above the figures.
 import { t } from '../i18n.js';
-import { field, h } from '../ui.js';
+import { field, h, teamName } from '../ui.js';
 import { day, inputDay, parseDay } from './format.js';
 
 export const FILTERS = ['campaign', 'district', 'okrug', 'team', 'from', 'to'];
@@ -71,6 +71,6 @@ export function filterBar({ filter, campaigns, current, places, teams }, choose)
     [String(c.id), `${c.name} · ${day(c.start)}–${day(c.end)}${c.id === current ? ` · ${t('dash.now')}` : ''}`])]);
   return h('div', { class: 'filters' }, campaign,
     select('district', [...places], all(t('dash.all'))),
-    select('team', teams.map((key) => [key, key]), all(t('dash.all'))),
+    select('team', teams.map((key) => [key, teamName(key)]), all(t('dash.all'))),
     dateField('from', filter, choose), dateField('to', filter, choose));
 }

@@ -150,7 +150,7 @@ export function notReached(villages, gazetteer, from, onFrom) {
     h('label', { for: 'from', text: t('dash.nearest_from') }), pick,
     h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'not-reached-h' },
       h('table', { id: 'not-reached' }, rows.map(({ v, g, d }) => h('tr', {}, h('td', { text: name(g.names) }),
-        h('td', { class: 'n', text: `${num(d)} km${g.approximate ? ' ≈' : ''}` }),
+        h('td', { class: 'n', text: `${t('unit.km', { n: num(d) })}${g.approximate ? ' ≈' : ''}` }),
         h('td', { class: 'n', text: v.population === null ? t('dash.unknown') : num(v.population) }))))));
 }
 

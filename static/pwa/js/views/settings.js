@@ -4,7 +4,7 @@ import { APP_VERSION } from '../api.js';
 import * as db from '../db.js';
 import { LANGUAGES, lang, t } from '../i18n.js';
 import { recording, setRecording } from '../position.js';
-import { h, show } from '../ui.js';
+import { h, show, teamName } from '../ui.js';
 
 const NAMES = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
 
@@ -23,7 +23,7 @@ export async function render(view, switchLanguage) {
     h('label', { class: 'check' }, positions, t('settings.record_position')),
     h('p', { class: 'muted', text: t('settings.record_position_hint') }),
     h('h2', { text: t('settings.device') }),
-    h('dl', {}, row('settings.user', device?.name), row('settings.team', device?.team),
+    h('dl', {}, row('settings.user', device?.name), row('settings.team', device?.team && teamName(device.team)),
       row('settings.label', device?.label), row('settings.device_id', device?.device_id),
       row('settings.enrolled', device?.enrolled_at?.slice(0, 10)), row('settings.version', APP_VERSION),
       row('settings.server', await db.meta('server_id'))),
