@@ -1,5 +1,5 @@
 """The campaigns coverage can be filtered by (the published plans), and which one is current:
-the one under way today, else the latest (docs/coverage.md)."""
+the one under way today, else the one that ended last, else the next (docs/coverage.md)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ class CampaignPeriod(msgspec.Struct, frozen=True, kw_only=True):
 class Campaigns(msgspec.Struct, frozen=True, kw_only=True):
     """Every published plan by start date, and the one a dashboard opens on (`current`):
     the plan whose dates include today (Kazakhstan's day); of several, the one that started
-    last; when none does, the one that ends last; null when nothing is published."""
+    last; when none does, the one that ended last (its figures, rather than an upcoming
+    campaign's none); when none has begun, the next to begin; null when nothing is published."""
 
     current: int | None
     campaigns: list[CampaignPeriod]
@@ -33,13 +34,17 @@ class Campaigns(msgspec.Struct, frozen=True, kw_only=True):
 
 def current(periods: Iterable[CampaignPeriod], today: date) -> int | None:
     """The id of the campaign under way today (the latest started, then the highest id), else
-    of the latest one (greatest end, then start, then id); None when there is none."""
+    of the one that ended last (greatest end, then start, then id), else of the next to begin
+    (earliest start, then the highest id); None when there is none."""
     every = list(periods)
     running = [p for p in every if p.start <= today <= p.end]
     if running:
         return max(running, key=lambda p: (p.start, p.id)).id
+    ended = [p for p in every if p.end < today]
+    if ended:
+        return max(ended, key=lambda p: (p.end, p.start, p.id)).id
     if every:
-        return max(every, key=lambda p: (p.end, p.start, p.id)).id
+        return min(every, key=lambda p: (p.start, -p.id)).id
     return None
 
 

@@ -48,7 +48,7 @@ async def test_campaigns_list_published_plans_and_the_current_one(client):
     await make_plan(client, name="Draft", start=days(-3).isoformat(), end=days(3).isoformat())
     got = await listed(client)
     assert [c["id"] for c in got["campaigns"]] == [earlier, later]  # by start; no draft
-    assert got["current"] == later  # none under way today: the one that ends last
+    assert got["current"] == earlier  # none under way today: the one that ended last
 
     now = await publish(client, "Spring", days(-5), days(10))
     got = await listed(client)

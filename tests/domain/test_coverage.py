@@ -301,7 +301,11 @@ def test_campaigns_current_is_the_one_under_way_else_the_latest():
     got = campaigns([later, now, earlier], today)
     assert [c.id for c in got.campaigns] == [3, 1, 2]  # by start date
     assert got.current == 1
-    assert current([earlier, later], today) == 2  # none under way: the one ending last
+    # none under way: the one that ended last, not an upcoming one with nothing to show yet
+    # (the dashboard opened on an empty campaign)
+    assert current([earlier, later], today) == 3
+    assert current([later], today) == 2  # none begun: the next to begin
+    assert current([later, period(5, "2027-06-01", "2027-06-30")], today) == 5
     assert current([earlier], today) == 3
     assert current([], today) is None
     assert current([period(1, "2027-04-15", "2027-04-15")], today) == 1  # both ends count
@@ -314,7 +318,7 @@ def test_campaigns_current_is_the_one_under_way_else_the_latest():
     assert current(overlapping, today) == 4
     assert current([period(6, "2027-04-10", "2027-04-30"), period(4, "2027-04-10", "2027-04-20")],
                    today) == 6  # fmt: skip
-    # none under way, the same end: the later start, then the higher id
+    # none under way, the same end: the later start, then the higher id (both ended)
     assert current([period(7, "2027-01-01", "2027-02-01"), period(8, "2027-01-05", "2027-02-01")],
                    today) == 8  # fmt: skip
     assert current([period(9, "2027-01-05", "2027-02-01"), period(8, "2027-01-05", "2027-02-01")],
