@@ -51,6 +51,9 @@ def test_dashboard_shows_the_tenge_financed_and_targets_in_kazakh(phone, server,
     funnel = spaced(page.text_content("#funnel"))
     assert "5 000 000 ₸" in funnel and "Аудандар бойынша: адамдар мен теңге" in funnel
     assert "Бастау Бизнес" in funnel  # the programme's row
+    # the headline's referrals (every one logged at meetings) and the funnel's "Жолданды"
+    # (named residents) count different things: said beside the funnel
+    assert "Жолданды" in page.text_content("#referrals-note")
     assert page.input_value("select[name=campaign]") == str(coordinator.plan_id)  # the latest
     page.wait_for_selector("#targets table")
     [row] = page.locator("#targets tr:has(th[scope=row])").all()

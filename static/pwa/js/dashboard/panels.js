@@ -110,7 +110,8 @@ export function funnel(byDistrict, byProgramme, all, places) {
   return h('section', { class: 'panel wide', id: 'funnel' }, h('h2', { text: t('dash.funnel') }),
     funnelTable('funnel-district', t('dash.funnel_by_district'), t('dash.district'), byDistrict, (k) => places.get(k) || (k === 'unknown' ? t('dash.unknown') : k), all),
     funnelTable('funnel-programme', t('dash.funnel_by_programme'), t('dash.programme'), byProgramme || [], programme, null),
-    h('p', { class: 'muted', text: t('dash.conversion_note') }), h('p', { class: 'muted', text: t('dash.tenge_note') }));
+    h('p', { class: 'muted', text: t('dash.conversion_note') }), h('p', { class: 'muted', id: 'referrals-note', text: t('dash.referrals_note') }),
+    h('p', { class: 'muted', text: t('dash.tenge_note') }));
 }
 
 const FIGURES = ['villages', 'residents', 'trained', 'financed', 'financed_tenge'];
