@@ -311,6 +311,35 @@ def test_publishing_a_plan_of_no_meeting_is_asked_and_back_closes_the_dialog(
     )
 
 
+def test_an_ended_session_asks_for_the_password_and_only_no_answer_is_no_connection(
+    desk, server, coordinator
+):
+    """A session that ended under the user left "session ended" on screen with no way back in;
+    any fault of the console's own was shown as "no connection to the server"."""
+    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/teams")
+    page.wait_for_selector("section[data-team]")
+    page.evaluate("() => { location.hash = '#/season'; }")
+    page.wait_for_selector("input[name=start]")
+    desk.set_offline(True)
+    page.evaluate("() => { location.hash = '#/teams'; }")
+    page.wait_for_selector("[role=alert].error")
+    assert page.text_content("[role=alert].error") == kk["con.error.offline"]
+    desk.set_offline(False)
+    said = page.evaluate("""async () => (await import('./js/console/common.js'))
+        .errorText(new TypeError('plan.days is undefined'))""")
+    assert said != kk["con.error.offline"] and "plan.days is undefined" in said
+    server.database.execute("DELETE FROM sessions")  # expired, or signed out elsewhere
+    page.evaluate("() => { location.hash = '#/season'; }")
+    page.wait_for_selector("input[name=login]")
+    assert page.text_content("#toast") == kk["con.error.sign_in_required"]
+    page.fill("input[name=login]", "coord")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("input[name=start]")  # back where the user was
+
+
 def test_a_team_name_in_use_is_said_to_be_taken(desk, server, coordinator):
     """A team named TEAM-1 beside team-1 was made; a name in use was answered "someone changed
     this meanwhile"; the form's pattern was invalid under the browser's `v` flag, so unchecked."""

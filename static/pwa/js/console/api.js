@@ -13,8 +13,25 @@ function init(method, json, body, headers = {}) {
     body: json !== undefined ? JSON.stringify(json) : body };
 }
 
+// A request: no answer at all is `offline` (a fault of the console's own is not); a 401 while
+// signed in means the session ended (expired, or signed out elsewhere): the console is told,
+// and asks for the password again.
+async function send(path, options) {
+  let response;
+  try {
+    response = await fetch(`/api/v1/${path}`, options);
+  } catch (error) {
+    throw new ApiError(0, { code: 'offline', message: String(error?.message || error) });
+  }
+  if (response.status === 401 && session.user) {
+    Object.assign(session, { csrf: null, user: null });
+    dispatchEvent(new CustomEvent('console:session-ended'));
+  }
+  return response;
+}
+
 export async function api(path, { method = 'GET', json, body, headers } = {}) {
-  const response = await fetch(`/api/v1/${path}`, init(method, json, body, headers));
+  const response = await send(path, init(method, json, body, headers));
   const data = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
@@ -23,7 +40,7 @@ export async function api(path, { method = 'GET', json, body, headers } = {}) {
 // A planning answer in application/x-ndjson: `onLine` gets each stage as it comes; the last
 // line (`done` or `error`) is returned.
 export async function stream(path, json, onLine) {
-  const response = await fetch(`/api/v1/${path}`, init('POST', json));
+  const response = await send(path, init('POST', json));
   if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

@@ -3,7 +3,7 @@
 // imports, targets; users and audit for admins), chosen by the URL's
 // hash so that every screen has an address and the back button works.
 import * as i18n from '../i18n.js';
-import { h, show } from '../ui.js';
+import { h, show, toast } from '../ui.js';
 import { ApiError, resume, session, signIn, signOut } from './api.js';
 import { errorText, loadPlaces, t } from './common.js';
 
@@ -51,7 +51,10 @@ export async function route() {
   const target = h('div', { class: 'screen' });
   view.replaceChildren(target);
   try {
-    const module = await SCREENS[screen].load();
+    // a screen's code not yet loaded when the connection is gone: no connection, not a fault
+    const module = await SCREENS[screen].load().catch((error) => {
+      throw navigator.onLine ? error : new ApiError(0, { code: 'offline' });
+    });
     await module.render(target, ...args.map(decodeURIComponent));
     if (target.isConnected) document.title = `Outreach · ${t(`con.nav.${screen}`)}`;
   } catch (error) {
@@ -105,6 +108,9 @@ async function boot() {
     await route();
   });
   window.addEventListener('hashchange', () => route());
+  // the session ended under the user: said, and the sign-in form shown (it kept the screen with
+  // "session ended" and no way back in)
+  window.addEventListener('console:session-ended', () => { toast(t('con.error.sign_in_required')); route(); });
   try {
     await resume();
     if (session.user.role === 'leadership') { location.href = 'dashboard.html'; return; }

@@ -1,7 +1,7 @@
 // What the console's screens share: translated texts and errors, the gazetteer's names, team
 // colours, and small form helpers.
 import * as i18n from '../i18n.js';
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { field, h, toast } from '../ui.js';
 import { allVillages } from '../villages.js';
 
@@ -14,7 +14,8 @@ export function errorText(error) {
   const key = `con.error.${error?.code}`;
   if (t(key) !== key) return t(key, { detail: values(error) });
   if (error?.status === 400 || error?.status === 422) return t('con.error.invalid', { detail: detail(error) });
-  if (error instanceof TypeError) return t('con.error.offline');
+  // a fault of the console's own (no server answer to blame, nor the connection)
+  if (!(error instanceof ApiError)) return t('con.error.internal', { message: String(error?.message || error) });
   return i18n.lang() === 'en' && error?.message ? error.message : t('con.error.other', { code: error?.code || '?' });
 }
 
