@@ -326,6 +326,38 @@ def test_a_meeting_logged_by_mistake_is_deleted_on_the_phone_and_the_server(
     assert page.locator("li.card.done").count() == 0  # to be logged again, if it took place
 
 
+def test_a_meeting_edited_offline_is_one_record_waiting_and_titled_by_its_village(
+    phone, server, coordinator
+):
+    """Three saved edits of one meeting made the phone say "3 records waiting" (it counted
+    changes), and a saved meeting's form was titled "New meeting"."""
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    phone.set_offline(True)
+    log_meeting(page, total=20)
+    for total in (21, 22):
+        page.goto(server.url + "/app/#/plan")
+        page.click(f"a:has-text('{KK['logged_held']}')")
+        page.wait_for_selector("form input[name='attendance.total']")
+        assert page.text_content("h1").startswith("Кездесу: ")  # its village and date
+        assert "Жаңа кездесу" not in page.text_content("h1")
+        page.fill("input[name='attendance.total']", str(total))
+        page.click("form button[type=submit]")
+        page.wait_for_selector("#sync-summary")
+    assert page.text_content("#pending") == "1"
+    assert page.text_content("#pending-count") == "1"
+    assert page.text_content("#sync-summary") == "1 жазба жіберуді күтуде"
+    assert page.locator("main ul li").count() == 1
+    phone.set_offline(False)
+    page.click("button:has-text('Қазір синхрондау')")
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
+    [(doc,)] = coordinator.rows("SELECT doc FROM sync_records")
+    assert json.loads(doc)["attendance"]["total"] == 22
+
+
 def save_and_send(page, coordinator) -> list[dict]:
     """Save the open meeting form, wait until the phone has sent everything; the server's
     meeting documents."""

@@ -87,5 +87,9 @@ def test_a_meeting_logged_after_midnight_gets_the_local_date(playwright_driver, 
         page.goto(server.url + "/app/#/meeting")
         page.wait_for_selector("form input[name=date]")
         assert page.input_value("input[name=date]") == "2027-03-02"
+        # two settlements of one name are told apart by their district (the list showed
+        # two "Ақжар" and nothing else)
+        texts = page.eval_on_selector_all("select[name=hub] option", "els => els.map(e => e.text)")
+        assert len(texts) > 200 and len(texts) == len(set(texts))
     finally:
         context.close()

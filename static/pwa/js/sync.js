@@ -29,8 +29,13 @@ export async function attention() {
   return [...latest.values()];
 }
 
+// Records with changes waiting to be sent (three edits of one meeting are one record).
+export async function waitingRecords() {
+  return new Set((await db.all('outbox')).map((m) => m.record_id)).size;
+}
+
 async function setStatus(patch) {
-  const next = { ...(await status()), ...patch, pending: await db.count('outbox'),
+  const next = { ...(await status()), ...patch, pending: await waitingRecords(),
     attention: (await attention()).length, photos: await pendingPhotos() };
   await db.setMeta('status', next);
   dispatchEvent(new CustomEvent('outreach:status', { detail: next }));
@@ -131,7 +136,7 @@ async function pushAll(token) {
     if (!pending.length) return;
     const batch = pending.slice(0, BATCH);
     const wire = batch.map(({ n, ...m }) => m);
-    const answer = await api.push(token, wire, pending.length);
+    const answer = await api.push(token, wire, new Set(pending.map((m) => m.record_id)).size);
     for (let i = 0; i < batch.length; i += 1) await settle(batch[i], answer.results[i]);
   }
 }
@@ -168,7 +173,7 @@ async function pullAll(token) {
     const page = await api.pull(token, {
       cursor, limit: 1000, plan_etag: (await db.meta('plan'))?.etag || null,
       reference_etag: (await db.meta('reference'))?.etag || null,
-      device: api.report(await db.count('outbox')),
+      device: api.report(await waitingRecords()),
     });
     if (page.reset) await dropSynced();
     const missing = new Map((await db.meta('resync', [])).map((r) => [r.id, r]));

@@ -2,7 +2,7 @@
 import * as api from '../api.js';
 import * as db from '../db.js';
 import { codeText, t } from '../i18n.js';
-import { leaveTeam, syncNow } from '../sync.js';
+import { leaveTeam, syncNow, waitingRecords } from '../sync.js';
 import { field, h, toast, show } from '../ui.js';
 
 async function scan(input) {
@@ -55,7 +55,7 @@ export async function render(view) {
       message.textContent = error instanceof api.ApiError ? t('enrol.refused', { message: codeText(error.code, error.message) }) : t('error.offline');
     }
   });
-  const pending = await db.count('outbox');
+  const pending = await waitingRecords();
   show(view, h('h1', { text: t('enrol.title') }),
     device?.refused ? h('p', { class: 'errors', text: t(`refused.${device.refused}`) }) : null,
     pending ? h('p', { class: 'ok', text: t('enrol.keeps', { n: pending }) }) : null,

@@ -8,7 +8,7 @@ export const PROGRAMMES = ['bastau_business', 'microcredit', 'land_plots', 'util
 export const COMMON_QUESTIONS = ['credit', 'land', 'training', 'collateral', 'utilities', 'business_plan'];
 
 export function villageOptions(villages, selected) {
-  return villages.map((v) => h('option', { value: v.kato, selected: v.kato === selected, text: name(v.names) }));
+  return villages.map((v) => h('option', { value: v.kato, selected: v.kato === selected, text: v.label || name(v.names) }));
 }
 
 export function checks(group, items, chosen) {

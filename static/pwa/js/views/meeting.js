@@ -8,7 +8,7 @@ import * as position from '../position.js';
 import { diff, isEmpty, loggedMeeting, uuid } from '../records.js';
 import { normalisePhone } from '../rules.js';
 import { discard as discardRefused, resend, save, syncNow } from '../sync.js';
-import { countdown, field, h, localToday, toast, show } from '../ui.js';
+import { countdown, field, h, localToday, longDate, toast, show } from '../ui.js';
 import { inputFor, problemsOf, showProblems } from './meeting-checks.js';
 import * as parts from './meeting-parts.js';
 
@@ -23,9 +23,27 @@ function okrugOf(villages, hub, chosen) {
     || chosen.includes(v.kato) || v.kato === hub);
 }
 
+// Each village with the label the form shows: its name, and where another village has the
+// same name, its district too (two Ақжар in one list could not be told apart), and its code
+// if that is not enough.
+function labelled(reference) {
+  const districts = new Map((reference.districts || []).map((d) => [d.kato, d.names]));
+  const count = new Map();
+  for (const v of reference.villages) count.set(name(v.names), (count.get(name(v.names)) || 0) + 1);
+  const first = reference.villages.map((v) => {
+    const own = name(v.names);
+    const district = districts.get(v.district_kato);
+    return { ...v, label: count.get(own) > 1 && district ? `${own} (${name(district)})` : own };
+  });
+  // two of one name in one district: their codes too
+  const again = new Map();
+  for (const v of first) again.set(v.label, (again.get(v.label) || 0) + 1);
+  return first.map((v) => (again.get(v.label) > 1 ? { ...v, label: `${v.label} · ${v.kato}` } : v));
+}
+
 async function context(params, recordId) {
   const reference = (await db.meta('reference'))?.body || { villages: [] };
-  const villages = [...reference.villages].sort((a, b) => name(a.names).localeCompare(name(b.names)));
+  const villages = labelled(reference).sort((a, b) => a.label.localeCompare(b.label));
   const record = recordId ? await db.get('records', recordId) : null;
   // phones from before kept only the reason of a refusal
   if (typeof record?.rejected === 'string') record.rejected = { reason: record.rejected, field: null };
@@ -90,7 +108,7 @@ export async function render(view, params, recordId) {
   const notesMax = (await db.meta('reference'))?.body?.rules?.meeting?.fields?.notes?.max_length ?? 4000;
   const people = h('div', {}, (base.interested || []).map((p) => parts.person(p, villages)));
   let nearby = okrugOf(villages, base.hub, base.villages || []);
-  const villageChecks = h('div', {}, parts.checks('village', nearby.map((v) => [v.kato, name(v.names)]), base.villages || []));
+  const villageChecks = h('div', {}, parts.checks('village', nearby.map((v) => [v.kato, v.label]), base.villages || []));
   const status = h('div', { class: 'checks' }, ['held', 'cancelled', 'postponed'].map((s) => h('label', { class: 'check' },
     h('input', { type: 'radio', name: 'status', value: s, checked: base.status === s }), t(`meeting.status.${s}`))));
   const form = h('form', { novalidate: true },
@@ -190,7 +208,7 @@ export async function render(view, params, recordId) {
     const chosen = parts.checked(form, 'village');
     const hub = form.elements.hub.value;
     nearby = okrugOf(villages, hub, chosen);
-    villageChecks.replaceChildren(parts.checks('village', nearby.map((v) => [v.kato, name(v.names)]),
+    villageChecks.replaceChildren(parts.checks('village', nearby.map((v) => [v.kato, v.label]),
       chosen.length ? chosen : [hub]));
   });
   form.elements.photo.addEventListener('change', (event) => {
@@ -237,7 +255,9 @@ export async function render(view, params, recordId) {
   });
   dirty = Boolean(draft);
   await showThumbs();
-  const title = ctx.planned ? t('meeting.title_planned', { hub: name(ctx.planned.hub.names) }) : t('meeting.title');
+  const title = ctx.planned ? t('meeting.title_planned', { hub: name(ctx.planned.hub.names) })
+    : ctx.record ? t('meeting.title_saved', { hub: villages.find((v) => v.kato === ctx.record.data?.hub)?.label || '—',
+      date: ctx.record.data?.date ? longDate(ctx.record.data.date) : '—' }) : t('meeting.title');
   const refused = ctx.record?.rejected;
   show(view, h('h1', { text: title }), draft ? h('p', { class: 'ok', text: t('meeting.draft_restored') }) : null,
     refused ? h('div', { class: 'errors', id: 'refused', role: 'alert' }, h('strong', { text: t('meeting.refused') }),

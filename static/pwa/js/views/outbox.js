@@ -5,10 +5,12 @@ import { codeText, name, t } from '../i18n.js';
 import { attention, discard, pendingPhotos, status, syncNow } from '../sync.js';
 import { h, when, show } from '../ui.js';
 
-function summary(entry, villages) {
-  const hub = villages.get(entry.set?.hub);
+// A record waiting: its kind (or its deletion), date and place, as the phone holds it now.
+function summary(entry, villages, record) {
+  const data = record?.data || entry.set || {};
+  const hub = villages.get(data.hub);
   const what = entry.op === 'delete' ? t('outbox.delete') : t(`kind.${entry.kind}`);
-  return [what, entry.set?.date || entry.set?.on, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
+  return [what, data.date || data.on, hub ? name(hub.names) : null].filter(Boolean).join(' · ');
 }
 
 // "All sent" only when nothing waits (records or photos) and nothing was refused.
@@ -40,7 +42,8 @@ function attentionItem(entry, record, villages) {
 
 export async function render(view) {
   const s = await status();
-  const pending = await db.all('outbox');
+  // one line per record: three saved edits of one meeting are one record waiting
+  const pending = [...new Map((await db.all('outbox')).map((m) => [m.record_id, m])).values()];
   const villages = new Map(((await db.meta('reference'))?.body?.villages || []).map((v) => [v.kato, v]));
   const refused = await attention();
   const photos = await pendingPhotos();
@@ -70,6 +73,6 @@ export async function render(view) {
       h('dt', { text: t('outbox.persisted') }), h('dd', { id: 'persisted', text: persisted ? t('outbox.persisted_yes') : t('outbox.persisted_no') })),
     h('div', { class: 'actions' }, button),
     pending.length ? h('h2', { text: t('outbox.waiting_list') }) : null,
-    h('ul', {}, pending.map((entry) => h('li', { text: summary(entry, villages) }))),
+    h('ul', {}, await Promise.all(pending.map(async (entry) => h('li', { text: summary(entry, villages, await db.get('records', entry.record_id)) })))),
   );
 }
