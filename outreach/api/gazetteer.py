@@ -162,9 +162,10 @@ class GazetteerController(Controller):
     ) -> Village:  # fmt: skip
         """Correct a settlement's position, population, its year, or its Kazakh and Russian
         names (coordinators). Omitted fields stay; `null` clears one. Corrections are kept in
-        the settlement's history and survive later imports of the gazetteer. A position the
-        import would find implausible is refused (422 `implausible_position`, the distance in
-        `details`) unless `force` is true. Audited."""
+        the settlement's history and survive later imports of the gazetteer. A position too
+        far from the district's centre is refused (422 `implausible_position`, the distance,
+        the limit and `forceable` in `details`): past the import's limit always, past the
+        district's own spread unless `force` is true. Audited."""
         return await service.patch_village(db, kato, data, current_actor(request))
 
     @get("/gazetteer/suggestions")

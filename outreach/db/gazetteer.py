@@ -183,6 +183,16 @@ async def district_centre(tx: Tx, kato: str) -> Position | None:
     return None if row is None else _position(row[0], row[1])
 
 
+async def district_positions(tx: Tx, district: str, besides: str) -> list[Position]:
+    """The surveyed positions of a district's settlements other than `besides`."""
+    rows = await tx.fetch_all(
+        "SELECT lat, lon FROM villages WHERE district_kato = ? AND kato <> ?"
+        " AND lat IS NOT NULL AND lon IS NOT NULL",
+        (district, besides),
+    )
+    return [Position(lat=row[0], lon=row[1]) for row in rows]
+
+
 async def village_rows(tx: Tx, katos: list[str]) -> dict[str, dict[str, Any]]:
     """The stored columns of the named villages (those that exist), for comparing on import."""
     found: dict[str, dict[str, Any]] = {}

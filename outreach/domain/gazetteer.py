@@ -15,7 +15,14 @@ LocationQuality = Literal["exact", "okrug_centre", "district_centre", "unknown"]
 LatDeg = Annotated[float, Meta(ge=-90, le=90, description="latitude, WGS84 degrees")]
 LonDeg = Annotated[float, Meta(ge=-180, le=180, description="longitude, WGS84 degrees")]
 Population = Annotated[int, Meta(ge=0, le=100_000_000)]
-Year = Annotated[int, Meta(ge=1800, le=2200)]
+FIRST_CENSUS_YEAR = 1897
+"""The Russian Empire's census, the first to count the region's people: no earlier figure."""
+Year = Annotated[
+    int,
+    Meta(ge=FIRST_CENSUS_YEAR, le=2100,
+         description="year the population was counted: from 1897 (the first census) to the "
+                     "current year"),
+]  # fmt: skip
 PlaceName = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
 
 KINDS: tuple[Kind, ...] = ("city", "town", "village", "station")
@@ -134,9 +141,11 @@ class VillagePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     every settlement has, cannot be cleared).
 
     Send `expected_version` (the `version` you read) to be refused with 409 instead of
-    overwriting someone else's correction made in between. A position the gazetteer import
-    would find implausible (too far from the district's centre: lat and lon swapped, or
-    another region) is refused with 422 `implausible_position` unless `force` is true.
+    overwriting someone else's correction made in between. A position too far from the
+    district's centre is refused with 422 `implausible_position`: past the limit the gazetteer
+    import applies (lat and lon swapped, 0, 0, another region) always; past only the
+    district's own spread (its farthest surveyed settlement and 50 km) unless `force` is true.
+    `details` say which (`forceable`), the distance and the limit.
     """
 
     position: Position | msgspec.UnsetType | None = msgspec.UNSET

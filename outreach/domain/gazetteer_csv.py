@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from outreach.domain.errors import InvalidGazetteerFile
-from outreach.domain.gazetteer import KINDS, Kind, Names, Position
+from outreach.domain.gazetteer import FIRST_CENSUS_YEAR, KINDS, Kind, Names, Position
 from outreach.domain.names import transliterate
 
 SETTLEMENT_REQUIRED = ("kato", "name_ru", "kind", "district_kato", "district_ru")
@@ -271,7 +271,7 @@ def _settlement(row: _Row) -> SettlementRecord | None:
         okrug_kato=okrug,
         position=row.position("lat", "lon"),
         population=row.number("population", 0, 100_000_000, int),
-        population_year=row.number("population_year", 1800, 2200, int),
+        population_year=row.number("population_year", FIRST_CENSUS_YEAR, 2100, int),
         coord_source=row.text("coord_source"),
         population_source=row.text("population_source"),
     )

@@ -6,6 +6,10 @@ point, in the Arctic); the distance from the district's centre catches it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import msgspec
+
 from geo.distance import geodesic_m, great_circle_m
 from geo.point import Point
 from outreach.domain.gazetteer import Position
@@ -14,6 +18,11 @@ from outreach.domain.gazetteer import Position
 MAX_FROM_DISTRICT_CENTRE_M = 400_000.0
 # ... and from its okrug's centre 73 km (Тастубек, of the 24 whose both positions are known)
 MAX_FROM_OKRUG_CENTRE_M = 100_000.0
+# A correction farther from the district's centre than the district's farthest other surveyed
+# settlement by more than this is odd (44.0 N 70.0 E is 221 km from Zhanakorgan, whose
+# settlements all lie within 90 km, and outside the region): it needs `force`.
+SPREAD_MARGIN_M = 50_000.0
+MIN_REACH_M = MAX_FROM_OKRUG_CENTRE_M
 
 
 def distance_m(a: Position, b: Position) -> float:
@@ -49,3 +58,42 @@ def beyond_fallback(position: Position, fallback: Position | None, quality: str)
     limit = {"okrug_centre": MAX_FROM_OKRUG_CENTRE_M,
              "district_centre": MAX_FROM_DISTRICT_CENTRE_M}.get(quality)  # fmt: skip
     return limit is not None and distance_m(position, fallback) > limit
+
+
+class PositionProblem(msgspec.Struct, frozen=True, kw_only=True):
+    """Why a corrected position looks wrong: `max_m` is the limit it breaks; `forceable` is
+    false past the import's own limit, which no override may pass (0, 0 is in the Gulf of
+    Guinea), true past the district's spread only (a genuinely odd place may be kept)."""
+
+    why: str
+    distance_m: float
+    max_m: float
+    forceable: bool
+
+
+def district_reach_m(centre: Position, others: Iterable[Position]) -> float:
+    """How far from its district's centre a settlement may plausibly lie, in metres: the
+    district's farthest surveyed settlement plus a margin, at least MIN_REACH_M, at most the
+    import's limit."""
+    farthest = max((distance_m(p, centre) for p in others), default=0.0)
+    return min(max(farthest + SPREAD_MARGIN_M, MIN_REACH_M), MAX_FROM_DISTRICT_CENTRE_M)
+
+
+def correction_problem(
+    position: Position, centre: Position | None, others: Iterable[Position]
+) -> PositionProblem | None:
+    """Why a coordinator's position for a settlement cannot, or may not, be right, or None:
+    the import's check first (never overridden), then the district's spread (`others`: the
+    surveyed positions of the district's other settlements)."""
+    if centre is None:
+        return None
+    metres = distance_m(position, centre)
+    if why := implausibility(position, centre):
+        return PositionProblem(why=why, distance_m=metres, max_m=MAX_FROM_DISTRICT_CENTRE_M,
+                               forceable=False)  # fmt: skip
+    reach = district_reach_m(centre, others)
+    if metres <= reach:
+        return None
+    why = (f"{position.lat}, {position.lon} is {metres / 1000:.0f} km from the district's "
+           f"centre, farther than its settlements lie (at most {reach / 1000:.0f} km)")  # fmt: skip
+    return PositionProblem(why=why, distance_m=metres, max_m=reach, forceable=True)

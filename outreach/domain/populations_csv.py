@@ -10,12 +10,12 @@ import re
 
 import msgspec
 
-from outreach.domain.gazetteer import Names
+from outreach.domain.gazetteer import FIRST_CENSUS_YEAR, Names
 from outreach.domain.gazetteer_csv import _Problems, decode_text
 
 COLUMNS = ("kato", "population", "population_year")
 MAX_POPULATION = 100_000_000
-YEARS = range(1800, 2201)
+YEARS = range(FIRST_CENSUS_YEAR, 2101)
 _KATO = re.compile(r"^\d{9}$")
 
 

@@ -26,19 +26,16 @@ from outreach.domain.gazetteer import (
     VillagePatch,
 )
 from outreach.domain.names import search_key
-from outreach.domain.plausibility import (
-    MAX_FROM_DISTRICT_CENTRE_M,
-    distance_m,
-    implausibility,
-)
+from outreach.domain.plausibility import correction_problem, distance_m
 from outreach.domain.populations_csv import PopulationChange, PopulationImport
 from outreach.services import meeting_positions
-from outreach.services.clock import now_iso
+from outreach.services.clock import now_iso, today_local
 
 
 class ImplausiblePosition(InvalidInput):
-    """A corrected position fails the check every import applies (how far it lies from the
-    district's centre); `force` overrides it."""
+    """A corrected position lies too far from its district's centre: past the limit every
+    import applies (refused even with `force`: `details` say `forceable: false`), or only
+    past the district's own spread (`force` keeps it)."""
 
     code = "implausible_position"
 
@@ -190,6 +187,7 @@ async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> tuple[Village, bool 
             f"not {patch.expected_version}: read it again and re-apply your correction",
             details=[{"current_version": village.version}],
         )
+    _check_year(patch)
     changes = _patch_changes(village, patch)
     if not changes:
         return village, None
@@ -197,8 +195,8 @@ async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> tuple[Village, bool 
     if "position" in changes:
         try:
             await _check_plausible(tx, village, changes["position"][1])
-        except ImplausiblePosition:
-            if not patch.force:
+        except ImplausiblePosition as refused:
+            if not (patch.force and refused.details[0]["forceable"]):
                 raise
             forced = True
     now = now_iso()
@@ -216,14 +214,27 @@ async def _patch(tx: Tx, kato: str, patch: VillagePatch) -> tuple[Village, bool 
     return updated, forced
 
 
+def _check_year(patch: VillagePatch) -> None:
+    """A population is counted in the past: the type bounds the year from below."""
+    year = patch.population_year
+    if isinstance(year, int) and year > today_local().year:
+        raise InvalidInput(f"population_year {year} is in the future",
+                           details=[{"field": "population_year", "value": year,
+                                     "message": f"at most {today_local().year}"}])  # fmt: skip
+
+
 async def _check_plausible(tx: Tx, village: Village, position: Position | None) -> None:
-    centre = await sql.district_centre(tx, village.district_kato)
-    if position is None or centre is None or not (why := implausibility(position, centre)):
+    if position is None:
         return
-    distance_km = round(distance_m(position, centre) / 1000, 1)
-    detail = {"field": "position", "message": why, "distance_km": distance_km,
-              "max_km": MAX_FROM_DISTRICT_CENTRE_M / 1000}  # fmt: skip
-    raise ImplausiblePosition(why, details=[detail])
+    centre = await sql.district_centre(tx, village.district_kato)
+    others = await sql.district_positions(tx, village.district_kato, village.kato)
+    problem = correction_problem(position, centre, others)
+    if problem is None:
+        return
+    detail = {"field": "position", "message": problem.why,
+              "distance_km": round(problem.distance_m / 1000, 1),
+              "max_km": round(problem.max_m / 1000, 1), "forceable": problem.forceable}  # fmt: skip
+    raise ImplausiblePosition(problem.why, details=[detail])
 
 
 async def suggestions(db: Database, limit: int, offset: int = 0) -> SuggestionPage:

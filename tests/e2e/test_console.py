@@ -526,13 +526,14 @@ def test_a_coordinator_corrects_a_village_on_the_map_and_names_it(desk, server, 
     page = desk.new_page()
     sign_in(page, server, "coord", f"#/villages/{kato}")
     page.wait_for_selector("#village-editor svg")
-    # Latitude and longitude swapped: refused with the distance, and the override offered.
+    # Latitude and longitude swapped: refused with the distance, past any override.
     page.fill("input[name=lat]", "65.3")
     page.fill("input[name=lon]", "44.8")
     page.click("#village-editor button[type=submit]")
-    page.wait_for_selector("label:has(input[name=force]):visible")
+    page.wait_for_selector("#village-editor .error:has-text('км')")
     refusal = page.inner_text("#village-editor .error")
     assert "км" in refusal and "Координаталарды тексеріңіз" in refusal, refusal
+    assert page.is_hidden("label:has(input[name=force])")
     assert coordinator.http.get(f"/api/v1/villages/{kato}").json()["version"] == before["version"]
     page.click("#village-editor svg", position={"x": 300, "y": 200})
     assert page.is_hidden("label:has(input[name=force])")  # a new position needs a new check
@@ -546,14 +547,15 @@ def test_a_coordinator_corrects_a_village_on_the_map_and_names_it(desk, server, 
     assert after["position"]["lat"] == float(page.input_value("input[name=lat]"))
     # The coordinator can insist on a position the check finds odd; the override is recorded.
     page.wait_for_selector(f"#village-editor p.muted:has-text('{after['version']}-нұсқа')")
-    page.fill("input[name=lat]", "46.2")
-    page.fill("input[name=lon]", "60.1")
+    page.fill("input[name=lat]", "45.5")  # 137 km off, where the city's villages never are
+    page.fill("input[name=lon]", "64")
     page.click("#village-editor button[type=submit]")
+    page.wait_for_selector("label:has(input[name=force]):visible")  # odd, not impossible
     page.check("input[name=force]")
     page.click("#village-editor button[type=submit]")
     page.wait_for_selector(f"#village-editor p.muted:has-text('{after['version'] + 1}-нұсқа')")
     forced = coordinator.http.get(f"/api/v1/villages/{kato}").json()
-    assert forced["position"] == {"lat": 46.2, "lon": 60.1}
+    assert forced["position"] == {"lat": 45.5, "lon": 64.0}
 
 
 def test_a_far_meeting_is_flagged_and_a_meetings_position_locates_a_village(desk, server,

@@ -49,7 +49,7 @@ function editor(kato, reload) {
   const lat = h('input', { name: 'lat', type: 'number', step: 'any', min: -90, max: 90, value: v.position?.lat ?? '' });
   const lon = h('input', { name: 'lon', type: 'number', step: 'any', min: -180, max: 180, value: v.position?.lon ?? '' });
   const population = h('input', { name: 'population', type: 'number', min: 0, step: 1, value: v.population ?? '' });
-  const year = h('input', { name: 'population_year', type: 'number', min: 1990, max: 2100, step: 1, value: v.population_year ?? '' });
+  const year = h('input', { name: 'population_year', type: 'number', min: 1897, max: new Date().getFullYear(), step: 1, value: v.population_year ?? '' });
   const nameKk = h('input', { name: 'name_kk', maxlength: 200, value: v.names.kk || '' });
   const nameRu = h('input', { name: 'name_ru', maxlength: 200, value: v.names.ru || '' });
   const message = h('p', { class: 'error', role: 'alert' });
@@ -73,11 +73,14 @@ function editor(kato, reload) {
     const hasPosition = lat.value !== '' && lon.value !== '';
     if ((lat.value === '') !== (lon.value === '')) { message.textContent = t('con.both_coordinates'); return; }
     if (hasPosition && (String(v.position?.lat) !== lat.value || String(v.position?.lon) !== lon.value)) body.position = { lat: Number(lat.value), lon: Number(lon.value) };
+    // Both cleared: the surveyed position goes, and the village falls back to approximate.
+    if (!hasPosition && v.position) body.position = null;
     if (population.value !== String(v.population ?? '')) body.population = population.value === '' ? null : Number(population.value);
     if (year.value !== String(v.population_year ?? '')) body.population_year = year.value === '' ? null : Number(year.value);
     if (nameKk.value.trim() !== (v.names.kk || '')) body.name_kk = nameKk.value.trim() || null;
     if (nameRu.value.trim() !== (v.names.ru || '')) body.name_ru = nameRu.value.trim() || null;
     if (body.position && force.checked) body.force = true;
+    if (Object.keys(body).length === 1) { message.textContent = t('con.nothing_to_save'); return; }
     try {
       await api(`villages/${kato}`, { method: 'PATCH', json: body });
       toast(t('con.saved'));
@@ -85,8 +88,10 @@ function editor(kato, reload) {
       await reload(kato);
     } catch (error) {
       const implausible = error.code === 'implausible_position' && (error.details || []).find((d) => d.field === 'position');
-      message.textContent = implausible ? t('con.error.implausible_position', { km: implausible.distance_km, max: implausible.max_km }) : errorText(error);
-      forceRow.hidden = !implausible;
+      const key = implausible?.forceable === false ? 'con.error.position_out_of_reach' : 'con.error.implausible_position';
+      message.textContent = implausible ? t(key, { km: implausible.distance_km, max: implausible.max_km }) : errorText(error);
+      forceRow.hidden = !(implausible && implausible.forceable !== false);
+      if (!implausible || implausible.forceable === false) force.checked = false;
     }
   });
   return form;
