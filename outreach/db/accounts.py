@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outreach.db.database import Row, Tx, for_update
+from outreach.db.database import LIKE_ESCAPE, Row, Tx, for_update, like_literal
 from outreach.domain.accounts import Actor, AuditEntry, AuditFilter, Team, User
 
 _USER = """SELECT u.id, u.login, u.display_name, u.role, u.disabled_at, u.created_at,
@@ -141,8 +141,8 @@ async def audit_entries(
         clauses.append("actor = ?")
         params.append(where.actor)
     if where.action:
-        clauses.append("action LIKE ? ESCAPE '\\'")
-        params.append(f"%{_like_literal(where.action)}%")
+        clauses.append("action LIKE ?" + LIKE_ESCAPE)
+        params.append(f"%{like_literal(where.action)}%")
     if where.since is not None:
         clauses.append("at >= ?")
         params.append(where.since)
@@ -156,11 +156,6 @@ async def audit_entries(
     return [AuditEntry(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
                        object=r["object"], client=r["client"], outcome=r["outcome"])
             for r in rows]  # fmt: skip
-
-
-def _like_literal(text: str) -> str:
-    """A text matched as itself in a LIKE pattern escaped by a backslash."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 async def insert_team(tx: Tx, name: str, now: str) -> int:

@@ -76,6 +76,16 @@ def for_update(tx: Tx) -> str:
     return " FOR UPDATE" if tx.dialect == "postgresql" else ""
 
 
+LIKE_ESCAPE = " ESCAPE '\\'"
+"""Said after every LIKE whose pattern went through like_literal (the same on both engines)."""
+
+
+def like_literal(text: str) -> str:
+    """A text matched as itself in a LIKE pattern (its `%` and `_` no wildcards), escaped by a
+    backslash: follow the LIKE with LIKE_ESCAPE."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class Database(ABC):
     """Where every write is one transaction, committed durably before it returns, or rolled
     back whole; reads see one consistent snapshot."""

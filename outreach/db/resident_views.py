@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from outreach.db.database import Row, Tx
+from outreach.db.database import LIKE_ESCAPE, Row, Tx, like_literal
 from outreach.db.residents import chunks, day, marks
+from outreach.domain.records import phone_search
 from outreach.domain.residents import (
     Candidate,
     CandidateOf,
@@ -72,10 +73,12 @@ def _where(f: ResidentFilter) -> tuple[str, dict[str, Any]]:
     clauses = ["r.merged_into IS NULL"]
     params: dict[str, Any] = {}
     if f.q:
-        clauses.append("(r.name_key LIKE :q OR r.phone LIKE :digits OR r.name LIKE :raw)")
-        params |= {"q": f"%{f.q.casefold()}%", "raw": f"%{f.q}%",
-                   "digits": "%" + "".join(c for c in f.q if c.isdigit()) + "%"
-                   if any(c.isdigit() for c in f.q) else "-"}  # fmt: skip
+        digits, national = phone_search(f.q)
+        clauses.append(f"(r.name_key LIKE :q{LIKE_ESCAPE} OR r.name LIKE :raw{LIKE_ESCAPE}"
+                       f" OR r.phone LIKE :digits OR r.phone LIKE :national)")  # fmt: skip
+        params |= {"q": f"%{like_literal(f.q.casefold())}%", "raw": f"%{like_literal(f.q)}%",
+                   "digits": f"%{digits}%" if digits else "-",
+                   "national": f"{national}%" if national else "-"}  # fmt: skip
     if f.district:
         clauses.append("r.district = :district")
         params["district"] = f.district

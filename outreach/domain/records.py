@@ -247,6 +247,21 @@ def normalise_phone(raw: str) -> str | None:
     return "+7" + digits
 
 
+def phone_search(text: str) -> tuple[str | None, str | None]:
+    """How a search text may match stored phones (+7XXXXXXXXXX): digits found anywhere in
+    them (a whole number in any form normalised first, so `8 700 123 45 67` finds
+    +77001234567), and, for a text begun the national way with 8, the stored prefix it
+    stands for (`8 700` -> `+7700`); None where it has no digits."""
+    whole = normalise_phone(text)
+    if whole is not None:
+        return whole[1:], None
+    digits = "".join(c for c in text if c.isascii() and c.isdigit())
+    if not digits:
+        return None, None
+    national = "+7" + digits[1:] if text.strip().startswith("8") and len(digits) <= 11 else None
+    return digits, national
+
+
 # free-text fields, where a tab, a newline or a carriage return may stand (as a path of keys,
 # `*` for any item of a list); every other string refuses every C0 control character
 FREE_TEXT: frozenset[tuple[str, ...]] = frozenset({

@@ -1,0 +1,39 @@
+"""Searching residents in the console, on both engines: a phone typed the national way (8 ...)
+finds the number stored as +7..., whole or begun; `%` and `_` are letters, not wildcards."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.api.test_residents import meeting, person, residents
+from tests.conftest import enrol_device
+from tests.sync.test_push import push
+
+PEOPLE = [("Айгүл Серікова", "+77001234567"), ("Ерлан_Бек", "+77017654321"),
+          ("Болат Нұров", "+77771112233")]  # fmt: skip
+
+
+@pytest.fixture
+async def registry(client, anonymous_phone, database):
+    await enrol_device(client, anonymous_phone, database, "field-a", "team-1")
+    held = meeting(random.Random(5), [person(name, phone) for name, phone in PEOPLE])
+    await push(anonymous_phone, [held])
+    return client
+
+
+async def names(client, q: str) -> list[str]:
+    return sorted(r["name"] for r in await residents(client, q=q))
+
+
+@pytest.mark.parametrize("typed", ["8 700 123 45 67", "8(700)1234567", "87001234567",
+                                   "+7 700 123 45 67", "8 700", "8700123", "1234567"])  # fmt: skip
+async def test_a_phone_typed_the_national_way_finds_the_stored_number(registry, typed):
+    assert await names(registry, typed) == ["Айгүл Серікова"]
+
+
+@pytest.mark.parametrize(("typed", "found"), [("%", []), ("_", ["Ерлан_Бек"]),
+                                              ("Ер%Бек", []), ("Б_лат", [])])  # fmt: skip
+async def test_like_wildcards_are_searched_as_themselves(registry, typed, found):
+    assert await names(registry, typed) == found
