@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import msgspec
@@ -237,6 +237,22 @@ class StageChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     note: Note | None = None
     programme: str | None = None
     next_contact: date | None = None
+
+
+PROGRAMME_ERA = date(2000, 1, 1)
+"""No resident reached a stage of the programmes before this (they began in the 2000s)."""
+STAGE_DATE_MARGIN = timedelta(days=1)
+"""A stage's date may be a day ahead of Kazakhstan's today (a clock, a time zone), no more."""
+
+
+def stage_date_problem(on: date | None, today: date) -> dict[str, str] | None:
+    """What is wrong with the date a stage was reached, as an error detail naming the field,
+    or None: it must lie in the programme era and not in the future."""
+    latest = today + STAGE_DATE_MARGIN
+    if on is None or PROGRAMME_ERA <= on <= latest:
+        return None
+    return {"field": "on", "value": on.isoformat(),
+            "message": f"from {PROGRAMME_ERA.isoformat()} to {latest.isoformat()}"}  # fmt: skip
 
 
 class MergeRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -28,6 +28,7 @@ from outreach.domain.residents import (
     SplitRequest,
     StageChange,
     followup_order,
+    stage_date_problem,
 )
 from outreach.services import registry
 from outreach.services.clock import now_iso, today_local
@@ -162,6 +163,8 @@ async def set_stage(
         raise InvalidInput(f"no programme {change.programme!r}")
     if change.stage == "new":
         raise InvalidInput("'new' is where residents start: say the stage they reached")
+    if problem := stage_date_problem(change.on, today_local()):
+        raise InvalidInput(f"a stage's date must run {problem['message']}", details=[problem])
     async with db.write() as tx:
         now = await _locked(tx)
         await _active(tx, resident_id)

@@ -56,14 +56,14 @@ BY_PROGRAMME = {
     "microcredit": counts(2, 1, 1, 1, 0, 0),
 }
 STEPS = {
-    "A": [{"stage": "defended", "on": "2027-04-10", "amount_tenge": 5 * MILLION},
-          {"stage": "financed", "on": "2027-05-02", "amount_tenge": 3 * MILLION,
+    "A": [{"stage": "defended", "on": "2026-04-10", "amount_tenge": 5 * MILLION},
+          {"stage": "financed", "on": "2026-05-02", "amount_tenge": 3 * MILLION,
            "funding_source": "regional investment centre"}],
-    "B": [{"stage": "defended", "on": "2027-04-11", "amount_tenge": 2 * MILLION}],
-    "C": [{"stage": "trained", "on": "2027-04-01"}],
-    "D": [{"stage": "contacted", "on": "2027-03-20"},
-          {"stage": "dropped", "on": "2027-03-25", "reason": "moved away"}],
-    "E": [{"stage": "referred", "on": "2027-03-30"}],
+    "B": [{"stage": "defended", "on": "2026-04-11", "amount_tenge": 2 * MILLION}],
+    "C": [{"stage": "trained", "on": "2026-04-01"}],
+    "D": [{"stage": "contacted", "on": "2026-03-20"},
+          {"stage": "dropped", "on": "2026-03-25", "reason": "moved away"}],
+    "E": [{"stage": "referred", "on": "2026-03-30"}],
 }  # fmt: skip
 TARGET = {"campaign": CAMPAIGN, "district": KARMAKSHY, "villages": 40, "residents": None,
           "trained": 100, "financed": 20, "financed_tenge": 60 * MILLION}  # fmt: skip

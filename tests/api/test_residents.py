@@ -123,9 +123,9 @@ async def test_a_merge_and_a_split_keep_every_history_line(client, anonymous_pho
     await push(anonymous_phone, [meeting(rng, [person("Сәуле Есенова", "87051234567")],
                                          day="2027-05-20")])  # fmt: skip
     first, second = sorted(await residents(client), key=lambda p: p["id"])
-    staged = [(first, {"stage": "contacted", "on": "2027-05-21"}),
-              (second, {"stage": "trained", "on": "2027-06-01"}),
-              (second, {"stage": "defended", "on": "2027-06-10", "amount_tenge": 5_000_000})]  # fmt: skip
+    staged = [(first, {"stage": "contacted", "on": "2026-05-21"}),
+              (second, {"stage": "trained", "on": "2026-06-01"}),
+              (second, {"stage": "defended", "on": "2026-06-10", "amount_tenge": 5_000_000})]  # fmt: skip
     for who, change in staged:
         response = await client.post(f"/api/v1/residents/{who['id']}/stage", json=change)
         assert response.status_code == 200, response.text

@@ -35,8 +35,8 @@ def test_dashboard_shows_the_tenge_financed_and_targets_in_kazakh(phone, server,
                                      "village": hub, "programme": "bastau_business"}]  # fmt: skip
     push_as_phone(server, coordinator, [meeting])
     [resident] = http.get("/api/v1/residents").json()["residents"]
-    for step in ({"stage": "defended", "on": "2027-04-10", "amount_tenge": 5_000_000},
-                 {"stage": "financed", "on": "2027-05-02", "amount_tenge": 3_000_000}):  # fmt: skip
+    for step in ({"stage": "defended", "on": "2026-04-10", "amount_tenge": 5_000_000},
+                 {"stage": "financed", "on": "2026-05-02", "amount_tenge": 3_000_000}):  # fmt: skip
         assert http.post(f"/api/v1/residents/{resident['id']}/stage", json=step).status_code == 200
     target = {"campaign": plan["summary"]["campaign"], "district": KARMAKSHY, "villages": 40,
               "residents": None, "trained": 10, "financed": 20, "financed_tenge": 60_000_000}  # fmt: skip
