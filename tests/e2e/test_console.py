@@ -340,6 +340,22 @@ def test_an_ended_session_asks_for_the_password_and_only_no_answer_is_no_connect
     page.wait_for_selector("input[name=start]")  # back where the user was
 
 
+def test_a_long_campaign_name_does_not_widen_the_plan_page(desk, server, coordinator):
+    """A campaign named with 200 letters and no space widened the plan page to 5,299 px."""
+    long = "Көктемгі" + "Ы" * 192
+    made = coordinator.http.post("/api/v1/plans", json={
+        "name": long, "start": "2027-03-01", "end": "2027-05-28", "districts": ["434600000"]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    page = desk.new_page()
+    sign_in(page, server, "coord", "#/season")
+    for screen in (f"#/plan/{made.json()['summary']['id']}", "#/season"):
+        page.goto(f"{server.url}/app/console.html{screen}")
+        page.wait_for_selector("main h1")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= page.evaluate(
+            "() => window.innerWidth"), screen  # fmt: skip
+
+
 def test_a_team_name_in_use_is_said_to_be_taken(desk, server, coordinator):
     """A team named TEAM-1 beside team-1 was made; a name in use was answered "someone changed
     this meanwhile"; the form's pattern was invalid under the browser's `v` flag, so unchecked."""
