@@ -146,3 +146,13 @@ def test_sign_out_ends_the_session_and_returns_to_the_form(page, server):
     page.reload()
     page.wait_for_selector("input[name=password]")  # not signed in any more
     sign_in(page, server, "boss", "#campaign=all")  # and signing in again works
+
+
+def test_a_session_ended_on_the_server_is_noticed_by_the_poll(page, server):
+    """The dashboard polled in vain once its session had ended (expired, or signed out from
+    another tab), showing the old figures with nothing said."""
+    sign_in(page, server, "boss", "?poll=2#campaign=all")
+    server.database.execute("DELETE FROM sessions")
+    page.wait_for_selector("input[name=password]", timeout=15_000)  # asked again, by the poll
+    assert page.text_content("#toast") == "Сессия аяқталды: қайта кіріңіз."
+    assert page.locator("#headline").count() == 0

@@ -57,6 +57,17 @@ async function choose(changes) {
   }
 }
 
+// An action that failed, said in the user's language; a session that ended asks for the
+// password again (the figures stayed on screen, polled in vain, with nothing said).
+async function failed(error) {
+  if (error.status === 401) {
+    await leave();
+    toast(t('dash.session_ended'));
+    return;
+  }
+  toast(error.code ? i18n.codeText(error.code, error.message) : t('dash.load_failed'));
+}
+
 function campaignName(id) {
   return state.campaigns.find((c) => String(c.id) === String(id))?.name;
 }
@@ -96,7 +107,7 @@ function draw() {
       panels.funnel(data.funnel_by_district, data.funnel_by_programme, data.funnel, places),
       panels.targets(data.targets || [], places),
       panels.notReached(data.villages, gazetteer, state.from, (kato) => { state.from = kato; draw(); }),
-      panels.reachedList(data.villages, gazetteer, coordinator ? (kato) => openVillage(kato).catch((e) => toast(e.message)) : null)),
+      panels.reachedList(data.villages, gazetteer, coordinator ? (kato) => openVillage(kato).catch(failed) : null)),
     h('p', { class: 'muted', id: 'updated', text: t('dash.updated', { at: clock(new Date()) }) }));
 }
 
@@ -144,7 +155,8 @@ async function start() {
   Object.assign(state, { data: null, version: null, note: null });
   who(leave);
   clearInterval(state.timer);
-  state.timer = setInterval(() => refresh().catch(() => {}), POLL_MS);
+  // a poll that fails keeps the figures (the next one tries again), unless the session ended
+  state.timer = setInterval(() => refresh().catch((error) => (error.status === 401 ? failed(error) : null)), POLL_MS);
   const { filter, ignored } = fromAddress(location.hash);
   state.filter = filter;
   if (ignored.length) { state.note = () => ignoredNote(ignored); remember(); }
