@@ -17,6 +17,7 @@ import msgspec
 from outreach.domain.errors import DomainError
 from outreach.domain.gazetteer import District, Names, Village
 from outreach.domain.records import PROGRAMMES, normalise_phone
+from outreach.domain.residents import stage_date_problem
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -196,9 +197,10 @@ def _by_name(places: Iterable[tuple[str, Names]]) -> dict[str, set[str]]:
 
 
 def parse_programme_list(
-    body: bytes, places: Places, default_programme: str | None = None
+    body: bytes, places: Places, default_programme: str | None = None, today: date | None = None
 ) -> ProgrammeList:
-    """A whole list (CSV or xlsx bytes); InvalidProgrammeList names every problem in it."""
+    """A whole list (CSV or xlsx bytes); InvalidProgrammeList names every problem in it. With
+    `today`, a stage's date must lie from 2000 to the day after it (as a stage set by hand)."""
     if len(body) > MAX_BYTES:
         raise _refuse(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     table = _xlsx(body) if body.startswith(b"PK\x03\x04") else _csv(body)
@@ -215,7 +217,7 @@ def parse_programme_list(
     rows: list[ListRow] = []
     if not problems:
         for line, cells in table[1:]:
-            if parsed := _row(_Cells(line, cells, columns, problems), places, default):
+            if parsed := _row(_Cells(line, cells, columns, problems), places, default, today):
                 rows.append(parsed)
     if problems:
         first = problems[0]
@@ -349,7 +351,7 @@ class _Cells:
         self.problems.append(_problem(self.line, column, str(bad), bad.code, bad.value))
 
 
-def _row(row: _Cells, places: Places, default: str | None) -> ListRow | None:
+def _row(row: _Cells, places: Places, default: str | None, today: date | None) -> ListRow | None:
     name = row.get("name", _limited("name"), required=True)
     stage = row.get("stage", _stage, required=True)
     district = row.get("district", lambda value: places.district(_text(value)))
@@ -363,7 +365,7 @@ def _row(row: _Cells, places: Places, default: str | None) -> ListRow | None:
         village=village.kato if village else None,
         district=village.district_kato if village else district,
         stage=stage or "",
-        on=row.get("date", _date),
+        on=row.get("date", _stage_date(today)),
         amount_tenge=row.get("amount", _amount),
         programme=row.get("programme", _programme) or default,
         funding_source=row.get("funding_source", _limited("funding_source")),
@@ -419,6 +421,19 @@ def _date(value: Any) -> date:
         with contextlib.suppress(ValueError):
             return datetime.strptime(text, pattern).date()
     raise _Bad(f"date {text!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)", "bad_date", text)
+
+
+def _stage_date(today: date | None) -> Callable[[Any], date]:
+    """A stage's date, in the programme era and not in the future when `today` is known."""
+
+    def parse(value: Any) -> date:
+        on = _date(value)
+        if today is not None and (problem := stage_date_problem(on, today)):
+            raise _Bad(f"date {on.isoformat()} is not {problem['message']}", "date_out_of_range",
+                       on.isoformat())  # fmt: skip
+        return on
+
+    return parse
 
 
 def _amount(value: Any) -> int:

@@ -20,7 +20,7 @@ from outreach.domain.matching import Index, Known, Match
 from outreach.domain.programme_lists import ListRow, Places, parse_programme_list
 from outreach.domain.residents import ResidentSummary, name_key
 from outreach.services import gazetteer, registry
-from outreach.services.clock import now_iso
+from outreach.services.clock import now_iso, today_local
 
 KINDS = ("exact", "probable", "new", "conflicting")
 
@@ -100,7 +100,7 @@ def _counts(matches: list[Match]) -> dict[str, int]:
 async def preview(db: Database, body: bytes, filename: str, programme: str | None,
                   separate: set[int], actor: Actor) -> ImportPreview:  # fmt: skip
     """How the list would match, changing nothing (audited: it shows residents)."""
-    parsed = parse_programme_list(body, await _places(db), programme)
+    parsed = parse_programme_list(body, await _places(db), programme, today_local())
     async with db.write() as tx:
         await registry.fresh(tx)
         matches = _matches(parsed.rows, await _known(tx, parsed.rows), separate)
@@ -128,7 +128,7 @@ async def apply(db: Database, body: bytes, filename: str, programme: str | None,
     """The whole list in one transaction: matched rows become lines of their resident's
     history; new and conflicting rows new residents (a conflicting one proposed beside the
     residents it conflicts with, never merged). Audited."""
-    parsed = parse_programme_list(body, await _places(db), programme)
+    parsed = parse_programme_list(body, await _places(db), programme, today_local())
     by = f"user:{actor.user_id}"
     async with db.write() as tx:
         state = await sync_sql.state(tx, lock=True)  # as every registry change

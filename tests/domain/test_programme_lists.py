@@ -270,7 +270,7 @@ def test_programme_list_bad_cell(places: Places, column: str, value: str, messag
 PROBLEM_CODES = ("unknown_district", "ambiguous_district", "unknown_village", "ambiguous_village",
                  "village_elsewhere", "too_long", "unknown_stage", "bad_phone", "bad_date",
                  "bad_amount", "negative_amount", "amount_too_large", "unknown_programme",
-                 "empty", "control_characters", "no_column")  # fmt: skip
+                 "empty", "control_characters", "no_column", "date_out_of_range")  # fmt: skip
 
 
 def test_every_problem_code_is_said_in_the_consoles_languages() -> None:
@@ -421,3 +421,25 @@ def test_programme_list_unknown_default_programme(places: Places) -> None:
         "message": "default programme 'grants' is not one of bastau_business, microcredit, "
         "land_plots, utility_connections, business_adviser, entrepreneurs_house, other",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(("on", "kept"), [
+    ("1901-05-01", False), ("1999-12-31", False), ("2000-01-01", True), ("2027-03-01", True),
+    ("2027-03-02", True), ("2027-03-03", False), ("2031-01-01", False),
+])  # fmt: skip
+def test_a_stage_date_lies_from_2000_to_tomorrow(places: Places, on: str, kept: bool) -> None:
+    """A list's stage dated 1901 or 2031 was taken as it was (a stage set by hand was not)."""
+    body = make_csv([HEADER, make_row(date=on)])
+    today = date(2027, 3, 1)
+    if kept:
+        [row] = parse_programme_list(body, places, today=today).rows
+        assert row.on == date.fromisoformat(on)
+        return
+    with pytest.raises(InvalidProgrammeList) as caught:
+        parse_programme_list(body, places, today=today)
+    [problem] = caught.value.details
+    assert (problem["column"], problem["code"], problem["value"]) == (
+        "date",
+        "date_out_of_range",
+        on,
+    )

@@ -58,11 +58,11 @@ def funnel_row(coordinator: Coordinator, district: str) -> dict:
 
 PROGRAMME_LIST = "\n".join([
     "name,phone,village,stage,date,amount,funding_source",
-    "Айгүл Сейтқали,+7 701 123 45 67,431033100,financed,2027-03-01,3000000,Өңірлік инвестициялық орталық",
-    "Бауыржан Омаров,,431033103,trained,2027-02-20,,",
-    "Сәуле Нұрланова,+77051112233,431033400,trained,2027-02-21,,",
-    "Мұрат Қасымов,+77017654321,431033100,defended,2027-02-25,5000000,",
-    "Гүлнар Әбдіқадырова,+77059998877,431033400,financed,2027-03-05,2000000,Ауыл шаруашылығын қолдау қоры",
+    "Айгүл Сейтқали,+7 701 123 45 67,431033100,financed,2026-03-01,3000000,Өңірлік инвестициялық орталық",
+    "Бауыржан Омаров,,431033103,trained,2026-02-20,,",
+    "Сәуле Нұрланова,+77051112233,431033400,trained,2026-02-21,,",
+    "Мұрат Қасымов,+77017654321,431033100,defended,2026-02-25,5000000,",
+    "Гүлнар Әбдіқадырова,+77059998877,431033400,financed,2026-03-05,2000000,Ауыл шаруашылығын қолдау қоры",
 ]) + "\n"  # fmt: skip
 BAD_LIST = "name,phone,village,stage,date,amount\nА Б,+77051112233,431033400,trained,2027-13-40,x\n"
 
@@ -217,13 +217,13 @@ def test_a_coordinator_merges_splits_records_a_financing_and_erases(desk, server
     page.goto(f"{server.url}/app/console.html#/residents/{aigul}")
     page.wait_for_selector("#stage-form")
     page.select_option("select[name=stage]", "financed")
-    page.fill("input[name=on]", "2027-03-02")
+    page.fill("input[name=on]", "2026-03-02")
     page.fill("input[name=amount_tenge]", "3000000")
     page.fill("input[name=funding_source]", "Өңірлік инвестициялық орталық")
     page.click("#stage-form button[type=submit]")
     page.wait_for_selector("#history tr[data-stage=financed]")
     row = page.text_content("#history tr[data-stage=financed]")
-    assert f"3{NBSP}000{NBSP}000 теңге" in row and "2027 ж. 2 наурыз" in row
+    assert f"3{NBSP}000{NBSP}000 теңге" in row and "2026 ж. 2 наурыз" in row
     detail = coordinator.http.get(f"/api/v1/residents/{aigul}").json()
     assert (detail["stage"], detail["financed_tenge"]) == ("financed", 3_000_000)
 
