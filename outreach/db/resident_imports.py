@@ -17,8 +17,11 @@ async def insert(tx: Tx, *, at: str, by: str, filename: str, sha256: str, progra
     return int(value)
 
 
-_COLUMNS = ("SELECT id, at, by_actor, filename, row_count, exact, probable, new, conflicting,"
-            " status, undone_at, undone_by FROM resident_imports")  # fmt: skip
+# who imported and who undid, by login: stored as `user:<id>` (an id stays when a login changes)
+_LOGIN = "coalesce((SELECT u.login FROM users AS u WHERE 'user:' || CAST(u.id AS TEXT) = {0}), {0})"
+_COLUMNS = (f"SELECT id, at, {_LOGIN.format('by_actor')} AS by_actor, filename, row_count, exact,"
+            " probable, new, conflicting, status, undone_at,"
+            f" {_LOGIN.format('undone_by')} AS undone_by FROM resident_imports")  # fmt: skip
 
 
 async def imports(tx: Tx, limit: int = 100) -> list[Row]:

@@ -76,9 +76,12 @@ async def test_a_list_previews_applies_and_undoes_exactly(client, anonymous_phon
     )  # fmt: skip (Ерлан's request is unknown: only Нұрлан's)
     listed = (await client.get(IMPORTS)).json()
     assert [i["id"] for i in listed] == [summary["id"]]
+    # who imported, by login (the console showed `user:1`)
+    assert listed[0]["by"] == summary["by"] == "coordinator-user"
 
     undone = await client.post(f"{IMPORTS}/{summary['id']}/undo")
     assert undone.status_code == 200 and undone.json()["status"] == "undone"
+    assert undone.json()["undone_by"] == "coordinator-user"
     assert database.dump(REGISTRY) == before
     funnel = (await client.get("/api/v1/coverage")).json()["funnel"]
     assert (funnel["financed"], funnel["financed_tenge"]) == (0, 0)
