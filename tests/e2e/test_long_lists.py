@@ -74,6 +74,8 @@ def test_an_admin_finds_a_line_past_the_first_thousand_of_the_audit_log(playwrig
         page.fill("input[name=action]", "user.team")
         page.wait_for_function("() => document.querySelectorAll('#audit tbody tr').length == 1")
         assert "user.team" in rows.first.inner_text()
+        # its outcome in Kazakh, not the log's `ok`
+        assert rows.first.locator("td:nth-child(6)").inner_text() == KK["con.outcome.ok"]
         assert page.inner_text("#audit-count") == KK["con.audit_count_all"].replace("{n}", "1")
         assert page.locator("#audit-older").is_hidden()
         page.select_option("select[name=actor]", "aidos")

@@ -10,7 +10,13 @@ const SYSTEM_ACTORS = ['anonymous', 'cli', 'demo', 'simulator'];
 
 function row(e) {
   return h('tr', {}, h('td', { text: whenText(e.at) }), h('td', { text: e.actor }), h('td', { text: e.action }),
-    h('td', { text: e.object || '' }), h('td', { text: e.client || '' }), h('td', { text: e.outcome }));
+    h('td', { text: e.object || '' }), h('td', { text: e.client || '' }), h('td', { text: outcomeText(e.outcome) }));
+}
+
+// ok, refused, forced (a check overridden) in the user's language; another as the log has it.
+function outcomeText(outcome) {
+  const key = `con.outcome.${outcome}`;
+  return t(key) !== key ? t(key) : outcome;
 }
 
 export async function render(view) {
