@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from outreach.db import accounts as sql
 from outreach.db.database import connect
 from outreach.domain.accounts import Actor, NewUser
-from outreach.domain.errors import InvalidInput, NotFound, VersionConflict
+from outreach.domain.errors import InvalidInput, NameTaken, NotFound
 from outreach.services.accounts import check_password, create_user, list_teams, move_to_team
 
 PASSWORD = "correct horse battery"
@@ -78,8 +78,9 @@ async def test_bad_accounts_are_refused(db, new, error) -> None:
 
 async def test_taken_login_is_refused(db) -> None:
     await create_user(db, make_user(), actor=CLI)
-    with pytest.raises(VersionConflict):
+    with pytest.raises(NameTaken) as taken:
         await create_user(db, make_user(login="Aigerim", role="admin", team=None), actor=CLI)
+    assert taken.value.details == [{"field": "login", "value": "Aigerim"}]
 
 
 async def test_audit_log_records_and_refuses_changes(db, database) -> None:
