@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, add_user
+from tests.conftest import PASSWORD, LiveServer, add_user
 from tests.e2e.console import axe_violations
 from tests.e2e.field import ARGS, RECORD_REFUSALS, Coordinator, chromium_path, push_as_phone
 from tests.e2e.field import sign_in_dashboard as sign_in
@@ -156,3 +156,30 @@ def test_a_session_ended_on_the_server_is_noticed_by_the_poll(page, server):
     page.wait_for_selector("input[name=password]", timeout=15_000)  # asked again, by the poll
     assert page.text_content("#toast") == "Сессия аяқталды: қайта кіріңіз."
     assert page.locator("#headline").count() == 0
+
+
+def test_a_date_being_typed_survives_new_figures(page, server):
+    """New figures (a phone synced) redrew the page under a date being typed, and wiped it."""
+    sign_in(page, server, "boss", "?poll=2#campaign=all")
+    page.click("input[name=from]")
+    page.keyboard.type("05.1")
+    before = page.text_content("#headline")
+    # a phone syncs a third meeting meanwhile (the module's coordinator, signed in again)
+    coordinator = Coordinator.__new__(Coordinator)
+    coordinator.server = server
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        signed = http.post("/api/v1/session", json={"login": "coord", "password": PASSWORD})
+        http.headers["x-csrf-token"] = signed.json()["csrf_token"]
+        coordinator.http = http
+        meeting = make_meeting(random.Random(62), hub=HUB, date="2027-03-25")
+        meeting["add"]["villages"] = [HUB]
+        push_as_phone(server, coordinator, [meeting])
+    page.wait_for_function(
+        "(before) => document.querySelector('#headline')?.textContent !== before",
+        arg=before,
+        timeout=15_000,
+    )
+    assert page.input_value("input[name=from]") == "05.1"
+    assert page.evaluate("() => document.activeElement?.name") == "from"
+    page.keyboard.type("2.2026")
+    assert page.input_value("input[name=from]") == "05.12.2026"

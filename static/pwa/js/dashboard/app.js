@@ -7,7 +7,7 @@ import * as i18n from '../i18n.js';
 import { h, show, toast } from '../ui.js';
 import { comparePanel } from './compare.js';
 import { exportsPanel } from './exports.js';
-import { filterBar, fromAddress, ignoredNote } from './filters.js';
+import { filterBar, fromAddress, ignoredNote, keepTyping, typed } from './filters.js';
 import { clock, day, today } from './format.js';
 import * as panels from './panels.js';
 import { progress } from './progress.js';
@@ -84,6 +84,7 @@ async function openVillage(kato) {
 
 function draw() {
   const { data } = state;
+  const typing = typed();
   const coordinator = session.user.role === 'coordinator';
   const consoleLink = coordinator ? h('p', {}, h('a', { href: 'console.html', text: t('dash.console_link') })) : null;
   const chosen = state.filter.campaign;
@@ -109,6 +110,7 @@ function draw() {
       panels.notReached(data.villages, gazetteer, state.from, (kato) => { state.from = kato; draw(); }),
       panels.reachedList(data.villages, gazetteer, coordinator ? (kato) => openVillage(kato).catch(failed) : null)),
     h('p', { class: 'muted', id: 'updated', text: t('dash.updated', { at: clock(new Date()) }) }));
+  if (typing) keepTyping(view, typing);
 }
 
 // The published campaigns, read again whenever the data version moves; a chosen campaign no

@@ -74,3 +74,23 @@ export function filterBar({ filter, campaigns, current, places, teams }, choose)
     select('team', teams.map((key) => [key, teamName(key)]), all(t('dash.all'))),
     dateField('from', filter, choose), dateField('to', filter, choose));
 }
+
+// A date being typed in a filter when new figures redraw the page: kept, with its message and
+// the caret (a poll wiped it mid-word).
+export function typed() {
+  const el = document.activeElement;
+  if (!(el instanceof HTMLInputElement) || !el.closest('.filters')) return null;
+  const message = el.closest('.field')?.querySelector('.error')?.textContent || '';
+  return { name: el.name, value: el.value, at: el.selectionStart, message, invalid: el.hasAttribute('aria-invalid') };
+}
+
+export function keepTyping(view, { name, value, at, message, invalid }) {
+  const el = view.querySelector(`.filters input[name="${name}"]`);
+  if (!el) return;
+  el.value = value;
+  el.toggleAttribute('aria-invalid', invalid);
+  const box = el.closest('.field')?.querySelector('.error');
+  if (box) box.textContent = message;
+  el.focus();
+  el.setSelectionRange(at, at);
+}
