@@ -14,3 +14,24 @@ export async function allVillages() {
   for (let offset = PAGE; offset < first.total; offset += PAGE) rest.push(page(offset));
   return [first, ...(await Promise.all(rest))].flatMap((p) => p.items);
 }
+
+// Okrugs' names told apart: where two okrugs of one district share a name (the gazetteer has two
+// "Жосалинский с.о." in Karmakshy), each carries its centre settlement's name too, in every
+// language. `villages`: KATO code -> a settlement with `names`.
+export function okrugNamesTold(okrugs, villages) {
+  const key = (o, lang) => `${o.district_kato}|${o.names[lang] || o.names.ru}`;
+  const out = new Map();
+  for (const o of okrugs) out.set(o.kato, { ...o.names });
+  for (const lang of ['kk', 'ru', 'en']) {
+    const count = new Map();
+    for (const o of okrugs) count.set(key(o, lang), (count.get(key(o, lang)) || 0) + 1);
+    for (const o of okrugs) {
+      const centre = villages.get(o.centre_kato)?.names;
+      if (count.get(key(o, lang)) < 2 || !centre) continue;
+      const own = o.names[lang] || o.names.ru;
+      out.get(o.kato)[lang] = `${own} (${centre[lang] || centre.ru})`;
+    }
+  }
+  return out;
+}
+

@@ -12,7 +12,7 @@ import { clock, day, today } from './format.js';
 import * as panels from './panels.js';
 import { progress } from './progress.js';
 import { api, resume, session, signInForm, signOut, who } from './session.js';
-import { allVillages } from '../villages.js';
+import { allVillages, okrugNamesTold } from '../villages.js';
 import { villageMap } from './villagemap.js';
 
 const view = document.getElementById('view');
@@ -148,7 +148,7 @@ async function loadPlaces() {
   const districts = await (await fetch('/api/v1/districts')).json();
   places = new Map(districts.map((d) => [d.kato, i18n.name(d.names)]));
   const okrugs = await (await fetch('/api/v1/okrugs')).json();
-  okrugNames = new Map(okrugs.map((o) => [o.kato, o.names]));
+  okrugNames = okrugNamesTold(okrugs, gazetteer);
 }
 
 // Signed in: the filters the address asks for, what of them cannot be used set aside and said
