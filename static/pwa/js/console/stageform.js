@@ -3,7 +3,7 @@
 // financed, and the reason when the resident dropped out.
 import { h, toast } from '../ui.js';
 import { api } from './api.js';
-import { PROGRAMMES, STAGES, errorText, labelled, moneyInput, moneyValue, programmeText, stageText, t } from './common.js';
+import { PROGRAMMES, STAGES, dateText, errorText, labelled, moneyInput, moneyValue, programmeText, stageText, t } from './common.js';
 
 // The coordinator's own calendar day, not UTC's (Kazakhstan is five hours ahead).
 const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
@@ -11,7 +11,9 @@ const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getT
 export function stageForm(resident, done) {
   const stage = h('select', { name: 'stage' }, h('option', { value: '', text: t('con.stage_unchanged') }),
     STAGES.map((s) => h('option', { value: s, text: stageText(s) })));
-  const on = h('input', { type: 'date', name: 'on', value: today(), required: true });
+  // as the server takes it: from 2000 (the programmes' era) to tomorrow, never in the future
+  const latest = (() => { const d = new Date(`${today()}T00:00Z`); d.setUTCDate(d.getUTCDate() + 1); return d.toISOString().slice(0, 10); })();
+  const on = h('input', { type: 'date', name: 'on', value: today(), required: true, min: '2000-01-01', max: latest });
   const amount = moneyInput('amount_tenge');
   const source = h('input', { name: 'funding_source', maxlength: 200, list: 'funding-sources' });
   const reason = h('input', { name: 'reason', maxlength: 500 });
@@ -42,6 +44,9 @@ export function stageForm(resident, done) {
     message.textContent = '';
     if (!stage.value && !next.value && !note.value.trim()) { message.textContent = t('con.stage_nothing'); stage.focus(); return; }
     if (!on.value) { message.textContent = t('con.stage_needs_date'); on.focus(); return; }
+    if (on.value < on.min || on.value > on.max) {
+      message.textContent = t('con.stage_date_range', { from: dateText(on.min), to: dateText(on.max) }); on.focus(); return;
+    }
     if (stage.value === 'dropped' && !reason.value.trim()) { message.textContent = t('con.stage_needs_reason'); reason.focus(); return; }
     const money = ['defended', 'financed'].includes(stage.value) ? moneyValue(amount) : null;
     if (money === undefined) { message.textContent = t('con.target_whole', { what: t('con.f.amount_tenge') }); amount.focus(); return; }
