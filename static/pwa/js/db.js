@@ -43,6 +43,17 @@ export async function put(name, value) { return done((await store(name, 'readwri
 export async function remove(name, key) { return done((await store(name, 'readwrite')).delete(key)); }
 export async function clear(name) { return done((await store(name, 'readwrite')).clear()); }
 
+// How many different keys an index holds (the records with changes waiting: one walk over
+// the index's keys, never the entries themselves).
+export async function countKeys(name, index) {
+  const cursor = (await store(name)).index(index).openKeyCursor(null, 'nextunique');
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    cursor.onsuccess = () => { if (cursor.result) { n += 1; cursor.result.continue(); } else resolve(n); };
+    cursor.onerror = () => reject(cursor.error);
+  });
+}
+
 export async function byIndex(name, index, key) {
   return done((await store(name)).index(index).getAll(key));
 }

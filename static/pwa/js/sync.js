@@ -31,7 +31,7 @@ export async function attention() {
 
 // Records with changes waiting to be sent (three edits of one meeting are one record).
 export async function waitingRecords() {
-  return new Set((await db.all('outbox')).map((m) => m.record_id)).size;
+  return db.countKeys('outbox', 'record_id');
 }
 
 async function setStatus(patch) {
