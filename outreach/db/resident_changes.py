@@ -49,7 +49,7 @@ async def erase(tx: Tx, ids: Sequence[int], at: str) -> None:
     """Names, phones and free text of residents gone; counts and stages kept."""
     marks = ", ".join("?" * len(ids))
     await tx.execute(
-        "UPDATE residents SET name = NULL, name_key = NULL, phone = NULL,"
+        "UPDATE residents SET name = NULL, name_key = NULL, name_order = NULL, phone = NULL,"
         f" erased_at = coalesce(erased_at, ?) WHERE id IN ({marks})",
         [at, *ids],
     )

@@ -33,6 +33,14 @@ _SUMMARY = (
     "   AND (c.a = r.id OR c.b = r.id))"
     " FROM residents AS r"
 )
+# in the Kazakh alphabet's order of the name shown (a resident without a name of their own shows
+# the first one merged into them), the nameless after the named and the erased last; the key is
+# compared code point by code point on both engines (outreach/domain/name_order.py)
+_ORDER = (
+    " ORDER BY r.erased_at IS NOT NULL, coalesce(r.name_order, (SELECT m.name_order"
+    "   FROM residents AS m WHERE m.merged_into = r.id AND m.name IS NOT NULL"
+    "   ORDER BY m.id LIMIT 1)) NULLS LAST, r.id"
+)
 
 
 async def summaries(tx: Tx, ids: Sequence[int]) -> dict[int, ResidentSummary]:
@@ -98,8 +106,7 @@ async def page(tx: Tx, f: ResidentFilter) -> tuple[list[ResidentSummary], int]:
     where, params = _where(f)
     total = int(await tx.fetch_value("SELECT count(*) FROM residents AS r" + where, params))
     rows = await tx.fetch_all(
-        _SUMMARY + where + " ORDER BY r.erased_at IS NOT NULL, r.name, r.id"
-        " LIMIT :limit OFFSET :offset",
+        _SUMMARY + where + _ORDER + " LIMIT :limit OFFSET :offset",
         params | {"limit": f.limit, "offset": f.offset},
     )
     teams = await _teams(tx, [int(r[0]) for r in rows])

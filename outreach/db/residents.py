@@ -11,6 +11,7 @@ import msgspec
 
 from outreach.db.database import Row, Tx, for_update
 from outreach.domain.matching import Known
+from outreach.domain.name_order import name_order
 from outreach.domain.residents import (
     Event,
     Standing,
@@ -110,8 +111,8 @@ async def insert_residents(tx: Tx, rows: Sequence[tuple[Any, ...]]) -> None:
     residents."""
     await tx.execute_many(
         "INSERT INTO residents (id, name, name_key, phone, village, district, created_at,"
-        " import_id, programme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+        " import_id, programme, name_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, name_order(row[1])) for row in rows],
     )
 
 
@@ -127,8 +128,9 @@ async def fill_identity(tx: Tx, resident_id: int, phone: str | None, village: st
 
 async def rename(tx: Tx, resident_id: int, name: str, key: str | None) -> None:
     await tx.execute(
-        "UPDATE residents SET name = ?, name_key = ? WHERE id = ? AND erased_at IS NULL",
-        (name, key, resident_id),
+        "UPDATE residents SET name = ?, name_key = ?, name_order = ?"
+        " WHERE id = ? AND erased_at IS NULL",
+        (name, key, name_order(name), resident_id),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from outreach.domain.name_order import name_order
 from outreach.domain.records import FollowupStatus
 
 Stage = FollowupStatus
@@ -292,5 +293,6 @@ class FollowupList(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def followup_order(item: FollowupItem) -> tuple[bool, date, str]:
-    """Overdue first, then the nearest next contact (none last), then name."""
-    return (not item.overdue, item.next_contact or date.max, (item.name or "").casefold())
+    """Overdue first, then the nearest next contact (none last), then name (in the Kazakh
+    alphabet's order)."""
+    return (not item.overdue, item.next_contact or date.max, name_order(item.name) or "")

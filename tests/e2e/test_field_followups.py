@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from outreach.domain.name_order import KAZAKH_ALPHABET, name_order
+from tests.api.test_resident_order import KAZAKH_ORDER
 from tests.conftest import add_user
 from tests.e2e.console import axe_violations
 from tests.e2e.field import KK, enrol, launch, sign_in_dashboard
@@ -22,6 +24,8 @@ KARMAKSHY = "434600000"
 PERSON = "Айгүл Серікова"
 ALMATY_TODAY = "new Date().toLocaleDateString('sv', {timeZone: 'Asia/Almaty'})"
 OVERDUE_CARD = "#followup-overdue li[data-item]"
+LETTERS = [*KAZAKH_ALPHABET, *KAZAKH_ALPHABET.lower(), *"AZaz", "Сейтқали Айгүл"]
+NAMES = [n for n in KAZAKH_ORDER if n != "сәуле"]  # no namesakes: the phone has no ids to tell
 # the app's own sync (the module the page runs), again while another run holds the lock
 SYNC_NOW = """async () => {
   const sync = await import('./js/sync.js');
@@ -223,7 +227,8 @@ def test_an_overdue_resident_is_called_offline_and_the_funnel_moves(
 def test_the_follow_up_list_keeps_the_phones_own_day_and_order(almaty_phone, server):
     page = almaty_phone.new_page()
     page.goto(server.url + "/app/")
-    result = page.evaluate("""async () => {
+    result = page.evaluate(
+        """async () => {
       const f = await import('./js/followups.js');
       const r = (item_id, stage, next_contact, name) => ({ item_id, stage, next_contact, name });
       const list = [r('a', 'new', null, 'Ә'), r('b', 'contacted', '2027-03-09', 'Б'),
@@ -237,10 +242,18 @@ def test_the_follow_up_list_keeps_the_phones_own_day_and_order(almaty_phone, ser
         trained: order(f.applyLog(list, 'b', { status: 'trained', on: '2027-03-10', next_contact: '2027-03-24' })),
         stage: f.applyLog(list, 'e', { status: 'contacted' }).find((x) => x.item_id === 'e').stage,
         left: ['financed', 'dropped'].map((status) => f.applyLog(list, 'c', { status }).length),
+        keys: LETTERS.map(f.nameOrder),
+        names: f.ordered([...NAMES].reverse().map((name, n) => r(String(n), 'new', null, name)),
+                         '2027-03-10').map((x) => x.name),
       };
-    }""")
+    }""".replace("LETTERS", json.dumps(LETTERS)).replace("NAMES", json.dumps(NAMES))
+    )
     assert result["today"] == "2027-03-02"
     assert result["order"] == [["d", True], ["c", True], ["b", True], ["e", False], ["a", False]]
     assert result["trained"] == [["d", True], ["c", True], ["e", False], ["b", False], ["a", False]]
     assert result["stage"] == "trained"  # the furthest stage reached stays, as on the server
     assert result["left"] == [4, 4]  # financed or dropped: off the list
+    # names in the Kazakh alphabet's order, by the server's very key (Chromium's Intl.Collator
+    # knows no Kazakh), whatever their case
+    assert result["keys"] == [name_order(c) for c in LETTERS]
+    assert result["names"] == NAMES

@@ -32,12 +32,31 @@ export function applyLog(residents, itemId, fields) {
 
 const laterOf = (a, b) => (a.next_contact || '\uffff').localeCompare(b.next_contact || '\uffff');
 
+// A name's key in the Kazakh alphabet's order, compared code unit by code unit: the server's
+// (outreach/domain/name_order.py), since browsers' collators may not know Kazakh (Chromium's
+// puts Ү before Ұ). ASCII and Russian letters lowercased; each other letter of the alphabet
+// spelled as the letter it follows and MARK, which sorts after every Russian letter.
+const MARK = '\u04ff';
+const AFTER = {};
+for (const [letter, base] of Object.entries({ ә: 'а', ғ: 'г', ё: 'е', қ: 'к', ң: 'н', ө: 'о', ұ: 'у',
+  ү: `у${MARK}`, һ: 'х', і: 'ы' })) AFTER[letter] = AFTER[letter.toUpperCase()] = base + MARK;
+
+export function nameOrder(name) {
+  let key = '';
+  for (const c of name || '') key += AFTER[c] ?? (/[A-ZА-Я]/.test(c) ? c.toLowerCase() : c);
+  return key;
+}
+
+const byName = (a, b) => {
+  const [x, y] = [nameOrder(a.name), nameOrder(b.name)];
+  return x < y ? -1 : Number(x > y);
+};
+
 // Overdue first (the next contact before `today`), then by next contact date (none last), then
-// by name.
+// by name in the Kazakh alphabet's order.
 export function ordered(residents, today) {
   return residents.map((r) => ({ ...r, overdue: Boolean(r.next_contact && r.next_contact < today) }))
-    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || laterOf(a, b)
-      || (a.name || '').localeCompare(b.name || ''));
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || laterOf(a, b) || byName(a, b));
 }
 
 const pendingOver = (residents, outbox) => outbox.filter((m) => m.kind === 'followup' && m.op === 'put')
