@@ -35,6 +35,7 @@ class _Kept(msgspec.Struct):
     superseded: sql.Published
     plans: dict[str, list[TeamPlan]] = {}
     references: dict[str, set[tuple[int, str]]] = {}
+    assigned: dict[int, list[tuple[str, str | None]]] = {}  # superseded plan -> (meeting, team)
 
 
 _kept: weakref.WeakKeyDictionary[Database, _Kept] = weakref.WeakKeyDictionary()
@@ -84,8 +85,10 @@ async def references(db: Database, team: str | None) -> set[tuple[int, str]]:
                  for m in p.meetings}  # fmt: skip
         async with db.read() as tx:
             for plan_id, _ in kept.superseded:
-                found |= {(plan_id, meeting) for meeting, owner in
-                          await sql.assignments(tx, plan_id) if owner == team}  # fmt: skip
+                if plan_id not in kept.assigned:  # decoded once, for every team
+                    kept.assigned[plan_id] = await sql.assignments(tx, plan_id)
+                found |= {(plan_id, meeting) for meeting, owner in kept.assigned[plan_id]
+                          if owner == team}  # fmt: skip
         kept.references[team] = found
     return found
 
