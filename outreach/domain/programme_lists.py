@@ -9,19 +9,27 @@ import io
 import re
 import warnings
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 import msgspec
 
 from outreach.domain.errors import DomainError
 from outreach.domain.gazetteer import District, Names, Village
-from outreach.domain.records import PROGRAMMES, normalise_phone
-from outreach.domain.residents import stage_date_problem
+from outreach.domain.programme_cells import (
+    BadCell,
+    amount_of,
+    cell_text,
+    fold,
+    limited,
+    phone_of,
+    programme_of,
+    stage_date,
+    stage_of,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-MAX_TENGE = 10**13
 REQUIRED = ("name", "stage")
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "фио", "ф.и.о.", "имя", "аты-жөні", "аты"),
@@ -38,24 +46,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "reason": ("reason", "причина", "себебі", "себеп"),
     "note": ("note", "notes", "comment", "примечание", "комментарий", "ескертпе", "ескерту"),
 }  # fmt: skip
-STAGES: dict[str, tuple[str, ...]] = {
-    "contacted": ("contacted", "связались", "связался", "хабарласылды", "хабарласты"),
-    "referred": ("referred", "направлен", "направлена", "направлены", "жіберілді", "жолданды"),
-    "trained": ("trained", "обучен", "обучена", "обучены", "прошел обучение", "прошла обучение",
-                "оқытылды", "оқыды"),
-    "defended": ("defended", "защитил", "защитила", "защитили", "защитил проект", "қорғады"),
-    "financed": (
-        "financed", "funded", "профинансирован", "профинансирована", "профинансированы",
-        "одобрен", "одобрена", "қаржыландырылды", "қаржыланды",
-    ),
-    "dropped": ("dropped", "выбыл", "выбыла", "отказ", "отказался", "отказалась", "отказались",
-                "бас тартты"),
-}  # fmt: skip
-LIMITS = {"name": 200, "funding_source": 200, "reason": 500, "note": 2000}
 
 _KATO = re.compile(r"[0-9]{9}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_AMOUNT = re.compile(r"([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,]0{1,2})?")
 _PLACE_WORDS = re.compile(
     r"(?<!\w)(?:(?:с|п|пос)\.|(?:ауылы|ауыл|село|ауданы|аудан|район|р-н|village|district)(?!\w))"
 )
@@ -94,29 +87,11 @@ class ProgrammeList(msgspec.Struct, frozen=True, kw_only=True):
     ignored_columns: list[str]
 
 
-class _Bad(Exception):
-    """A cell's value is wrong; the message says how (in English, for logs and the API), the
-    `code` what is wrong and `value` the cell as read, for a client to say it in its language."""
-
-    def __init__(self, message: str, code: str, value: Any = None) -> None:
-        super().__init__(message)
-        self.code, self.value = code, value
-
-
-def _key(text: str) -> str:
-    """Case, spaces, hyphens, punctuation and parenthesised notes folded away."""
-    return re.sub(r"\([^)]*\)|[\W_]+", "", text.casefold().replace("ё", "е"))
-
-
 def _place_key(text: str) -> str:
-    return _key(_PLACE_WORDS.sub(" ", text.casefold().replace("ё", "е")))
+    return fold(_PLACE_WORDS.sub(" ", text.casefold().replace("ё", "е")))
 
 
-_HEADERS = {_key(alias): column for column, aliases in ALIASES.items() for alias in aliases}
-_STAGE_WORDS = {_key(word): stage for stage, words in STAGES.items() for word in words}
-_PROGRAMME_NAMES = {
-    _key(name): key for key, names in PROGRAMMES.items() for name in (key, *names.values())
-}
+_HEADERS = {fold(alias): column for column, aliases in ALIASES.items() for alias in aliases}
 
 
 class Places:
@@ -132,15 +107,15 @@ class Places:
         """The KATO code of the district a cell names."""
         if _KATO.fullmatch(text):
             if text not in self._districts:
-                raise _Bad(
+                raise BadCell(
                     f"no district with KATO code {text} in the gazetteer", "unknown_district", text
                 )
             return text
         found = sorted(self._district_names.get(_place_key(text), ()))
         if not found:
-            raise _Bad(f"district {text!r} is not in the gazetteer", "unknown_district", text)
+            raise BadCell(f"district {text!r} is not in the gazetteer", "unknown_district", text)
         if len(found) > 1:
-            raise _Bad(
+            raise BadCell(
                 f"district {text!r} could be any of {self._labels(found)}",
                 "ambiguous_district",
                 text,
@@ -151,32 +126,32 @@ class Places:
         """The village a cell names, looked for in `district` when that is given."""
         if _KATO.fullmatch(text):
             if text not in self._villages:
-                raise _Bad(
+                raise BadCell(
                     f"no village with KATO code {text} in the gazetteer", "unknown_village", text
                 )
             found = [text]
         else:
             found = sorted(self._village_names.get(_place_key(text), ()))
             if not found:
-                raise _Bad(f"village {text!r} is not in the gazetteer", "unknown_village", text)
+                raise BadCell(f"village {text!r} is not in the gazetteer", "unknown_village", text)
         where = [self._villages[kato].district_kato for kato in found]
         inside = [k for k, d in zip(found, where, strict=True) if district in (None, d)]
         if len(inside) == 1:
             return self._villages[inside[0]]
         if not inside:
-            raise _Bad(
+            raise BadCell(
                 f"village {text!r} is not in {self._labels([district])}:"
                 f" it is in {self._labels(where)}",
                 "village_elsewhere",
                 text,
             )
         if len(set(where)) > 1 and district is None:
-            raise _Bad(
+            raise BadCell(
                 f"village {text!r} is in several districts ({self._labels(where)}): give one",
                 "ambiguous_village",
                 text,
             )
-        raise _Bad(
+        raise BadCell(
             f"{len(inside)} villages named {text!r} in {self._labels(where)}: give its KATO",
             "ambiguous_village",
             text,
@@ -207,8 +182,8 @@ def parse_programme_list(
     if not table:
         raise _refuse("the file is empty")
     try:
-        default = None if default_programme is None else _programme(default_programme)
-    except _Bad as bad:
+        default = None if default_programme is None else programme_of(default_programme)
+    except BadCell as bad:
         raise _refuse(f"default {bad}") from None
     problems: list[dict[str, Any]] = []
     columns = _columns(*table[0], problems)
@@ -280,20 +255,11 @@ def _nonblank(rows: Iterable[Iterable[Any]]) -> list[tuple[int, list[Any]]]:
     kept: list[tuple[int, list[Any]]] = []
     for line, row in enumerate(rows, start=1):
         cells = list(row)
-        if any(_text(cell) for cell in cells):
+        if any(cell_text(cell) for cell in cells):
             if len(kept) > MAX_ROWS:
                 raise _refuse(f"more than {MAX_ROWS} rows", line)
             kept.append((line, cells))
     return kept
-
-
-def _text(value: Any) -> str:
-    """A cell as text: a whole number as a spreadsheet shows it (87011234567, not ...567.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _columns(line: int, header: list[Any], problems: list[dict[str, Any]]) -> dict[int, str]:
@@ -301,8 +267,8 @@ def _columns(line: int, header: list[Any], problems: list[dict[str, Any]]) -> di
     columns: dict[int, str] = {}
     seen: dict[str, str] = {}
     for index, cell in enumerate(header):
-        label = _text(cell)
-        column = _HEADERS.get(_key(label))
+        label = cell_text(cell)
+        column = _HEADERS.get(fold(label))
         if column in seen:
             problems.append(
                 _problem(line, column, f"columns {seen[column]!r} and {label!r} repeat")
@@ -332,135 +298,44 @@ class _Cells:
         self.cells = {name: cells[i] if i < len(cells) else None for i, name in columns.items()}
         for column, value in self.cells.items():
             if isinstance(value, str) and _CONTROL.search(value):
-                self.fail(column, _Bad("contains control characters", "control_characters"))
+                self.fail(column, BadCell("contains control characters", "control_characters"))
 
     def get(self, column: str, parse: Callable[[Any], T], *, required: bool = False) -> T | None:
         value = self.cells.get(column)
-        if column in self.failed or _text(value) == "":
+        if column in self.failed or cell_text(value) == "":
             if required and column not in self.failed:
-                self.fail(column, _Bad(f"{column} is empty", "empty"))
+                self.fail(column, BadCell(f"{column} is empty", "empty"))
             return None
         try:
             return parse(value)
-        except _Bad as bad:
+        except BadCell as bad:
             self.fail(column, bad)
             return None
 
-    def fail(self, column: str, bad: _Bad) -> None:
+    def fail(self, column: str, bad: BadCell) -> None:
         self.failed.add(column)
         self.problems.append(_problem(self.line, column, str(bad), bad.code, bad.value))
 
 
 def _row(row: _Cells, places: Places, default: str | None, today: date | None) -> ListRow | None:
-    name = row.get("name", _limited("name"), required=True)
-    stage = row.get("stage", _stage, required=True)
-    district = row.get("district", lambda value: places.district(_text(value)))
+    name = row.get("name", limited("name"), required=True)
+    stage = row.get("stage", stage_of, required=True)
+    district = row.get("district", lambda value: places.district(cell_text(value)))
     village = None
     if "district" not in row.failed:
-        village = row.get("village", lambda value: places.village(_text(value), district))
+        village = row.get("village", lambda value: places.village(cell_text(value), district))
     parsed = ListRow(
         line=row.line,
         name=name or "",
-        phone=row.get("phone", _phone),
+        phone=row.get("phone", phone_of),
         village=village.kato if village else None,
         district=village.district_kato if village else district,
         stage=stage or "",
-        on=row.get("date", _stage_date(today)),
-        amount_tenge=row.get("amount", _amount),
-        programme=row.get("programme", _programme) or default,
-        funding_source=row.get("funding_source", _limited("funding_source")),
-        reason=row.get("reason", _limited("reason")),
-        note=row.get("note", _limited("note")),
+        on=row.get("date", stage_date(today)),
+        amount_tenge=row.get("amount", amount_of),
+        programme=row.get("programme", programme_of) or default,
+        funding_source=row.get("funding_source", limited("funding_source")),
+        reason=row.get("reason", limited("reason")),
+        note=row.get("note", limited("note")),
     )
     return None if row.failed else parsed
-
-
-def _limited(column: str) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        text = _text(value)
-        if column == "name":
-            text = " ".join(text.split())
-        if len(text) > LIMITS[column]:
-            raise _Bad(
-                f"{column} is longer than {LIMITS[column]} characters", "too_long", LIMITS[column]
-            )
-        return text
-
-    return parse
-
-
-def _stage(value: Any) -> str:
-    text = _text(value)
-    stage = _STAGE_WORDS.get(_key(text))
-    if stage is None:
-        known = ", ".join(STAGES)
-        raise _Bad(
-            f"stage {text!r} is not one of {known} (or their Russian or Kazakh words)",
-            "unknown_stage",
-            text,
-        )
-    return stage
-
-
-def _phone(value: Any) -> str:
-    phone = normalise_phone(_text(value))
-    if phone is None:
-        raise _Bad(
-            f"phone {_text(value)!r} is not a Kazakhstan number (+7 and ten digits)",
-            "bad_phone",
-            _text(value),
-        )
-    return phone
-
-
-def _date(value: Any) -> date:
-    if isinstance(value, datetime):  # an xlsx date cell
-        return value.date()
-    text = _text(value)
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        with contextlib.suppress(ValueError):
-            return datetime.strptime(text, pattern).date()
-    raise _Bad(f"date {text!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)", "bad_date", text)
-
-
-def _stage_date(today: date | None) -> Callable[[Any], date]:
-    """A stage's date, in the programme era and not in the future when `today` is known."""
-
-    def parse(value: Any) -> date:
-        on = _date(value)
-        if today is not None and (problem := stage_date_problem(on, today)):
-            raise _Bad(f"date {on.isoformat()} is not {problem['message']}", "date_out_of_range",
-                       on.isoformat())  # fmt: skip
-        return on
-
-    return parse
-
-
-def _amount(value: Any) -> int:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not float(value).is_integer():
-            raise _Bad(f"amount {value} is not a whole number of tenge", "bad_amount", value)
-        number, negative = int(value), value < 0
-    else:
-        text = _text(value)
-        match = _AMOUNT.fullmatch(text.lstrip("-−"))
-        if match is None:
-            raise _Bad(f"amount {text!r} is not a whole number of tenge", "bad_amount", text)
-        number, negative = int(re.sub("[^0-9]", "", match[1])), text[0] in "-−"
-    if negative:
-        raise _Bad(f"amount {value!r} is negative", "negative_amount", value)
-    if number > MAX_TENGE:
-        raise _Bad(
-            f"amount {value!r} is more than {MAX_TENGE:,} tenge", "amount_too_large", MAX_TENGE
-        )
-    return number
-
-
-def _programme(value: Any) -> str:
-    text = _text(value)
-    programme = _PROGRAMME_NAMES.get(_key(text))
-    if programme is None:
-        raise _Bad(
-            f"programme {text!r} is not one of {', '.join(PROGRAMMES)}", "unknown_programme", text
-        )
-    return programme
