@@ -31,31 +31,34 @@ async def names(client, q: str) -> list[str]:
     return sorted(r["name"] for r in await residents(client, q=q))
 
 
-@pytest.mark.parametrize("typed", ["8 700 123 45 67", "8(700)1234567", "87001234567",
-                                   "+7 700 123 45 67", "8 700", "8700123", "1234567"])  # fmt: skip
-async def test_a_phone_typed_the_national_way_finds_the_stored_number(registry, typed):
-    assert await names(registry, typed) == ["Айгүл Серікова"]
+# each typed form in one test (a registry per case cost half a second each)
+PHONES_TYPED = ["8 700 123 45 67", "8(700)1234567", "87001234567", "+7 700 123 45 67", "8 700",
+                "8700123", "1234567"]  # fmt: skip
+WILDCARDS = [("%", []), ("_", ["Ерлан_Бек"]), ("Ер%Бек", []), ("Б_лат", [])]
 
 
-@pytest.mark.parametrize(("typed", "found"), [("%", []), ("_", ["Ерлан_Бек"]),
-                                              ("Ер%Бек", []), ("Б_лат", [])])  # fmt: skip
-async def test_like_wildcards_are_searched_as_themselves(registry, typed, found):
-    assert await names(registry, typed) == found
+async def test_a_phone_typed_the_national_way_finds_the_stored_number(registry):
+    for typed in PHONES_TYPED:
+        assert await names(registry, typed) == ["Айгүл Серікова"], typed
 
 
-@pytest.mark.parametrize("on", ["1901-05-01", "1999-12-31", "2031-01-01", "future"])
-async def test_a_stage_date_outside_the_programme_era_is_refused(registry, database, on):
+async def test_like_wildcards_are_searched_as_themselves(registry):
+    for typed, found in WILDCARDS:
+        assert await names(registry, typed) == found, typed
+
+
+async def test_a_stage_date_outside_the_programme_era_is_refused(registry, database):
     [resident] = await residents(registry, q="Болат")
-    if on == "future":
-        on = (today_local() + timedelta(days=2)).isoformat()
-    before = dump(database)
-    refused = await registry.post(f"/api/v1/residents/{resident['id']}/stage",
-                                  json={"stage": "contacted", "on": on})  # fmt: skip
-    assert refused.status_code == 422, refused.text
-    assert refused.json()["details"] == [
-        {"field": "on", "value": on, "message": refused.json()["details"][0]["message"]}
-    ]
-    assert dump(database) == before
+    future = (today_local() + timedelta(days=2)).isoformat()
+    for on in ("1901-05-01", "1999-12-31", "2031-01-01", future):
+        before = dump(database)
+        refused = await registry.post(f"/api/v1/residents/{resident['id']}/stage",
+                                      json={"stage": "contacted", "on": on})  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["details"] == [
+            {"field": "on", "value": on, "message": refused.json()["details"][0]["message"]}
+        ]
+        assert dump(database) == before
 
 
 async def test_a_stage_date_in_the_era_up_to_tomorrow_is_kept(registry):

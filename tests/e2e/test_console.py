@@ -250,9 +250,10 @@ def test_a_lodging_near_a_far_village_places_it_in_a_usual_working_day(desk, ser
     assert "g-434655200" in {m["id"] for m in document["meetings"] if m["team"]}
 
 
-def test_a_revoked_phone_still_holding_records_is_flagged(desk, server, coordinator):
+def test_teams_flag_a_revoked_phone_with_records_and_say_a_name_is_taken(desk, server, coordinator):
     """Teams & phones showed only "revoked" for a revoked phone that still held records (its
-    `at_risk` said so), and left it out of the warning above the teams."""
+    `at_risk` said so), and left it out of the warning above the teams; a team name in use was
+    answered "someone changed this meanwhile"."""
     kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
     phone = field_phone(server, coordinator, "walker")
     try:
@@ -269,6 +270,19 @@ def test_a_revoked_phone_still_holding_records_is_flagged(desk, server, coordina
     warning = kk["con.at_risk_summary"].replace("{n}", "1")
     assert page.text_content("[role=alert].warning") == warning
     assert axe_violations(page) == []
+
+    # a team name in use: TEAM-1 was made beside team-1, and a name in use was answered
+    # "someone changed this meanwhile"; the form's pattern was invalid under the `v` flag
+    page.fill("input[name=team_name]", "team/1")
+    assert page.evaluate(
+        "() => document.querySelector('input[name=team_name]').validity.patternMismatch"
+    )
+    page.fill("input[name=team_name]", "TEAM-1")
+    page.click("form.panel button[type=submit]")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert page.text_content("#toast") == kk["con.error.name_taken"].replace("{detail}", "TEAM-1")
+    names = [t["name"] for t in coordinator.http.get("/api/v1/teams").json()]
+    assert "TEAM-1" not in names
 
 
 def test_publishing_a_plan_of_no_meeting_is_asked_and_back_closes_the_dialog(
@@ -354,25 +368,6 @@ def test_a_long_campaign_name_does_not_widen_the_plan_page(desk, server, coordin
         page.wait_for_timeout(300)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= page.evaluate(
             "() => window.innerWidth"), screen  # fmt: skip
-
-
-def test_a_team_name_in_use_is_said_to_be_taken(desk, server, coordinator):
-    """A team named TEAM-1 beside team-1 was made; a name in use was answered "someone changed
-    this meanwhile"; the form's pattern was invalid under the browser's `v` flag, so unchecked."""
-    kk = json.loads((PWA / "i18n" / "console" / "kk.json").read_text(encoding="utf-8"))
-    page = desk.new_page()
-    sign_in(page, server, "coord", "#/teams")
-    page.wait_for_selector("input[name=team_name]")
-    page.fill("input[name=team_name]", "team/1")
-    assert page.evaluate(
-        "() => document.querySelector('input[name=team_name]').validity.patternMismatch"
-    )
-    page.fill("input[name=team_name]", "TEAM-1")
-    page.click("form.panel button[type=submit]")
-    page.wait_for_selector("#toast:not([hidden])")
-    assert page.text_content("#toast") == kk["con.error.name_taken"].replace("{detail}", "TEAM-1")
-    names = [t["name"] for t in coordinator.http.get("/api/v1/teams").json()]
-    assert "TEAM-1" not in names
 
 
 def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server, coordinator):
