@@ -11,23 +11,8 @@ from geo.planning.calendar import public_holidays
 from geo.planning.check import violations
 from geo.travel import DetourTravelModel
 from outreach.domain.errors import InvalidInput
-from outreach.domain.locate import districts, planning_sites
-from outreach.domain.planning import CampaignSpec
-from outreach.services.gazetteer_import import packaged_kyzylorda
-from outreach.services.planning import Snapshot, solve
-
-SPRING = CampaignSpec(start=date(2027, 3, 1), end=date(2027, 5, 28))
-
-
-@pytest.fixture(scope="module")
-def kyzylorda() -> Snapshot:
-    data, _ = packaged_kyzylorda()
-    return Snapshot(sites=planning_sites(data), districts=districts(data))
-
-
-@pytest.fixture(scope="module")
-def spring_plan(kyzylorda):
-    return solve(SPRING, kyzylorda, DetourTravelModel())
+from outreach.services.planning import solve
+from tests.services.conftest import SPRING  # the spring plan: tests/services/conftest.py
 
 
 def test_whole_oblast_plan_is_feasible(spring_plan) -> None:
