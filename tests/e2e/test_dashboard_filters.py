@@ -148,18 +148,9 @@ def test_sign_out_ends_the_session_and_returns_to_the_form(page, server):
     sign_in(page, server, "boss", "#campaign=all")  # and signing in again works
 
 
-def test_a_session_ended_on_the_server_is_noticed_by_the_poll(page, server):
-    """The dashboard polled in vain once its session had ended (expired, or signed out from
-    another tab), showing the old figures with nothing said."""
-    sign_in(page, server, "boss", "?poll=2#campaign=all")
-    server.database.execute("DELETE FROM sessions")
-    page.wait_for_selector("input[name=password]", timeout=15_000)  # asked again, by the poll
-    assert page.text_content("#toast") == "Сессия аяқталды: қайта кіріңіз."
-    assert page.locator("#headline").count() == 0
-
-
-def test_a_date_being_typed_survives_new_figures(page, server):
-    """New figures (a phone synced) redrew the page under a date being typed, and wiped it."""
+def test_a_date_being_typed_survives_new_figures_and_an_ended_session_is_noticed(page, server):
+    """New figures (a phone synced) redrew the page under a date being typed, and wiped it; a
+    session that ended was never noticed by the poll."""
     sign_in(page, server, "boss", "?poll=2#campaign=all")
     page.click("input[name=from]")
     page.keyboard.type("05.1")
@@ -183,3 +174,10 @@ def test_a_date_being_typed_survives_new_figures(page, server):
     assert page.evaluate("() => document.activeElement?.name") == "from"
     page.keyboard.type("2.2026")
     assert page.input_value("input[name=from]") == "05.12.2026"
+
+    # the session ends on the server (expired, or signed out from another tab): the dashboard
+    # polled in vain, showing the old figures with nothing said
+    server.database.execute("DELETE FROM sessions")
+    page.wait_for_selector("input[name=password]", timeout=15_000)  # asked again, by the poll
+    assert page.text_content("#toast") == "Сессия аяқталды: қайта кіріңіз."
+    assert page.locator("#headline").count() == 0
