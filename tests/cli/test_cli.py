@@ -100,7 +100,7 @@ def test_plan_from_a_gazetteer_file_without_a_server(tmp_path) -> None:
     out = tmp_path / "plan.json"
     result = outreach("plan", "--gazetteer", str(SETTLEMENTS_CSV), "--districts-file",
                       str(DISTRICTS_CSV), "--teams", "3", "--start", "2027-03-01",
-                      "--end", "2027-05-28", "--out", str(out))  # fmt: skip
+                      "--end", "2027-05-28", "--time-limit", "3", "--out", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "meetings placed" in result.stdout
     document = json.loads(out.read_text())
