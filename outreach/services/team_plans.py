@@ -42,6 +42,9 @@ _kept: weakref.WeakKeyDictionary[Database, _Kept] = weakref.WeakKeyDictionary()
 
 
 async def _current(db: Database, published: sql.Published | None) -> _Kept:
+    kept = _kept.get(db)
+    if published is not None and kept is not None and kept.published == published:
+        return kept  # what the caller read is what is kept: nothing to read again
     async with db.read() as tx:
         if published is None:
             published = await sql.published(tx)

@@ -2,7 +2,7 @@
 // colours, and small form helpers.
 import * as i18n from '../i18n.js';
 import { api, ApiError } from './api.js';
-import { field, h, toast } from '../ui.js';
+import { field, h, teamName, toast } from '../ui.js';
 import { allVillages } from '../villages.js';
 
 export const t = (...args) => i18n.t(...args);
@@ -95,10 +95,8 @@ export function teamStyle(team, teams) {
   return { colour: COLOURS[i % COLOURS.length], dash: DASHES[Math.floor(i / COLOURS.length) % DASHES.length] };
 }
 
-export function teamLabel(team) {
-  const n = /^team-(\d+)$/.exec(team || '');
-  return n ? t('con.team_n', { n: n[1] }) : team || '—';
-}
+// `team-N` as people say it: the field app's own (the console loads its catalogue too)
+export const teamLabel = teamName;
 
 export function reasonText(reason) {
   const key = `con.reason.${reason}`;

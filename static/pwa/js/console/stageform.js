@@ -1,19 +1,17 @@
 // Where a resident has got to, as a coordinator records it: a stage (or only the next contact
 // date), with the amount when a project was defended or financed, the funding source when
 // financed, and the reason when the resident dropped out.
-import { h, toast } from '../ui.js';
+import { h, localToday, toast } from '../ui.js';
 import { api } from './api.js';
 import { PROGRAMMES, STAGES, dateText, errorText, labelled, moneyInput, moneyValue, programmeText, stageText, t } from './common.js';
 
-// The coordinator's own calendar day, not UTC's (Kazakhstan is five hours ahead).
-const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
 
 export function stageForm(resident, done) {
   const stage = h('select', { name: 'stage' }, h('option', { value: '', text: t('con.stage_unchanged') }),
     STAGES.map((s) => h('option', { value: s, text: stageText(s) })));
   // as the server takes it: from 2000 (the programmes' era) to tomorrow, never in the future
-  const latest = (() => { const d = new Date(`${today()}T00:00Z`); d.setUTCDate(d.getUTCDate() + 1); return d.toISOString().slice(0, 10); })();
-  const on = h('input', { type: 'date', name: 'on', value: today(), required: true, min: '2000-01-01', max: latest });
+  const latest = (() => { const d = new Date(`${localToday()}T00:00Z`); d.setUTCDate(d.getUTCDate() + 1); return d.toISOString().slice(0, 10); })();
+  const on = h('input', { type: 'date', name: 'on', value: localToday(), required: true, min: '2000-01-01', max: latest });
   const amount = moneyInput('amount_tenge');
   const source = h('input', { name: 'funding_source', maxlength: 200, list: 'funding-sources' });
   const reason = h('input', { name: 'reason', maxlength: 500 });
