@@ -5,45 +5,16 @@ by, the very key the program computes for a new name, for every letter of the Ka
 from __future__ import annotations
 
 import sqlite3
-import uuid
-from contextlib import closing
-from pathlib import Path
 
-import psycopg
-
-from outreach.db import migrate
 from outreach.db.database import connect
 from outreach.domain.name_order import KAZAKH_ALPHABET, name_order
-from tests import engines
 from tests.engines import TestDatabase
+from tests.migrating import postgres_at, scratch_postgres, sqlite_at
 
 BEFORE = 14
 LETTERS = KAZAKH_ALPHABET + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 NAMES = [*LETTERS, *LETTERS.lower(), "Сейтқали Айгүл", "ҮМІТ-Ұлан Ёлдыз", "O'Neil", "é É 7", None]
 INSERT = "INSERT INTO residents (id, name, created_at) VALUES (?, ?, '2027-01-01T00:00:00Z')"
-
-
-def _sqlite_at_fourteen(path: Path) -> str:
-    with closing(sqlite3.connect(path)) as conn:
-        for number, file in migrate.available("sqlite"):
-            if number <= BEFORE:
-                conn.executescript(file.read_text(encoding="utf-8"))
-        conn.execute(f"PRAGMA user_version = {BEFORE}")
-        conn.executemany(INSERT, list(enumerate(NAMES, start=1)))
-        conn.commit()
-    return f"sqlite:///{path}"
-
-
-def _postgres_at_fourteen(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
-                     " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")  # fmt: skip
-        for number, file in migrate.available("postgresql"):
-            if number <= BEFORE:
-                conn.execute(file.read_text(encoding="utf-8").encode())
-                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
-        with conn.cursor() as cursor:
-            cursor.executemany(INSERT.replace("?", "%s"), list(enumerate(NAMES, start=1)))
 
 
 async def _check(url: str) -> None:
@@ -59,16 +30,20 @@ async def _check(url: str) -> None:
     assert letters == "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + KAZAKH_ALPHABET
 
 
+def _fill(conn) -> None:
+    rows = list(enumerate(NAMES, start=1))
+    if isinstance(conn, sqlite3.Connection):
+        conn.executemany(INSERT, rows)
+    else:
+        with conn.cursor() as cursor:
+            cursor.executemany(INSERT.replace("?", "%s"), rows)
+
+
 async def test_migration_0015_gives_residents_the_programs_key_sqlite(tmp_path):
-    await _check(_sqlite_at_fourteen(tmp_path / "old.db"))
+    await _check(sqlite_at(tmp_path / "old.db", BEFORE, _fill))
 
 
 async def test_migration_0015_gives_residents_the_programs_key_postgresql(postgres):
-    name = f"outreach_m15_{uuid.uuid4().hex[:10]}"
-    engines._admin(f'CREATE DATABASE "{name}"')
-    try:
-        url = engines.with_database(postgres, name)
-        _postgres_at_fourteen(url)
+    with scratch_postgres(postgres, "outreach_m15") as url:
+        postgres_at(url, BEFORE, _fill)
         await _check(url)
-    finally:
-        engines._drop(name)

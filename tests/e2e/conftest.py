@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LiveServer
-from tests.e2e.field import Coordinator, chromium_path, launch
+from tests.e2e.field import ARGS, Coordinator, chromium_path, launch
 
 CHROMIUM = chromium_path()
 REQUIRED = os.environ.get("OUTREACH_REQUIRE_BROWSER") == "1"
@@ -65,6 +65,15 @@ def playwright_driver():
 
     with sync_playwright() as driver:
         yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_driver):
+    """One headless Chromium for a module's tests, each in a context of its own."""
+    launched = playwright_driver.chromium.launch(executable_path=chromium_path(), headless=True,
+                                                 args=ARGS)  # fmt: skip
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

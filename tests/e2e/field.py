@@ -70,6 +70,15 @@ class Coordinator:
         self.plan_id = plan.json()["summary"]["id"]
         assert self.http.post(f"/api/v1/plans/{self.plan_id}/publish").status_code == 200
 
+    @classmethod
+    def signed_in_again(cls, server: LiveServer, http: httpx.Client) -> Coordinator:
+        """The coordinator a module's server already has, signed in on `http` (no new plan)."""
+        again = cls.__new__(cls)
+        again.server, again.http = server, http
+        signed = http.post("/api/v1/session", json={"login": "coord", "password": PASSWORD})
+        http.headers["x-csrf-token"] = signed.json()["csrf_token"]
+        return again
+
     def __enter__(self) -> Coordinator:
         return self
 
@@ -135,6 +144,14 @@ def log_meeting(
         page.wait_for_selector(".thumbs img")
     page.click("form button[type=submit]")
     page.wait_for_selector("#sync-summary")
+
+
+def wait_all_sent(page: Any) -> None:
+    """Until the outbox says every record is on the server."""
+    page.wait_for_function(
+        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
+        timeout=30_000,
+    )
 
 
 def push_as_phone(

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, LiveServer, add_user
+from tests.conftest import LiveServer, add_user
 from tests.e2e.console import axe_violations
-from tests.e2e.field import ARGS, RECORD_REFUSALS, Coordinator, chromium_path, push_as_phone
+from tests.e2e.field import RECORD_REFUSALS, Coordinator, push_as_phone
 from tests.e2e.field import sign_in_dashboard as sign_in
 from tests.sync.phone import make_meeting
 
@@ -43,16 +43,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         yield live
     finally:
         live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=chromium_path(), headless=True, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -156,12 +146,8 @@ def test_a_date_being_typed_survives_new_figures_and_an_ended_session_is_noticed
     page.keyboard.type("05.1")
     before = page.text_content("#headline")
     # a phone syncs a third meeting meanwhile (the module's coordinator, signed in again)
-    coordinator = Coordinator.__new__(Coordinator)
-    coordinator.server = server
     with httpx.Client(base_url=server.url, timeout=60) as http:
-        signed = http.post("/api/v1/session", json={"login": "coord", "password": PASSWORD})
-        http.headers["x-csrf-token"] = signed.json()["csrf_token"]
-        coordinator.http = http
+        coordinator = Coordinator.signed_in_again(server, http)
         meeting = make_meeting(random.Random(62), hub=HUB, date="2027-03-25")
         meeting["add"]["villages"] = [HUB]
         push_as_phone(server, coordinator, [meeting])

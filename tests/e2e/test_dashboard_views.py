@@ -26,10 +26,8 @@ import pytest
 from tests.conftest import LiveServer, add_user
 from tests.e2e.console import axe_violations, overflow
 from tests.e2e.field import (
-    ARGS,
     RECORD_REFUSALS,
     Coordinator,
-    chromium_path,
     push_as_phone,
     sign_in_dashboard,
 )
@@ -131,16 +129,6 @@ def world(tmp_path_factory: pytest.TempPathFactory):
             yield seed(server, coordinator)
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=chromium_path(), headless=True, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def open_dashboard(browser: Any, world: World, lang: str, size: tuple[int, int]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.field import KK, enrol, launch, log_meeting, make_photo
+from tests.e2e.field import KK, enrol, launch, log_meeting, make_photo, wait_all_sent
 
 
 def test_app_is_installable_and_controlled_by_its_service_worker(phone, server, coordinator):
@@ -42,10 +42,7 @@ def test_offline_meetings_survive_a_restart_and_reach_the_server_once(
     assert page.text_content("#pending") == "3"  # still there after the browser closed
     context.set_offline(False)
     page.click("button:has-text('Қазір синхрондау')")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     page.click("button:has-text('Қазір синхрондау')")  # a second sync sends nothing again
     page.wait_for_function("() => document.querySelector('#pending')?.textContent === '0'")
     context.close()
@@ -76,10 +73,7 @@ def test_revoked_device_keeps_its_meeting_and_sends_it_after_enrolling_again(
     page.click("form button[type=submit]")
     page.wait_for_selector("section.day")
     page.goto(server.url + "/app/#/outbox")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(1,)]
 
 
@@ -92,10 +86,7 @@ def test_enrolled_again_in_another_team_the_phone_sends_what_waits_and_forgets_t
     page = phone.new_page()
     enrol(page, server, coordinator.code())
     log_meeting(page, total=22, person="Айгүл Серікова")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     phone.set_offline(True)
     page.goto(server.url + "/app/#/meeting")  # a meeting the plan did not have
     page.select_option("select[name=hub]", "434630100")
@@ -110,10 +101,7 @@ def test_enrolled_again_in_another_team_the_phone_sends_what_waits_and_forgets_t
     page.click("form button[type=submit]")
     page.wait_for_selector("section.day")
     page.goto(server.url + "/app/#/outbox")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     assert coordinator.rows("SELECT count(*) FROM sync_parked") == [(0,)]
     teams = coordinator.rows("SELECT t.name, r.doc FROM sync_records AS r"
                              " JOIN teams AS t ON t.id = r.team_id")  # fmt: skip
@@ -172,10 +160,7 @@ def test_a_meeting_saved_at_once_keeps_its_photo_and_leaves_no_draft(phone, serv
     ])  # fmt: skip
     page.fill("textarea[name=notes]", "saved at once")
     page.click("form button[type=submit]")  # no wait for the thumbnail, within the 300 ms
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     page.wait_for_timeout(600)  # past any draft timer left running
     assert page.evaluate("async () => (await import('./js/db.js')).all('drafts')") == []
     page.goto(server.url + "/app/#/meeting")
@@ -229,10 +214,7 @@ def test_meetings_logged_offline_while_the_plan_was_replaced_are_taken_and_shown
     assert coordinator.http.post(f"/api/v1/plans/{new_id}/publish").status_code == 200
     context.set_offline(False)
     page.click("button:has-text('Қазір синхрондау')")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     assert page.is_hidden("#attention")
     docs = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
     assert sorted(d["attendance"]["total"] for d in docs) == [22, 31]
@@ -285,10 +267,7 @@ def test_photos_waiting_are_told_and_only_a_saved_meetings_photos_leave_the_phon
     assert len(doc["photos"]) == 1  # the record is on the server, its photo is not
     page.unroute("**/api/v1/sync/photos/**")
     page.click("button:has-text('Қазір синхрондау')")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     assert [r[0] for r in coordinator.rows("SELECT sha256 FROM photos")] == doc["photos"]
     # the photos of no meeting are gone from the phone, too
     left = page.evaluate("async () => (await (await import('./js/db.js')).all('photos')).length")
@@ -320,10 +299,7 @@ def test_a_meeting_edited_offline_is_one_record_waiting_and_can_be_deleted(
     assert page.locator("main ul li").count() == 1
     phone.set_offline(False)
     page.click("button:has-text('Қазір синхрондау')")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     [(doc,)] = coordinator.rows("SELECT doc FROM sync_records")
     assert json.loads(doc)["attendance"]["total"] == 22
 
@@ -337,10 +313,7 @@ def test_a_meeting_edited_offline_is_one_record_waiting_and_can_be_deleted(
     assert page.is_visible("form input[name='attendance.total']")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Кездесуді өшіру')")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     assert coordinator.rows("SELECT deleted FROM sync_records") == [(1,)]
     coverage = coordinator.http.get("/api/v1/coverage").json()
     assert coverage["headline"]["meetings_held"] == 0
@@ -353,8 +326,5 @@ def save_and_send(page, coordinator) -> list[dict]:
     """Save the open meeting form, wait until the phone has sent everything; the server's
     meeting documents."""
     page.click("form button[type=submit]")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     return [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.field import KK, enrol, launch, log_meeting
+from tests.e2e.field import KK, enrol, launch, log_meeting, wait_all_sent
 
 I18N = Path(__file__).resolve().parents[2] / "static" / "pwa" / "i18n"
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -92,10 +92,7 @@ def test_a_tab_in_a_name_and_a_negative_referral_are_stopped_on_the_phone(
     page.fill("[data-person] input[name='p.name']", "Айгүл Серікова")
     page.fill("input[name='referral.microcredit']", "3")
     page.click("form button[type=submit]")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     [(doc,)] = coordinator.rows("SELECT doc FROM sync_records")
     meeting = json.loads(doc)
     assert meeting["notes"] == "бірінші\tжол\nекінші жол"
@@ -178,10 +175,7 @@ def test_a_refused_meeting_needs_attention_and_its_correction_arrives_once(
     context = launch(playwright_driver, profile)
     page = context.new_page()
     page.goto(server.url + "/app/#/outbox")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     assert page.is_hidden("#attention")
     context.close()
     [(doc,)] = coordinator.rows("SELECT doc FROM sync_records WHERE kind = 'meeting'")

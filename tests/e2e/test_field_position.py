@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.field import KK, enrol
+from tests.e2e.field import enrol, wait_all_sent
 
 PLANNED = "a.button[href*='#/meeting?plan=']"
 ARAL = {"latitude": 45.48778, "longitude": 64.07806, "accuracy": 12}
@@ -34,12 +34,9 @@ def server_meetings(coordinator) -> list[dict]:
     return [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
 
 
-def wait_all_sent(page) -> None:
+def outbox_all_sent(page) -> None:
     page.goto(page.url.split("#")[0] + "#/outbox")
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
 
 
 def test_position_reaches_the_server_with_the_meeting(phone, server, coordinator):
@@ -51,7 +48,7 @@ def test_position_reaches_the_server_with_the_meeting(phone, server, coordinator
     page.wait_for_selector("#position:has-text('±12')")  # the fix, before anything is typed
     page.fill("input[name='attendance.total']", "31")
     page.click("form button[type=submit]")
-    wait_all_sent(page)
+    outbox_all_sent(page)
     [meeting] = server_meetings(coordinator)
     assert meeting["position"] == {"lat": 45.48778, "lon": 64.07806, "accuracy_m": 12}
     assert coordinator.rows("SELECT count(*) FROM sync_mutations") == [(1,)]
@@ -64,7 +61,7 @@ def test_a_fix_after_saving_is_a_further_change_to_the_same_meeting(phone, serve
     note = log_planned(page, 18)
     assert "…" in note  # still finding: saving does not wait
     page.click("form button[type=submit]")
-    wait_all_sent(page)
+    outbox_all_sent(page)
     [meeting] = server_meetings(coordinator)
     assert "position" not in meeting
     page.evaluate("window.__fix()")  # the phone saves it and syncs by itself
@@ -97,7 +94,7 @@ def test_a_refused_permission_or_the_setting_off_still_saves_the_meeting(
     note = log_planned(page, 14)
     assert note == "Орынды жазу баптауларда өшірілген."
     page.click("form button[type=submit]")
-    wait_all_sent(page)
+    outbox_all_sent(page)
     meetings = server_meetings(coordinator)
     assert sorted(m["attendance"]["total"] for m in meetings) == [12, 14]
     assert not [m for m in meetings if "position" in m]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.e2e.field import KK, enrol, log_meeting
+from tests.e2e.field import KK, enrol, log_meeting, wait_all_sent
 
 
 def outreach(*args: str, url: str) -> None:
@@ -22,10 +22,7 @@ def test_restore_phone_sends_again_what_the_backup_missed(phone, server, coordin
     enrol(page, server, coordinator.code())
     outreach("backup", str(tmp_path / "before.db"), url=server.database_url)
     log_meeting(page, total=33)
-    page.wait_for_function(
-        f"() => document.querySelector('#sync-summary')?.textContent === '{KK['all_sent']}'",
-        timeout=30_000,
-    )
+    wait_all_sent(page)
     assert coordinator.rows("SELECT count(*) FROM sync_records") == [(1,)]
     server.stop()  # the disk is lost; last night's backup comes back
     outreach("restore", str(tmp_path / "before.db"), url=server.database_url)

@@ -4,16 +4,10 @@ its device's user was in when it arrived, and records learn their size, on each 
 from __future__ import annotations
 
 import sqlite3
-import uuid
-from contextlib import closing
-from pathlib import Path
 
-import psycopg
-
-from outreach.db import migrate
 from outreach.db.database import connect
-from tests import engines
 from tests.engines import TestDatabase
+from tests.migrating import postgres_at, scratch_postgres, sqlite_at
 
 BEFORE = 6
 ROWS = [
@@ -35,30 +29,6 @@ ROWS = [
 ]
 
 
-def _sqlite_at_six(path: Path) -> str:
-    with closing(sqlite3.connect(path)) as conn:
-        for number, file in migrate.available("sqlite"):
-            if number <= BEFORE:
-                conn.executescript(file.read_text(encoding="utf-8"))
-        conn.execute(f"PRAGMA user_version = {BEFORE}")
-        for sql in ROWS:
-            conn.execute(sql)
-        conn.commit()
-    return f"sqlite:///{path}"
-
-
-def _postgres_at_six(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
-                     " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")  # fmt: skip
-        for number, file in migrate.available("postgresql"):
-            if number <= BEFORE:
-                conn.execute(file.read_text(encoding="utf-8").encode())
-                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
-        for sql in ROWS:
-            conn.execute(sql.replace("%", "%%").encode())
-
-
 async def _check(url: str) -> None:
     async with connect(url):
         pass
@@ -70,16 +40,18 @@ async def _check(url: str) -> None:
     assert size == len(doc.encode())
 
 
+def _fill(conn) -> None:
+    for sql in ROWS:
+        conn.execute(
+            sql if isinstance(conn, sqlite3.Connection) else sql.replace("%", "%%").encode()
+        )
+
+
 async def test_migration_0007_keeps_mutations_under_their_teams_sqlite(tmp_path):
-    await _check(_sqlite_at_six(tmp_path / "old.db"))
+    await _check(sqlite_at(tmp_path / "old.db", BEFORE, _fill))
 
 
 async def test_migration_0007_keeps_mutations_under_their_teams_postgresql(postgres):
-    name = f"outreach_m7_{uuid.uuid4().hex[:10]}"
-    engines._admin(f'CREATE DATABASE "{name}"')
-    try:
-        url = engines.with_database(postgres, name)
-        _postgres_at_six(url)
+    with scratch_postgres(postgres, "outreach_m7") as url:
+        postgres_at(url, BEFORE, _fill)
         await _check(url)
-    finally:
-        engines._drop(name)
