@@ -18,8 +18,11 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# two worker processes (pytest-xdist), each test file on one of them, so that its shared
+# fixtures (one Chromium, one database per module) are made once
+TEST_WORKERS ?= 2
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # the sync and coverage benches also run on PostgreSQL when OUTREACH_BENCH_POSTGRES_URL is set
 bench: $(VENV)/.installed-dev

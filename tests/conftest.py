@@ -34,6 +34,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 _postgres_skipped: list[str] = []
+_SKIPPED_POSTGRES = "PostgreSQL tests not run: "
 
 
 def _require_postgres(request: pytest.FixtureRequest) -> str:
@@ -42,8 +43,7 @@ def _require_postgres(request: pytest.FixtureRequest) -> str:
     except engines.PostgresUnavailable as exc:
         if engines.REQUIRE_POSTGRES:
             pytest.fail(f"OUTREACH_REQUIRE_POSTGRES=1 but {exc}", pytrace=False)
-        _postgres_skipped.append(request.node.nodeid)
-        pytest.skip(f"PostgreSQL tests not run: {exc}")
+        pytest.skip(f"{_SKIPPED_POSTGRES}{exc}")
 
 
 @pytest.fixture(params=engines.ENGINES)
@@ -110,6 +110,19 @@ def pg_database(postgres: str) -> Iterator[TestDatabase]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     engines.drop_templates()
+
+
+def skip_reason(report: pytest.TestReport) -> str:
+    """Why a test was skipped ("" if it was not), from its report: reports reach the process
+    that prints the summary also when pytest-xdist's workers ran the tests."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    return ""
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if skip_reason(report).startswith(_SKIPPED_POSTGRES):
+        _postgres_skipped.append(report.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
