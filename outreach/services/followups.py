@@ -4,6 +4,7 @@ trained, defended, financed, dropped); the change reaches the team's phones by s
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import msgspec
 
@@ -14,9 +15,10 @@ from outreach.domain.accounts import Actor
 from outreach.domain.errors import DomainError, InvalidInput, NotFound
 from outreach.domain.merge import RecordState, merge
 from outreach.domain.records import FollowupFields
+from outreach.domain.residents import stage_date_problem
 from outreach.domain.sync import CheckedMutation, RecordOut, Rejection
 from outreach.services import registry
-from outreach.services.clock import now_iso
+from outreach.services.clock import now_iso, today_local
 from outreach.services.sync_batch import record_out
 
 
@@ -37,6 +39,9 @@ async def set_status(
     named = change.meeting_id if isinstance(change.meeting_id, str) else None
     if "status" not in fields:
         raise InvalidInput("say the resident's new status")
+    on = change.on if isinstance(change.on, date) else None
+    if problem := stage_date_problem(on, today_local()):
+        raise InvalidInput(f"a stage's date must run {problem['message']}", details=[problem])
     async with db.write() as tx:
         state = await sql.state(tx, lock=True)  # first, as a push: records change one at a time
         current = (await sql.records(tx, [person_id])).get(person_id)

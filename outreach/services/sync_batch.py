@@ -13,6 +13,7 @@ import msgspec
 from outreach.db import sync as sql
 from outreach.domain.merge import Overwrite, RecordState, Working, apply
 from outreach.domain.records import katos_in
+from outreach.domain.residents import PROGRAMME_ERA
 from outreach.domain.sync import CheckedMutation, MutationResult, RecordOut, Rejection, check
 
 _encode = msgspec.json.encode
@@ -159,6 +160,12 @@ class Batch:
                     "unknown_resident",
                     f"meeting {meeting_id} lists no interested resident {checked.record_id}",
                 )
+        on = checked.fields.get("on") if checked.kind == "followup" else None
+        if on is not None and on < PROGRAMME_ERA.isoformat():
+            # a phone whose clock was reset (1970, 2000...): its own check (no date after its
+            # today) cannot catch it; a date ahead is left to that check and the clock's offset
+            # the devices list shows (a simulated season runs ahead of the server's clock)
+            raise Rejection("invalid_field", f"on: no stage before {PROGRAMME_ERA.isoformat()}")
         plan_meeting = checked.fields.get("plan_meeting")
         if plan_meeting is not None:
             key = (checked.fields.get("plan_id") or 0, plan_meeting)

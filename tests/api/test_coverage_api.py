@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import random
+from datetime import timedelta
 
 from openpyxl import load_workbook
 
+from outreach.services.clock import today_local
 from tests.api.test_geojson import assert_valid_feature_collection
 from tests.api.test_plans_api import make_plan
 from tests.conftest import enrol_device, sign_in
@@ -176,8 +178,14 @@ async def test_coverage_followup_status_moves_the_funnel(client, anonymous_phone
     person = sent[0]["add"]["interested"][0]["id"]
     for status in ("contacted", "trained", "dropped"):
         response = await client.post(f"/api/v1/followups/{person}/status",
-                                     json={"status": status, "on": "2027-04-01"})  # fmt: skip
+                                     json={"status": status, "on": "2026-11-02"})  # fmt: skip
         assert response.status_code == 200, response.text
+    # a date from before the programmes, or past tomorrow, is a slip of the keyboard
+    for wrong in ("1999-12-31", (today_local() + timedelta(days=2)).isoformat()):
+        refused = await client.post(f"/api/v1/followups/{person}/status",
+                                    json={"status": "financed", "on": wrong})  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert [d["field"] for d in refused.json()["details"]] == ["on"]
     rows = (await client.get("/api/v1/coverage")).json()["funnel_by_district"]
     total = {k: sum(r[k] for r in rows) for k in ("interested", "contacted", "trained",
                                                   "defended", "dropped")}  # fmt: skip

@@ -178,6 +178,11 @@ def test_an_overdue_resident_is_called_offline_and_the_funnel_moves(
     page.wait_for_selector("input[name=next_contact][aria-invalid=true]")
     assert kk["followup.error.next_before"] in page.text_content(".errors")
     assert_fits_and_passes_axe(page)
+    page.fill("input[name=on]", "1970-01-01")  # a phone whose clock was reset: stopped too
+    page.click("form button[type=submit]")
+    page.wait_for_selector("input[name=on][aria-invalid=true]")
+    assert kk["followup.error.early"] in page.text_content(".errors")
+    page.fill("input[name=on]", today.isoformat())
     page.fill("input[name=next_contact]", (today + timedelta(days=14)).isoformat())
     page.click("form button[type=submit]")
 

@@ -62,14 +62,18 @@ async def test_scoping_a_followup_must_follow_a_resident_of_the_teams_meeting(te
         other,
         followup(resident, other["record_id"]),  # not a resident of its meeting
         followup(resident, meeting["record_id"]),  # another team's meeting
+        # its own, but on the day a phone's reset clock says
+        followup(other["add"]["interested"][0]["id"], other["record_id"], on="1970-01-01"),
         followup(other["add"]["interested"][0]["id"], other["record_id"]),  # its own
     ])  # fmt: skip
     assert [(r["status"], r.get("reason")) for r in results] == [
         ("applied", None),
         ("rejected", "unknown_resident"),
         ("rejected", "unknown_meeting"),
+        ("rejected", "invalid_field"),
         ("applied", None),
     ]
+    assert results[3]["message"] == "on: no stage before 2000-01-01"
     assert database.scalar("SELECT count(*) FROM sync_records WHERE id = ?", (resident,)) == 0
     [own] = await push(mine, [followup(resident, meeting["record_id"])])
     assert own["status"] == "applied"

@@ -13,6 +13,9 @@ import { callLink } from './followup.js';
 let dirty = false;
 export function isDirty() { return dirty; }
 
+// no stage is dated before the programmes began (the server's PROGRAMME_ERA, domain/residents.py):
+// an earlier date is a phone whose clock was reset
+const PROGRAMME_ERA = '2000-01-01';
 // the fields only some outcomes have
 const NEEDS = { amount_tenge: ['defended', 'financed'], funding_source: ['financed'], reason: ['dropped'] };
 const LABELS = { via: 'followup.via', status: 'followup.outcome', on: 'followup.on', note: 'followup.note',
@@ -44,6 +47,7 @@ async function problemsOf(f) {
   if (!f.via) found.push(['via', 'followup.error.via']);
   if (!f.on) found.push(['on', 'error.date']);
   else if (f.on > localToday()) found.push(['on', 'followup.error.future']);
+  else if (f.on < PROGRAMME_ERA) found.push(['on', 'followup.error.early']);
   if (f.next_contact && f.on && f.next_contact < f.on) found.push(['next_contact', 'followup.error.next_before']);
   if (f.status === 'dropped' && !f.reason) found.push(['reason', 'followup.error.reason']);
   const rules = (await db.meta('reference'))?.body?.rules?.followup;
@@ -87,7 +91,7 @@ function form(resident, before) {
   return h('form', { novalidate: true },
     h('fieldset', {}, h('legend', { text: t('followup.via') }), ways(before.via || 'call')),
     field('followup.outcome', outcomes(resident, chosen)),
-    h('div', { class: 'row' }, field('followup.on', h('input', { type: 'date', name: 'on', value: before.on || localToday(), max: localToday() })),
+    h('div', { class: 'row' }, field('followup.on', h('input', { type: 'date', name: 'on', value: before.on || localToday(), min: PROGRAMME_ERA, max: localToday() })),
       field('followup.next_contact', h('input', { type: 'date', name: 'next_contact', value: before.next_contact || '' }))),
     only('amount_tenge', field('followup.amount_requested', h('input', { type: 'number', name: 'amount_tenge', inputmode: 'numeric',
       min: 0, step: 1, value: before.amount_tenge ?? '' }))),
