@@ -11,6 +11,8 @@ follows and MARK, which sorts after every letter that can follow it (Қ is к an
 
 from __future__ import annotations
 
+import unicodedata
+
 MARK = "\u04ff"
 """Sorts after every Russian letter: what makes Қ come after К and everything that begins with К."""
 
@@ -32,5 +34,6 @@ _TABLE = str.maketrans(ORDER_MAP)
 
 
 def name_order(name: str | None) -> str | None:
-    """The key a name sorts by (None for no name): compare keys code point by code point."""
-    return None if name is None else name.translate(_TABLE)
+    """The key a name sorts by (None for no name): compare keys code point by code point. A
+    letter typed as a base and a combining mark (И and a breve for Й) is one letter first."""
+    return None if name is None else unicodedata.normalize("NFC", name).translate(_TABLE)

@@ -43,7 +43,7 @@ for (const [letter, base] of Object.entries({ ә: 'а', ғ: 'г', ё: 'е', қ: 
 
 export function nameOrder(name) {
   let key = '';
-  for (const c of name || '') key += AFTER[c] ?? (/[A-ZА-Я]/.test(c) ? c.toLowerCase() : c);
+  for (const c of (name || '').normalize('NFC')) key += AFTER[c] ?? (/[A-ZА-Я]/.test(c) ? c.toLowerCase() : c);
   return key;
 }
 
