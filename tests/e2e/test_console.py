@@ -365,6 +365,21 @@ def test_an_ended_session_asks_for_the_password_and_only_no_answer_is_no_connect
     page.click("form button[type=submit]")
     page.wait_for_selector("input[name=start]")  # back where the user was
 
+    # signed out with no connection: said, and the session ended once the connection returns
+    # (it stayed valid: on a shared computer, the next person opened the console signed in)
+    field_kk = json.loads((PWA / "i18n" / "kk.json").read_text(encoding="utf-8"))
+    cookies = {c["name"]: c["value"] for c in desk.cookies()}
+    session = httpx.Client(base_url=server.url, cookies=cookies)
+    desk.set_offline(True)
+    page.get_by_role("button", name=kk["con.sign_out"]).click()
+    page.wait_for_selector("input[name=login]")
+    assert page.text_content("#toast") == field_kk["dash.signed_out_offline"]
+    assert session.get("/api/v1/session").status_code == 200
+    desk.set_offline(False)
+    page.wait_for_function("async () => (await fetch('/api/v1/session')).status === 401")
+    assert session.get("/api/v1/session").status_code == 401
+    session.close()
+
 
 def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server, coordinator):
     add_user(server.database, "root", "admin")

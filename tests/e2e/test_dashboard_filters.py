@@ -8,6 +8,7 @@ One seeded server serves the module: two teams' meetings in March 2027."""
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import httpx
@@ -24,6 +25,8 @@ KK = {
     "address_ignored": "Сілтемедегі қате сүзгі ескерілмеді",
     "dates_reversed": "«Басы» «Соңы» күнінен кейін болмауы керек",
     "sign_out": "Шығу",
+    "signed_out_offline": "Байланыс жоқ: сіз осы беттен шықтыңыз, байланыс қалпына келген"
+    " бойда сервер сеансты жабады.",
 }
 
 
@@ -136,6 +139,32 @@ def test_sign_out_ends_the_session_and_returns_to_the_form(page, server):
     page.reload()
     page.wait_for_selector("input[name=password]")  # not signed in any more
     sign_in(page, server, "boss", "#campaign=all")  # and signing in again works
+
+    # signed out with no connection: said, and the session ended once the connection returns
+    for reopen in (False, True):
+        cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+        with httpx.Client(base_url=server.url, cookies=cookies) as http:
+            page.context.set_offline(True)
+            page.get_by_role("button", name=KK["sign_out"]).click()
+            assert page.text_content("#signed-out-note") == KK["signed_out_offline"]
+            assert http.get("/api/v1/session").status_code == 200  # the server was not told
+            if reopen:  # ... and the page closed before the connection returned
+                page.close()
+                page = page.context.new_page()
+            page.context.set_offline(False)
+            if reopen:
+                page.goto(server.url + "/app/dashboard.html")
+                page.wait_for_selector("input[name=password]")
+            deadline = time.monotonic() + 10
+            while http.get("/api/v1/session").status_code != 401:
+                assert time.monotonic() < deadline, "the session was never ended"
+                time.sleep(0.1)
+        assert page.locator("#signed-out-note").count() == int(not reopen)
+        sign_in(page, server, "boss", "#campaign=all")  # signing in again is not undone
+        page.reload()
+        page.wait_for_selector("#headline")
+        cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+        assert httpx.get(server.url + "/api/v1/session", cookies=cookies).status_code == 200
 
 
 def test_a_date_being_typed_survives_new_figures_and_an_ended_session_is_noticed(page, server):

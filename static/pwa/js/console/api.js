@@ -1,6 +1,7 @@
 // The service's API as the console uses it: the session cookie, the CSRF header on writes,
 // errors with the server's stable code, and planning answers streamed line by line.
 import { ApiError } from '../api.js';
+import { forgetPendingSignOut, settled, signOutEverywhere } from '../signout.js';
 
 export { ApiError };
 export const session = { csrf: null, user: null };
@@ -67,16 +68,22 @@ export async function stream(path, json, onLine) {
 export async function signIn(login, password) {
   const signed = await api('session', { method: 'POST', json: { login, password } });
   Object.assign(session, { csrf: signed.csrf_token, user: signed.user });
+  forgetPendingSignOut();
   return signed;
 }
 
+// The session this browser has; an ApiError when there is none, or a sign-out waits to be sent.
 export async function resume() {
+  if (!(await settled())) throw new ApiError(401, { code: 'sign_in_required' });
   const current = await api('session');
   Object.assign(session, { csrf: current.csrf_token, user: current.user });
   return current;
 }
 
+// Sign out: true when the server ended the session, false when it will as soon as the
+// connection returns (signout.js).
 export async function signOut() {
-  await api('session', { method: 'DELETE' }).catch(() => {});
+  const ended = await signOutEverywhere();
   Object.assign(session, { csrf: null, user: null });
+  return ended;
 }

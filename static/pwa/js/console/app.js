@@ -35,7 +35,7 @@ function nav(current) {
   document.getElementById('nav').replaceChildren(...links);
   const who = document.getElementById('who');
   who.replaceChildren(h('span', { title: t(`con.role.${session.user.role}`), text: session.user.display_name }),
-    h('button', { type: 'button', class: 'secondary', text: t('con.sign_out'), onclick: async () => { await signOut(); route(); } }));
+    h('button', { type: 'button', class: 'secondary', text: t('con.sign_out'), onclick: async () => { if (!(await signOut())) toast(t('dash.signed_out_offline')); route(); } }));
 }
 
 export async function route() {

@@ -11,6 +11,7 @@ import { filterBar, fromAddress, ignoredNote, keepTyping, typed } from './filter
 import { clock, day, today } from './format.js';
 import * as panels from './panels.js';
 import { progress } from './progress.js';
+import { signOutWaits } from '../signout.js';
 import { api, resume, session, signInForm, signOut, who } from './session.js';
 import { allVillages, okrugNamesTold } from '../villages.js';
 import { villageMap } from './villagemap.js';
@@ -24,7 +25,7 @@ let places = new Map();
 let okrugNames = new Map();
 const t = (...args) => i18n.t(...args);
 
-const signIn = () => signInForm(view, start);
+const signIn = (note = null) => signInForm(view, start, note);
 
 // The query string of the current filters ("all" campaigns is no campaign), with `extra`.
 function query(extra = {}, filter = state.filter) {
@@ -172,10 +173,10 @@ async function start() {
 }
 
 async function leave() {
-  await signOut();
+  const ended = await signOut();
   clearInterval(state.timer);
   Object.assign(state, { data: null, version: null, teams: [], note: null });
-  await signIn();
+  await signIn(ended ? null : t('dash.signed_out_offline'));
 }
 
 async function boot() {
@@ -191,7 +192,7 @@ async function boot() {
     if (state.data) { await loadPlaces(); draw(); } else if (!session.user) await signIn();
   });
   if (await resume()) await start();
-  else await signIn();
+  else await signIn(signOutWaits() ? t('dash.signed_out_offline') : null);
 }
 
 boot();

@@ -2,6 +2,7 @@
 // the CSRF header on writes, the sign-in form, who is signed in, and signing out, which ends
 // the session on the server (DELETE /session), not only on this page.
 import { t } from '../i18n.js';
+import { forgetPendingSignOut, settled, signOutEverywhere } from '../signout.js';
 import { field, h, show } from '../ui.js';
 
 export const session = { csrf: null, user: null };
@@ -19,15 +20,15 @@ function keep(signed) {
   Object.assign(session, { csrf: signed?.csrf_token ?? null, user: signed?.user ?? null });
 }
 
-// The session this browser already has, or null.
+// The session this browser already has, or null (none while a sign-out waits to be sent).
 export async function resume() {
-  keep(await api('session').catch(() => null));
+  keep(await settled() ? await api('session').catch(() => null) : null);
   return session.user;
 }
 
 // The sign-in form; `onSignedIn` runs once the server has taken the password. Only the
 // server's refusal of the password is a failed sign-in.
-export function signInForm(view, onSignedIn) {
+export function signInForm(view, onSignedIn, note = null) {
   const login = h('input', { name: 'login', autocomplete: 'username' });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password' });
   const message = h('p', { class: 'error', role: 'alert' });
@@ -38,6 +39,7 @@ export function signInForm(view, onSignedIn) {
     try {
       keep(await api('session', { method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ login: login.value, password: password.value }) }));
+      forgetPendingSignOut();
     } catch (error) {
       message.textContent = error.code === 'use_enrolled_phone' ? t('dash.use_phone')
         : error.status === 429 ? t('dash.throttled') : t('dash.sign_in_failed');
@@ -46,7 +48,7 @@ export function signInForm(view, onSignedIn) {
     await onSignedIn();
   });
   who(null);
-  show(view, h('h1', { text: t('dash.sign_in_title') }), form);
+  show(view, h('h1', { text: t('dash.sign_in_title') }), note && h('p', { class: 'muted', role: 'status', id: 'signed-out-note', text: note }), form);
 }
 
 // The header's name and sign-out button (nothing when no one is signed in).
@@ -57,7 +59,10 @@ export function who(onSignOut) {
     h('button', { type: 'button', class: 'secondary', id: 'sign-out', text: t('dash.sign_out'), onclick: onSignOut }));
 }
 
+// Sign out: true when the server ended the session, false when it will as soon as the
+// connection returns (signout.js).
 export async function signOut() {
-  await api('session', { method: 'DELETE' }).catch(() => {});
+  const ended = await signOutEverywhere();
   keep(null);
+  return ended;
 }
