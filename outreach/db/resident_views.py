@@ -103,14 +103,18 @@ def _where(f: ResidentFilter) -> tuple[str, dict[str, Any]]:
 
 
 async def page(tx: Tx, f: ResidentFilter) -> tuple[list[ResidentSummary], int]:
+    """A page of the filter in list order, and how many it holds. The page's ids are found
+    first, and only they are summed up: the summary's counts, for every resident before the
+    sort, took PostgreSQL a second at 200,000 residents."""
     where, params = _where(f)
     total = int(await tx.fetch_value("SELECT count(*) FROM residents AS r" + where, params))
     rows = await tx.fetch_all(
-        _SUMMARY + where + _ORDER + " LIMIT :limit OFFSET :offset",
+        "SELECT r.id FROM residents AS r" + where + _ORDER + " LIMIT :limit OFFSET :offset",
         params | {"limit": f.limit, "offset": f.offset},
     )
-    teams = await _teams(tx, [int(r[0]) for r in rows])
-    return [_summary(r, teams.get(int(r[0]), [])) for r in rows], total
+    ids = [int(r[0]) for r in rows]
+    found = await summaries(tx, ids)
+    return [found[i] for i in ids], total
 
 
 async def sightings(tx: Tx, resident_id: int) -> list[Sighting]:
