@@ -7,9 +7,17 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import msgspec
+
 from outreach.db.database import Tx
-from outreach.db.residents import day
+from outreach.db.residents import chunks, day, marks
 from outreach.domain.residents import FollowupItem
+
+
+class _Lines(msgspec.Struct):
+    """Of a meeting's document, only its interested residents' lines."""
+
+    interested: list[dict[str, Any]] = []
 
 
 async def merge(tx: Tx, into: int, other: int) -> None:
@@ -88,27 +96,53 @@ async def rewrite(tx: Tx, table: str, column: str, key: Any, text: str) -> None:
 
 async def followups(tx: Tx, team_id: int, today: date) -> list[FollowupItem]:
     """A team's residents still in the funnel, each once, with the team's latest sighting;
-    overdue when the next contact is before `today`."""
+    overdue when the next contact is before `today`. The name, phone and village are those the
+    team's own lines gave (its latest that gives each), never the register's: a line with a
+    guessed phone number must not teach a phone whom another team met, or a programme list
+    named. Where they got to (stage, programme, contacts) is the register's."""
     rows = await tx.fetch_all(
-        "SELECT r.id, s.item_id, s.meeting_id,"
-        " coalesce(r.name, (SELECT m.name FROM residents AS m WHERE m.merged_into = r.id"
-        "   AND m.name IS NOT NULL ORDER BY m.id LIMIT 1)),"
-        " coalesce(r.phone, (SELECT m.phone FROM residents AS m WHERE m.merged_into = r.id"
-        "   AND m.phone IS NOT NULL ORDER BY m.id LIMIT 1)),"
-        " r.village, r.stage, r.programme, r.next_contact, r.last_contact"
-        " FROM residents AS r JOIN resident_sightings AS s ON s.resident_id = r.id"
+        "SELECT r.id, s.item_id, s.meeting_id, s.village, r.stage, r.programme, r.next_contact,"
+        " r.last_contact FROM residents AS r JOIN resident_sightings AS s ON s.resident_id = r.id"
         " WHERE s.team_id = ? AND r.merged_into IS NULL AND r.erased_at IS NULL"
         " AND r.dropped = 0 AND r.stage <> 'financed'"
         " ORDER BY r.id, s.met_on DESC, s.meeting_id DESC",
         (team_id,),
     )
-    seen: dict[int, FollowupItem] = {}
-    for r in rows:
-        if int(r[0]) not in seen:
-            due = day(r[8])
-            seen[int(r[0])] = FollowupItem(
-                id=int(r[0]), item_id=r[1], meeting_id=r[2], name=r[3], phone=r[4], village=r[5],
-                stage=r[6], programme=r[7], next_contact=due, last_contact=day(r[9]),
-                overdue=due is not None and due < today,
-            )  # fmt: skip
-    return list(seen.values())
+    lines = await _team_lines(tx, team_id, sorted({str(r[2]) for r in rows}))
+    mine: dict[int, list[Any]] = {}
+    for r in rows:  # each resident's sightings, latest first
+        mine.setdefault(int(r[0]), []).append(r)
+    items = []
+    for resident_id, seen in mine.items():
+        first = seen[0]
+        said = [lines.get((s[2], s[1]), {}) for s in seen]
+        due = day(first[6])
+        items.append(FollowupItem(
+            id=resident_id, item_id=first[1], meeting_id=first[2],
+            name=next((line["name"] for line in said if line.get("name")), None),
+            phone=next((line["phone"] for line in said if line.get("phone")), None),
+            village=next((s[3] for s in seen if s[3]), None), stage=first[4],
+            programme=first[5], next_contact=due, last_contact=day(first[7]),
+            overdue=due is not None and due < today,
+        ))  # fmt: skip
+    return items
+
+
+_lines = msgspec.json.Decoder(_Lines)
+
+
+async def _team_lines(tx: Tx, team_id: int, meeting_ids: Sequence[str]
+                      ) -> dict[tuple[str, str], dict[str, Any]]:  # fmt: skip
+    """The `interested` lines of the team's meetings among these, by (meeting, line id)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for part in chunks(list(meeting_ids)):
+        rows = await tx.fetch_all(
+            f"SELECT id, doc FROM sync_records WHERE id IN ({marks(part)}) AND team_id = ?"
+            " AND kind = 'meeting'",
+            [*part, team_id],
+        )
+        for row in rows:
+            for line in _lines.decode(row[1]).interested:
+                if isinstance(line.get("id"), str):
+                    found[(str(row[0]), line["id"])] = line
+    return found

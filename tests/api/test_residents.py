@@ -197,11 +197,24 @@ async def test_another_team_never_sees_a_resident_it_did_not_meet(client, anonym
     rng = random.Random(5)
     async with two_phones(client, anonymous_phone, settings, database, ("team-1", "team-2")) as (
         first, second):  # fmt: skip
-        await push(first, [meeting(rng, [person("Динара Бекова", "87019998877")])])
+        await push(first, [meeting(rng, [person("Динара Бекова", "87019998877", OTHER)])])
         assert len((await first.get("/api/v1/residents/followups")).json()["residents"]) == 1
         theirs = await second.get("/api/v1/residents/followups")
         assert theirs.status_code == 200 and theirs.json()["residents"] == []
         assert "87019998877" not in theirs.text and "Бекова" not in theirs.text
+        # a line with no name and a guessed number matches her by phone (as a line the
+        # other team left without her name would): the list still shows only what this team
+        # wrote, never the name the first team did, nor her village (its meeting's instead)
+        await push(second, [meeting(rng, [person("?", "+7 701 999 88 77", village=None)])])
+        [guessed] = (await second.get("/api/v1/residents/followups")).json()["residents"]
+        assert (guessed["name"], guessed["phone"], guessed["village"]) == (
+            "?", "+77019998877", HUB)  # fmt: skip
+        [her] = [p for p in await residents(client) if p["phone"] == "+77019998877"]
+        assert her["name"] == "Динара Бекова" and her["teams"] == ["team-1", "team-2"]
+        # and the first team's list is its own as before
+        [own] = (await first.get("/api/v1/residents/followups")).json()["residents"]
+        assert (own["name"], own["phone"], own["village"]) == ("Динара Бекова", "+77019998877",
+                                                               OTHER)  # fmt: skip
 
 
 async def test_an_erased_resident_keeps_the_counts_and_leaves_no_name(client, anonymous_phone,
