@@ -56,6 +56,8 @@ async def create_user(db: Database, new: NewUser, *, actor: Actor) -> User:
     if new.role == "field" and new.team is None:
         details = [{"field": "team", "message": "required for field users"}]
         raise InvalidInput("a field user belongs to a team", details=details)
+    if new.role != "field" and new.team is not None:
+        raise _staff_team(new.role, new.team)
     password_hash = await hash_password(new.password)
     now = now_iso()
     async with db.write() as tx:
@@ -98,6 +100,10 @@ async def move_to_team(db: Database, login: str, team: str | None, *, actor: Act
     now = now_iso()
     async with db.write() as tx:
         user = await _locked_user(tx, login)
+        # only field users belong to teams (moving one ends their sessions: a coordinator
+        # could sign an admin out again and again); one left in a team may be taken out
+        if user.role != "field" and team is not None:
+            raise _staff_team(user.role, team)
         team_id = await sql.team_id(tx, team) if team else None
         if team and team_id is None:
             raise NotFound(f"no team {team}")
@@ -108,6 +114,12 @@ async def move_to_team(db: Database, login: str, team: str | None, *, actor: Act
         moved = await sql.user_by_id(tx, user.id)
     assert moved is not None
     return moved
+
+
+def _staff_team(role: str, team: str) -> InvalidInput:
+    return InvalidInput(f"only field users belong to a team, not a {role}",
+                        details=[{"field": "team", "value": team,
+                                  "message": "for field users only"}])  # fmt: skip
 
 
 async def list_teams(db: Database) -> list[Team]:

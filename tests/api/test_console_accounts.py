@@ -49,3 +49,22 @@ async def test_the_last_enabled_admin_cannot_be_disabled_or_demoted(anonymous, d
     assert gone.status_code == 200, gone.text  # "third" is still an admin
     enabled = "SELECT login FROM users WHERE role = 'admin' AND disabled_at IS NULL"
     assert database.rows(enabled) == [("third",)]
+
+
+async def test_only_field_users_belong_to_teams(client, anonymous, database):
+    """Moving a user to a team ends their sessions, and a coordinator could move anyone: an
+    admin trying to disable a rogue coordinator was signed out again and again."""
+    await sign_in(anonymous, database, "admin")
+    for login in ("admin-user", "coordinator-user"):
+        moved = await client.post(f"/api/v1/users/{login}/team", json={"team": "team-1"})
+        assert moved.status_code == 422, moved.text
+        assert moved.json()["details"][0]["field"] == "team"
+    assert (await anonymous.get("/api/v1/session")).status_code == 200  # still signed in
+    assert (await client.get("/api/v1/session")).status_code == 200
+    made = await anonymous.post("/api/v1/users", json={
+        "login": "planner", "display_name": "Planner", "role": "coordinator",
+        "password": PASSWORD, "team": "team-2"})  # fmt: skip
+    assert made.status_code == 422, made.text
+    add_user(database, "walker", "field", "team-1")  # a field user still moves
+    moved = await client.post("/api/v1/users/walker/team", json={"team": "team-2"})
+    assert moved.status_code == 200 and moved.json()["team"] == "team-2"

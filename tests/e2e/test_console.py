@@ -386,6 +386,10 @@ def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server
     page = desk.new_page()
     sign_in(page, server, "root")
     page.wait_for_selector("#new-user")
+    # only field users belong to teams: staff get none, here or in the table
+    page.select_option("#new-user select[name=role]", "coordinator")
+    assert page.is_disabled("#new-user select[name=team]")
+    assert page.locator("tr[data-user=root] select").count() == 1  # its role; no team to pick
     page.fill("#new-user input[name=login]", "aigerim")
     page.fill("#new-user input[name=display_name]", "Айгерім Сапарова")
     page.select_option("#new-user select[name=role]", "field")

@@ -16,7 +16,9 @@ function row(user, teams, reload) {
       await api(`users/${encodeURIComponent(user.login)}`, { method: 'PATCH', json: { role: role.value } });
       toast(t('con.saved')); await reload();
     })),
-    h('td', {}, team, action(button(t('con.move'), { class: 'secondary', 'aria-label': `${t('con.move')}: ${t('con.team_of', { login: user.login })}` }), async () => {
+    // only field users belong to teams (the server refuses a team to staff); staff left in
+    // one may still be taken out
+    user.role !== 'field' && !user.team ? h('td', { text: '—' }) : h('td', {}, team, action(button(t('con.move'), { class: 'secondary', 'aria-label': `${t('con.move')}: ${t('con.team_of', { login: user.login })}` }), async () => {
       await api(`users/${encodeURIComponent(user.login)}/team`, { method: 'POST', json: { team: team.value || null } });
       toast(t('con.saved')); await reload();
     })),
@@ -35,6 +37,9 @@ function createForm(teams, reload) {
   const team = h('select', { name: 'team' }, h('option', { value: '', text: '—' }), teams.map((n) => h('option', { value: n, text: teamLabel(n) })));
   const password = input('password', { type: 'password', required: true, minlength: 12, autocomplete: 'new-password' });
   const message = h('p', { class: 'error', role: 'alert' });
+  const teamFor = () => { team.disabled = role.value !== 'field'; if (team.disabled) team.value = ''; };
+  role.addEventListener('change', teamFor);
+  teamFor();
   const form = h('form', { class: 'panel', id: 'new-user' }, h('h2', { text: t('con.new_user') }),
     h('div', { class: 'form-grid' }, labelled('con.f.login', login, t('con.login_hint')), labelled('con.f.display_name', display),
       labelled('con.f.role', role), labelled('con.f.team', team), labelled('con.f.password', password, t('con.password_hint'))),
