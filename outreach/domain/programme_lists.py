@@ -30,6 +30,10 @@ from outreach.domain.programme_cells import (
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_LINES = 2 * MAX_ROWS
+"""Lines read, blank ones included: a workbook can say it runs to line 1,048,576."""
+MAX_COLUMNS = 64
+"""Columns read of a workbook's rows (one cell in column XFD made every row 16,384 wide)."""
 REQUIRED = ("name", "stage")
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "фио", "ф.и.о.", "имя", "аты-жөні", "аты"),
@@ -241,7 +245,11 @@ def _xlsx(body: bytes) -> list[tuple[int, list[Any]]]:
 
             book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
             try:
-                return _nonblank(book.worksheets[0].iter_rows(values_only=True))
+                sheet = book.worksheets[0]
+                # the size a workbook states is not believed: a forged one made openpyxl pad
+                # every row to it (a 5 KB file held the server for minutes)
+                sheet.reset_dimensions()
+                return _nonblank(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
             finally:
                 book.close()
     except InvalidProgrammeList:
@@ -251,9 +259,12 @@ def _xlsx(body: bytes) -> list[tuple[int, list[Any]]]:
 
 
 def _nonblank(rows: Iterable[Iterable[Any]]) -> list[tuple[int, list[Any]]]:
-    """The rows holding anything, with their numbers; refused past the header and MAX_ROWS."""
+    """The rows holding anything, with their numbers; refused past the header and MAX_ROWS,
+    or past MAX_LINES lines, blank ones included."""
     kept: list[tuple[int, list[Any]]] = []
     for line, row in enumerate(rows, start=1):
+        if line > MAX_LINES:
+            raise _refuse(f"the list runs past line {MAX_LINES}", line)
         cells = list(row)
         if any(cell_text(cell) for cell in cells):
             if len(kept) > MAX_ROWS:

@@ -8,8 +8,10 @@ from typing import Any
 import msgspec
 
 from outreach.config import KYZYLORDA_DIR
+from outreach.db import accounts as accounts_sql
 from outreach.db import gazetteer as sql
 from outreach.db.database import Database, Tx
+from outreach.domain.accounts import Actor
 from outreach.domain.errors import InvalidGazetteerFile
 from outreach.domain.gazetteer import Names, Region
 from outreach.domain.gazetteer_csv import GazetteerFile, decode_text, parse_gazetteer
@@ -55,10 +57,16 @@ def parse_files(
     )
 
 
-async def import_gazetteer(db: Database, data: GazetteerFile, *, sha256: str) -> ImportSummary:
-    """Create or update every object of the file, all in one transaction."""
+async def import_gazetteer(db: Database, data: GazetteerFile, *, sha256: str,
+                           actor: Actor | None = None) -> ImportSummary:  # fmt: skip
+    """Create or update every object of the file, all in one transaction; audited under
+    `actor` when a person imported it (every settlement may move or be renamed)."""
     async with db.write() as tx:
-        return await _import(tx, data, sha256=sha256)
+        summary = await _import(tx, data, sha256=sha256)
+        if actor is not None:
+            await accounts_sql.audit(tx, at=now_iso(), actor=actor, action="gazetteer.import",
+                                     object_id=f"{data.source}:{sha256[:12]}")  # fmt: skip
+        return summary
 
 
 async def _import(tx: Tx, data: GazetteerFile, *, sha256: str) -> ImportSummary:

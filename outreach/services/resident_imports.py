@@ -4,6 +4,7 @@ undoable as a whole (docs/followup.md)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 import msgspec
@@ -17,7 +18,7 @@ from outreach.db.database import Database, Row, Tx
 from outreach.domain.accounts import Actor
 from outreach.domain.errors import Conflict, NotFound
 from outreach.domain.matching import Index, Known, Match
-from outreach.domain.programme_lists import ListRow, Places, parse_programme_list
+from outreach.domain.programme_lists import ListRow, Places, ProgrammeList, parse_programme_list
 from outreach.domain.residents import ResidentSummary, name_key
 from outreach.services import gazetteer, registry
 from outreach.services.clock import now_iso, today_local
@@ -69,6 +70,13 @@ async def _places(db: Database) -> Places:
     return Places(await gazetteer.all_villages(db), await gazetteer.list_districts(db))
 
 
+async def _parsed(db: Database, body: bytes, programme: str | None) -> ProgrammeList:
+    """The list read in a worker thread: a workbook of 10 MB is seconds of work that would
+    hold every phone's sync and every user's page."""
+    places = await _places(db)
+    return await asyncio.to_thread(parse_programme_list, body, places, programme, today_local())
+
+
 def _matches(rows: list[ListRow], known: list[Known], separate: set[int]) -> list[Match]:
     """Each row's match; a row matches the rows before it too (a list may name one person
     twice, trained and then financed), never itself."""
@@ -100,7 +108,7 @@ def _counts(matches: list[Match]) -> dict[str, int]:
 async def preview(db: Database, body: bytes, filename: str, programme: str | None,
                   separate: set[int], actor: Actor) -> ImportPreview:  # fmt: skip
     """How the list would match, changing nothing (audited: it shows residents)."""
-    parsed = parse_programme_list(body, await _places(db), programme, today_local())
+    parsed = await _parsed(db, body, programme)
     async with db.write() as tx:
         await registry.fresh(tx)
         matches = _matches(parsed.rows, await _known(tx, parsed.rows), separate)
@@ -128,7 +136,7 @@ async def apply(db: Database, body: bytes, filename: str, programme: str | None,
     """The whole list in one transaction: matched rows become lines of their resident's
     history; new and conflicting rows new residents (a conflicting one proposed beside the
     residents it conflicts with, never merged). Audited."""
-    parsed = parse_programme_list(body, await _places(db), programme, today_local())
+    parsed = await _parsed(db, body, programme)
     by = f"user:{actor.user_id}"
     async with db.write() as tx:
         state = await sync_sql.state(tx, lock=True)  # as every registry change

@@ -72,7 +72,7 @@ async def test_reimport_keeps_coordinator_corrections(client) -> None:
     assert (await client.get("/api/v1/villages/431010000")).json()["population"] == 400000
 
 
-async def test_import_new_region_counts_equal_the_csv(client) -> None:
+async def test_import_new_region_counts_equal_the_csv(client, database) -> None:
     rows = make_rows("991100000", okrugs=4, per_okrug=5)
     response = await client.post(
         "/api/v1/gazetteer/imports", content=to_csv(rows), headers=CSV,
@@ -85,6 +85,11 @@ async def test_import_new_region_counts_equal_the_csv(client) -> None:
     regions = (await client.get("/api/v1/regions")).json()
     assert {"kato": "990000000", "names": {"ru": "Тестовая область", "kk": None,
                                            "en": "Test Region"}} in regions  # fmt: skip
+    # every settlement may have moved: who imported the file is audited, as a correction is
+    [(actor, target)] = database.rows(
+        "SELECT actor, object FROM audit_log WHERE action = 'gazetteer.import'"
+    )
+    assert actor == "coordinator-user" and target.startswith("upload.csv:")
 
 
 async def test_import_bad_cell_names_line_and_column_and_changes_nothing(client, database) -> None:

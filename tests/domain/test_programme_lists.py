@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from outreach.domain.gazetteer import District, Names, Village
 from outreach.domain.programme_lists import (
     MAX_BYTES,
+    MAX_LINES,
     MAX_ROWS,
     InvalidProgrammeList,
     ListRow,
@@ -154,18 +155,45 @@ def test_programme_list_xlsx_numbers_dates_and_blank_rows(places: Places) -> Non
     ]
 
 
-def test_programme_list_xlsx_phone_in_scientific_notation(places: Places) -> None:
-    body = make_xlsx([["name", "stage", "phone"], ["A", "trained", 87011234567]])
+def rewritten(body: bytes, *changes: tuple[bytes, bytes]) -> bytes:
+    """A workbook with its first sheet's XML changed as a hand (or a forger) would."""
     with zipfile.ZipFile(io.BytesIO(body)) as source:
         files = {name: source.read(name) for name in source.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
-    files[sheet] = files[sheet].replace(b">87011234567<", b">8.7011234567E10<")
+    for old, new in changes:
+        assert old in files[sheet]
+        files[sheet] = files[sheet].replace(old, new)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for name, data in files.items():
             target.writestr(name, data)
-    (row,) = parse_programme_list(buffer.getvalue(), places).rows
+    return buffer.getvalue()
+
+
+def test_programme_list_xlsx_phone_in_scientific_notation(places: Places) -> None:
+    body = make_xlsx([["name", "stage", "phone"], ["A", "trained", 87011234567]])
+    body = rewritten(body, (b">87011234567<", b">8.7011234567E10<"))
+    (row,) = parse_programme_list(body, places).rows
     assert row.phone == "+77011234567"
+
+
+def _cell(ref: str, text: str) -> bytes:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+
+
+def test_programme_list_xlsx_whose_stated_size_is_forged_is_read_as_it_is(places: Places) -> None:
+    """A 5 KB workbook saying it runs to XFD1048576 made openpyxl pad every row to 16,384
+    cells and every line to the millionth: the server was held for minutes."""
+    body = make_xlsx([["name", "stage"], ["A", "trained"], ["B", "referred"]])
+    forged = (b"</sheetPr>", b'</sheetPr><dimension ref="A1:XFD1048576"/>')
+    wide = (b"</row></sheetData>", _cell("XFD3", "far") + b"</row></sheetData>")
+    rows = parse_programme_list(rewritten(body, forged, wide), places).rows
+    assert [(r.line, r.name, r.stage) for r in rows] == [(2, "A", "trained"), (3, "B", "referred")]
+    # a cell far down is refused, blank lines counted, before a million are read
+    far = (b"</sheetData>", b'<row r="1000000">' + _cell("A1000000", "Z")
+           + _cell("B1000000", "trained") + b"</row></sheetData>")  # fmt: skip
+    [problem] = problems_of(rewritten(body, forged, far), places)
+    assert problem["line"] == MAX_LINES + 1 and "runs past line" in problem["message"]
 
 
 def test_programme_list_csv_lines_count_quoted_newlines_and_blank_lines(places: Places) -> None:
