@@ -22,6 +22,7 @@ from outreach.domain.accounts import (
     UserChange,
 )
 from outreach.domain.errors import InvalidInput
+from outreach.domain.wire import MAX_INT64
 from outreach.services import accounts as service
 
 # a day, or an instant with its offset (ISO 8601)
@@ -89,8 +90,8 @@ class AccountsController(Controller):
             pattern=_SINCE, description="only lines at or after this instant (ISO 8601 with its"
             " offset; the console sends the user's midnight), or a day's start in UTC")] = None,
         before: Annotated[int | None, QueryParameter(
-            ge=1, description="only lines older than this id: the next page after the last"
-            " line shown")] = None,
+            ge=1, le=MAX_INT64, description="only lines older than this id: the next page after"
+            " the last line shown")] = None,
     ) -> list[AuditEntry]:  # fmt: skip
         """The newest lines of the audit log (admins), of those the filters let through:
         who did what, when, from where; it holds no names, phones or tokens, and the

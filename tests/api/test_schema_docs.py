@@ -4,6 +4,7 @@ files."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from litestar.testing import TestClient
 from outreach.api import policy
 from outreach.app import create_app
 from outreach.config import Settings
+from outreach.domain.wire import MAX_INT64
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -82,3 +84,22 @@ def test_the_viewer_is_swagger_ui_5_from_local_files_only(settings):
 def test_only_the_viewers_own_files_are_served(settings, path):
     with TestClient(app=create_app(settings)) as client:
         assert client.get(path).status_code == 404
+
+
+def test_every_whole_number_a_request_takes_has_a_bound_the_databases_hold(settings):
+    """`GET /audit?before=99999999999999999999` was a 500: SQLite cannot bind past 64 bits.
+    Every integer parameter must say its maximum (so that it is refused with a 4xx first)."""
+    with TestClient(app=create_app(settings)) as client:
+        schema = client.get("/schema/openapi.json").json()
+        unbounded = []
+        for path, item in schema["paths"].items():
+            for method in METHODS:
+                for parameter in item.get(method, {}).get("parameters", []):
+                    schema_ = parameter["schema"]
+                    kinds = [schema_, *schema_.get("oneOf", [])]
+                    if not any(k.get("type") == "integer" for k in kinds):
+                        continue
+                    # (the schema writes the bound as a float: 2**63 - 1 reads as 2**63)
+                    if schema_.get("maximum", math.inf) > float(MAX_INT64):
+                        unbounded.append((method, path, parameter["name"]))
+        assert unbounded == []
