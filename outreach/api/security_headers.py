@@ -11,6 +11,9 @@
   its bytes, never read as a page or a script, whatever else the bytes hold.
 - `Referrer-Policy: same-origin`: links out carry no path or query of ours.
 - `X-Frame-Options: DENY`: framing refused by browsers older than `frame-ancestors`.
+- `Cache-Control: no-store` on the API's answers that say nothing of caching themselves:
+  residents' names and phones, the audit log and a session's CSRF token are kept by no
+  browser's disk cache and no proxy (a photo, which never changes, says its own).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ _COMMON = (
 POLICY = f"{_COMMON}; script-src 'self'"
 VIEWER_POLICY = f"{_COMMON}; script-src 'self' 'unsafe-inline'"  # /schema's inline start-up
 VIEWER_PATH = "/schema"
+API_PATH = "/api/"
 FIXED = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -47,3 +51,5 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         for name, value in FIXED.items():
             headers[name] = value
         headers["content-security-policy"] = policy_for(scope["path"])
+        if scope["path"].startswith(API_PATH) and "cache-control" not in headers:
+            headers["cache-control"] = "no-store"

@@ -41,6 +41,9 @@ async def test_every_answer_limits_what_a_page_may_do(client, method, path, stat
     assert policy["script-src"] == {"'self'"}  # no inline script, no eval, no other origin
     assert policy["default-src"] == policy["connect-src"] == {"'self'"}
     assert policy["frame-ancestors"] == policy["object-src"] == {"'none'"}
+    # the API's answers (names, phones, CSRF tokens) are kept by no cache
+    if path.startswith("/api/"):
+        assert answer.headers["cache-control"] == "no-store"
 
 
 async def test_only_the_api_viewer_may_run_its_inline_start(client):

@@ -36,6 +36,8 @@ async def test_photo_whole_upload_is_stored_and_served_to_its_team(phone, client
     assert response.json()["complete"] is True
     sha = hashlib.sha256(photo).hexdigest()
     got = await phone.get(f"/api/v1/photos/{sha}")
+    # a photo never changes: kept by the phone's browser, by it alone
+    assert got.headers["cache-control"] == "private, max-age=31536000, immutable"
     assert got.status_code == 200 and got.content == photo
     assert got.headers["content-type"] == "image/jpeg"
     assert (await client.get(f"/api/v1/photos/{sha}")).content == photo
