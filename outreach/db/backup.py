@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
+from outreach.db import files
 from outreach.db.database import SQLITE_PREFIX, sqlite_path
 
 COUNTED = ("villages", "users", "plans", "sync_records", "sync_mutations", "photos")
@@ -41,8 +42,12 @@ def restore(backup_file: Path, url: str) -> tuple[str, dict[str, int]]:
     and the record counts."""
     try:
         if url.startswith(SQLITE_PREFIX):
-            return _sqlite_restore(backup_file, sqlite_path(url))
+            target = sqlite_path(url)
+            with files.alone(target):  # replaced under a running service, acknowledged
+                return _sqlite_restore(backup_file, target)  # writes would be lost
         return _pg_restore(backup_file, url)
+    except files.InUse as exc:
+        raise BackupError(f"{exc}: stop the service first") from None
     except (sqlite3.Error, psycopg.Error, OSError) as exc:
         raise BackupError(str(exc)) from exc
 
@@ -53,6 +58,7 @@ def _sqlite_backup(source: Path, target: Path) -> dict[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    files.create_private(partial)  # a copy of names and phones: its owner's alone
     with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
         live.backup(copy, pages=1024)
         check = copy.execute("PRAGMA integrity_check").fetchone()[0]
@@ -75,7 +81,9 @@ def _sqlite_restore(backup_file: Path, target: Path) -> tuple[str, dict[str, int
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     staged = target.with_name(target.name + ".restoring")
-    shutil.copyfile(backup_file, staged)
+    staged.unlink(missing_ok=True)
+    files.create_private(staged)
+    shutil.copyfile(backup_file, staged)  # into the private file: its mode is kept
     server_id = uuid.uuid4().hex
     with closing(sqlite3.connect(staged)) as conn, conn:
         conn.execute("UPDATE sync_state SET server_id = ?", (server_id,))
@@ -116,6 +124,7 @@ def _pg_backup(url: str, target: Path) -> dict[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    files.create_private(partial)  # pg_dump writes into it, keeping its mode
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
@@ -131,6 +140,14 @@ def _pg_restore(backup_file: Path, url: str) -> tuple[str, dict[str, int]]:
     """Restore a pg_dump file over the database in one transaction (the service must be
     stopped), then give the server a new identity as `restore` does for SQLite."""
     env = _pg_env(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        others = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchone()
+    if others and others[0]:
+        raise BackupError(f"{others[0]} other connections use the database (a running service?):"
+                          " stop the service first")  # fmt: skip
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
           "--exit-on-error", f"--dbname={env.get('PGDATABASE', '')}", str(backup_file)],
          env)  # fmt: skip

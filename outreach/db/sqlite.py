@@ -12,7 +12,7 @@ from typing import cast
 
 import aiosqlite
 
-from outreach.db import migrate
+from outreach.db import files, migrate
 from outreach.db.database import Database, Dialect, Params, Row, Tx, UniqueViolation
 
 
@@ -79,12 +79,15 @@ class SqliteDatabase(Database):
         self._write_lock = asyncio.Lock()
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
+        self._holder: files.Holder | None = None
 
     async def open(self) -> None:
         """Open the writer, apply pending migrations, then open the readers."""
         # aiosqlite's debug lines carry every query's parameters: names, phones, tokens
         logging.getLogger("aiosqlite").setLevel(logging.WARNING)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        files.create_private(self.path)  # names and phones: its owner's alone
+        self._holder = files.Holder(self.path)  # a restore refuses while it is held
         try:
             self._writer = await self._connect(writer=True)
             await self._writer.execute("PRAGMA journal_mode=WAL")
@@ -105,6 +108,9 @@ class SqliteDatabase(Database):
         if self._writer is not None:
             await self._writer.close()
             self._writer = None
+        if self._holder is not None:
+            self._holder.release()
+            self._holder = None
 
     async def _connect(self, *, writer: bool) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)

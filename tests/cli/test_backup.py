@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import stat
 import subprocess
 import sys
 import threading
@@ -55,7 +56,14 @@ def test_backup_during_pushes_and_restore_forces_a_full_resync(
         pushing.join()
         assert taken.returncode == 0, taken.stderr
         phone.post("/api/v1/sync/push", json={"mutations": late[10:]})
+        # a restore under the running service replaced its database: what it acknowledged
+        # afterwards was lost at its next start
+        refused = outreach("restore", str(copy), database=database)
+        assert refused.returncode == 1 and "stop the service first" in refused.stderr
+        assert phone.post("/api/v1/sync/pull", json={}).status_code == 200
     server.stop()
+    if database.url.startswith("sqlite"):  # names and phones: their owner's files alone
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     in_copy = records_in(taken.stdout)
     assert 100 <= in_copy <= 110
     assert database.scalar("SELECT count(*) FROM sync_records") == 130

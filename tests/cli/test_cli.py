@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 
@@ -40,6 +41,9 @@ def test_migrate_twice_is_idempotent(empty_database) -> None:
     second = outreach("migrate", database=empty_database)
     assert first.returncode == second.returncode == 0
     assert f"schema version {latest()}" in second.stdout
+    if empty_database.url.startswith("sqlite"):  # made by the service: its owner's alone
+        made = [empty_database.path, empty_database.path.with_name("outreach.db.lock")]
+        assert [stat.S_IMODE(f.stat().st_mode) for f in made] == [0o600, 0o600]
 
 
 def test_import_gazetteer_counts_equal_the_csv_and_repeat_changes_nothing(empty_database) -> None:

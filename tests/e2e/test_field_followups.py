@@ -24,8 +24,14 @@ KARMAKSHY = "434600000"
 PERSON = "Айгүл Серікова"
 ALMATY_TODAY = "new Date().toLocaleDateString('sv', {timeZone: 'Asia/Almaty'})"
 OVERDUE_CARD = "#followup-overdue li[data-item]"
-LETTERS = [*KAZAKH_ALPHABET, *KAZAKH_ALPHABET.lower(), *"AZaz", "Сейтқали Айгүл",
-           "И\u0306ршы", "е\u0308"]  # letters typed as a base and a combining mark
+LETTERS = [
+    *KAZAKH_ALPHABET,
+    *KAZAKH_ALPHABET.lower(),
+    *"AZaz",
+    "Сейтқали Айгүл",
+    "И\u0306ршы",
+    "е\u0308",
+]  # letters typed as a base and a combining mark
 NAMES = [n for n in KAZAKH_ORDER if n != "сәуле"]  # no namesakes: the phone has no ids to tell
 # the app's own sync (the module the page runs), again while another run holds the lock
 SYNC_NOW = """async () => {
