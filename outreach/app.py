@@ -32,7 +32,7 @@ from outreach.api.meetings import MeetingController
 from outreach.api.openapi import COMPONENTS, declare_security, viewer_files
 from outreach.api.photos import PhotoController, PhotoUploadController
 from outreach.api.plans import PlanController
-from outreach.api.requests import check_body_media_type, request_id_middleware
+from outreach.api.requests import check_body_media_type, log_unrouted, request_id_middleware
 from outreach.api.residents import ResidentController
 from outreach.api.security_headers import add_security_headers
 from outreach.api.sync import ReviewController, SyncController
@@ -193,7 +193,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=check_body_media_type,
         guards=[refuse_control_characters, authorize],
         middleware=[request_id_middleware],
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, log_unrouted],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(),
         # zlib's default level: a third of the CPU of Litestar's default 9 for answers about

@@ -10,6 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from outreach.api.requests import request_id_of
 from outreach.domain.errors import DomainError
 
 log = logging.getLogger("outreach.api")
@@ -60,7 +61,7 @@ def declared_codes() -> frozenset[str]:
 def _response(
     request: Request[Any, Any, Any], body: ErrorBody, headers: dict[str, str] | None = None
 ) -> Response[ErrorBody]:
-    request_id = request.scope.get("state", {}).get("request_id")
+    request_id = request_id_of(request.scope)  # the router's own 404 and 405 have none yet
     return Response(
         msgspec.structs.replace(body, request_id=request_id),
         status_code=body.status,

@@ -23,17 +23,26 @@ REQUEST_ID_HEADER = "x-request-id"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def request_id_of(scope: Scope) -> str:
+    """The request's id (the client's X-Request-ID if it is a plain token), given to it now if
+    nothing gave it one yet."""
+    state = scope.setdefault("state", {})
+    if "request_id" not in state:
+        given = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        state["request_id"] = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
+    return str(state["request_id"])
+
+
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Give each HTTP request an id (the client's X-Request-ID if it is a plain token) and log
-    one line per request: method, path, status, duration, id."""
+    """Give each HTTP request an id and log one line per request: method, path, status,
+    duration, id."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
-        scope.setdefault("state", {})["request_id"] = request_id
+        request_id = request_id_of(scope)
+        scope["state"]["routed"] = True
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -55,6 +64,21 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             REQUEST_ID.reset(token)
 
     return middleware
+
+
+async def log_unrouted(message: Message, scope: Scope) -> None:
+    """The router's own answers (404 for no such path, 405 for no such method) pass no
+    middleware: their request id and access line are given here (an app-wide `before_send`
+    hook), so that a path scan leaves its trace and its errors an id to quote."""
+    if message["type"] != "http.response.start" or scope.get("state", {}).get("routed"):
+        return
+    request_id = request_id_of(scope)
+    MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+    token = REQUEST_ID.set(request_id)
+    try:
+        log.info("%s %s %s", scope.get("method"), scope["path"], message["status"])
+    finally:
+        REQUEST_ID.reset(token)
 
 
 async def check_body_media_type(request: Request[Any, Any, Any]) -> None:

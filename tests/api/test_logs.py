@@ -75,6 +75,9 @@ def test_text_lines_carry_time_level_pid_and_request_id_and_cannot_be_forged(tmp
         with httpx.Client(base_url=server.url) as http:
             forged = http.get(FORGED)
             query = http.get("/api/v1/villages", params={"q": "a\nINFO forged"})
+            # the router's own 404 and 405 pass no middleware: their id and line all the same
+            unrouted = [http.get("/nowhere", headers={"x-request-id": "scan-1"}),
+                        http.delete("/health", headers={"x-request-id": "scan-2"})]  # fmt: skip
     finally:
         server.stop()
     assert (forged.status_code, forged.json()["code"]) == (400, "control_character")
@@ -89,6 +92,11 @@ def test_text_lines_carry_time_level_pid_and_request_id_and_cannot_be_forged(tmp
     assert any("x\\x0d\\x0a2027-01-01" in line for line in logged)  # escaped, on one line
     assert any("req=probe-0 outreach.access: GET /api/v1/districts 200" in line
                for line in logged)  # fmt: skip
+    assert [(a.status_code, a.headers["x-request-id"], a.json()["request_id"])
+            for a in unrouted] == [(404, "scan-1", "scan-1"), (405, "scan-2", "scan-2")]  # fmt: skip
+    assert any("req=scan-1 outreach.access: GET /nowhere 404" in line for line in logged)
+    assert any("req=scan-2 outreach.access: DELETE /health 405" in line for line in logged)
+    assert sum("req=probe-0 outreach.access" in line for line in logged) == 1  # once each
 
 
 def test_an_error_is_logged_without_the_values_in_its_message(pg_database) -> None:
