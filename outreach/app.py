@@ -68,6 +68,18 @@ async def root() -> Redirect:
     return Redirect(path="/app/")
 
 
+@get(["/console", "/console/"], include_in_schema=False)
+async def console() -> Redirect:
+    """The coordinators' and admins' console, at the address people try first."""
+    return Redirect(path="/app/console.html")
+
+
+@get(["/dashboard", "/dashboard/"], include_in_schema=False)
+async def dashboard() -> Redirect:
+    """Leadership's dashboard, likewise."""
+    return Redirect(path="/app/dashboard.html")
+
+
 SCHEMA_ASSETS = "/schema-assets"
 
 
@@ -163,6 +175,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             root,
+            console,
+            dashboard,
             HealthController,
             SessionController,
             AccountsController,

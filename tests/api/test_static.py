@@ -15,6 +15,12 @@ async def test_root_redirects_to_app_and_app_is_served(client) -> None:
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert 'lang="kk"' in page.text
+    # the console and the dashboard at the addresses people type first
+    for typed, page_path in (("/console", "/app/console.html"), ("/dashboard/",
+                                                                "/app/dashboard.html")):  # fmt: skip
+        moved = await client.get(typed, follow_redirects=False)
+        assert (moved.status_code, moved.headers["location"]) == (302, page_path)
+        assert (await client.get(page_path)).status_code == 200
 
 
 async def test_responses_carry_a_request_id(client) -> None:
