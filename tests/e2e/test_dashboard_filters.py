@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, add_user
+from tests.conftest import PASSWORD, LiveServer, add_user
 from tests.e2e.console import axe_violations
 from tests.e2e.field import RECORD_REFUSALS, Coordinator, push_as_phone
 from tests.e2e.field import sign_in_dashboard as sign_in
@@ -25,6 +25,8 @@ KK = {
     "address_ignored": "Сілтемедегі қате сүзгі ескерілмеді",
     "dates_reversed": "«Басы» «Соңы» күнінен кейін болмауы керек",
     "sign_out": "Шығу",
+    "not_for_role": "Бақылау тақтасы басшылық пен үйлестірушілерге арналған: солардың бірі"
+    " ретінде кіріңіз.",
     "signed_out_offline": "Байланыс жоқ: сіз осы беттен шықтыңыз, байланыс қалпына келген"
     " бойда сервер сеансты жабады.",
 }
@@ -43,6 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
                 meeting["add"]["villages"] = [HUB]
                 push_as_phone(live, coordinator, [meeting], team=team)
         add_user(live.database, "boss", "leadership")
+        add_user(live.database, "root", "admin")
         yield live
     finally:
         live.stop()
@@ -195,4 +198,16 @@ def test_a_date_being_typed_survives_new_figures_and_an_ended_session_is_noticed
     server.database.execute("DELETE FROM sessions")
     page.wait_for_selector("input[name=password]", timeout=15_000)  # asked again, by the poll
     assert page.text_content("#toast") == "Сессия аяқталды: қайта кіріңіз."
+    assert page.locator("#headline").count() == 0
+
+
+def test_an_admin_is_told_the_figures_are_not_theirs(page, server):
+    """An admin following the console's link saw "could not load" forever (403 behind it)."""
+    page.goto(f"{server.url}/app/dashboard.html")
+    page.fill("input[name=login]", "root")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    alert = page.wait_for_selector("[role=alert].error")
+    assert alert.text_content() == KK["not_for_role"]
+    assert page.get_by_role("button", name=KK["sign_out"]).count() == 1
     assert page.locator("#headline").count() == 0

@@ -31,7 +31,7 @@ function home() { return session.user?.role === 'admin' ? 'users' : 'season'; }
 function nav(current) {
   const links = MENU.filter(allowed).map((screen) => h('a', { href: `#/${screen}`, text: t(`con.nav.${screen}`),
     'aria-current': screen === current || (current === 'plan' && screen === 'season') ? 'page' : false }));
-  links.push(h('a', { href: 'dashboard.html', text: t('con.nav.dashboard') }));
+  if (session.user.role === 'coordinator') links.push(h('a', { href: 'dashboard.html', text: t('con.nav.dashboard') }));
   document.getElementById('nav').replaceChildren(...links);
   const who = document.getElementById('who');
   who.replaceChildren(h('span', { title: t(`con.role.${session.user.role}`), text: session.user.display_name }),

@@ -158,6 +158,10 @@ async function start() {
   Object.assign(state, { data: null, version: null, note: null });
   who(leave);
   clearInterval(state.timer);
+  if (!PLANNERS.includes(session.user.role)) {  // an admin: the figures are not theirs to read
+    show(view, h('p', { class: 'error', role: 'alert', text: t('dash.not_for_role') }));
+    return;
+  }
   // a poll that fails keeps the figures (the next one tries again), unless the session ended
   state.timer = setInterval(() => refresh().catch((error) => (error.status === 401 ? failed(error) : null)), POLL_MS);
   const { filter, ignored } = fromAddress(location.hash);
@@ -171,6 +175,9 @@ async function start() {
     if (!state.data) show(view, h('p', { class: 'error', role: 'alert', text: t('dash.load_failed') }));
   }
 }
+
+// who may read the figures (the service's policy: GET /api/v1/coverage)
+const PLANNERS = ['coordinator', 'leadership'];
 
 async function leave() {
   const ended = await signOut();
