@@ -121,6 +121,20 @@ class PostgresTx(Tx):
             raise _race(exc) from exc
 
 
+# what the server says when the URL itself is wrong: waiting will not change it (a server
+# starting up, or out of connections, also says FATAL, and is waited for)
+_WRONG_URL = ("password authentication failed", "does not exist", "no pg_hba.conf entry")
+
+
+def _refused(message: str) -> bool:
+    return "FATAL:" in message and any(marker in message for marker in _WRONG_URL)
+
+
+def _fatal(message: str) -> str:
+    """The server's own words, without libpq's preamble."""
+    return message.split("FATAL:", 1)[1].strip().splitlines()[0]
+
+
 class PostgresDatabase(Database):
     """A pool of connections to one PostgreSQL database; each write commits durably (the
     server's synchronous_commit) before it returns."""
@@ -141,7 +155,19 @@ class PostgresDatabase(Database):
         )
 
     async def open(self) -> None:
-        """Connect and apply pending migrations (one process at a time)."""
+        """Connect and apply pending migrations (one process at a time). A server that is not
+        up yet is waited for (`connect_timeout_s`: a container's database starting beside the
+        app); one that refuses the URL's password, role or database is said at once."""
+        try:
+            probe = await psycopg.AsyncConnection.connect(self.url, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            if _refused(str(exc)):
+                raise ConnectionError(
+                    f"cannot connect to {redact(self.url)}: {_fatal(str(exc))}: check"
+                    " OUTREACH_DATABASE_URL (or --database-url)"
+                ) from exc
+        else:
+            await probe.close()
         try:
             await self._pool.open(wait=True, timeout=self._timeout)
         except Exception as exc:

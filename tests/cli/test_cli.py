@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from outreach.db.migrate import latest
 from tests.conftest import DISTRICTS_CSV, SETTLEMENTS_CSV
 from tests.dbstate import dump, scalar
-from tests.engines import TestDatabase
+from tests.engines import TestDatabase, with_database
 from tests.synthetic import make_rows, to_csv
 
 
@@ -202,3 +203,16 @@ def test_serve_demo_creates_accounts_once_and_they_sign_in(tmp_path) -> None:
     # the simulator's accounts (their password is in the source) cannot sign in
     assert scalar(demo, "SELECT count(*) FROM users WHERE disabled_at IS NULL") == 4
     assert scalar(demo, "SELECT count(*) FROM sync_records") == records  # played once
+
+
+def test_a_wrong_postgresql_password_or_database_is_said_at_once(postgres: str) -> None:
+    """It took 30 s of retries and ended with "pool initialization incomplete after 30 sec"
+    (retries are for a server still starting, not for a URL it refuses)."""
+    wrong_password = re.sub(r"//([^:@/]+):[^@]*@", r"//\1:not-the-password@", postgres)
+    no_database = with_database(postgres, "outreach_no_such_database")
+    for url, said in ((wrong_password, "password authentication failed"),
+                      (no_database, 'database "outreach_no_such_database" does not exist')):  # fmt: skip
+        result = outreach("migrate", database=TestDatabase(url))
+        assert result.returncode == 1
+        assert said in result.stderr and "check OUTREACH_DATABASE_URL" in result.stderr
+        assert "not-the-password" not in result.stderr and "Traceback" not in result.stderr
