@@ -5,6 +5,7 @@ phones pull the erased copy in place of theirs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,9 +46,13 @@ async def scrub_records(
         record.version += 1
         record.seq = seq
         changed.append(record)
+    kept = sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True)
+    scrub = Scrubber(kept)
+    for record in changed:  # the meeting's notes and questions may name them too
+        record.doc = scrub.walk(record.doc)
     await sync_sql.save_records(tx, changed, now)
     await sync_sql.set_last_seq(tx, seq)
-    await _scrub_copies(tx, sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True))
+    await _scrub_copies(tx, kept, scrub)
     return seq
 
 
@@ -68,31 +73,56 @@ def _erase_followup(doc: dict[str, Any]) -> None:
                 part[key] = None
 
 
-async def _scrub_copies(tx: Tx, secrets: list[str]) -> None:
+async def _scrub_copies(tx: Tx, secrets: list[str], scrub: Scrubber) -> None:
     if not secrets:
         return
     for table, column in _COPIES:
         for key, text in await changes.rows_holding(tx, table, column, secrets):
-            await changes.rewrite(tx, table, column, key, _without(text, secrets))
+            await changes.rewrite(tx, table, column, key, _without(text, scrub))
+    # a parked mutation's reason may quote what was sent ("Invalid enum value 'Айгүл ...'")
+    for key, text in await changes.rows_holding(tx, "sync_parked", "message", secrets):
+        await changes.rewrite(tx, "sync_parked", "message", key, scrub.text(text))
 
 
-def _without(text: str, secrets: list[str]) -> str:
+class Scrubber:
+    """Replaces secrets (names and phones) with the erased mark: a name whatever its case, a
+    phone number however it was written (`+7 777 123 45 99`, `8(777)1234599`)."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        # longest first: a full name before a part of it
+        self._patterns = [_pattern(secret) for secret in secrets]
+
+    def text(self, value: str) -> str:
+        for pattern in self._patterns:
+            value = pattern.sub(ERASED, value)
+        return value
+
+    def walk(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.walk(v) for k, v in value.items()}
+        return value
+
+
+_SEPARATORS = r"[\s\-().]*"
+
+
+def _pattern(secret: str) -> re.Pattern[str]:
+    digits = re.sub(r"\D", "", secret)
+    if secret.startswith("+7") and len(digits) == 11:  # a phone, as stored
+        national = _SEPARATORS.join(digits[1:])
+        return re.compile(rf"(?<!\d)(?:(?:\+\s*7|8){_SEPARATORS})?{national}(?!\d)")
+    return re.compile(re.escape(secret), re.IGNORECASE)
+
+
+def _without(text: str, scrub: Scrubber) -> str:
     """The JSON text with every secret inside its strings replaced by the erased mark (the
     rest of a note stays)."""
     try:
         value = msgspec.json.decode(text)
     except msgspec.DecodeError:
         value = text
-    return msgspec.json.encode(_walk(value, secrets)).decode()
-
-
-def _walk(value: Any, secrets: list[str]) -> Any:
-    if isinstance(value, str):
-        for secret in secrets:  # longest first: a full name before a part of it
-            value = value.replace(secret, ERASED)
-        return value
-    if isinstance(value, list):
-        return [_walk(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {k: _walk(v, secrets) for k, v in value.items()}
-    return value
+    return msgspec.json.encode(scrub.walk(value)).decode()

@@ -223,8 +223,15 @@ async def test_an_erased_resident_keeps_the_counts_and_leaves_no_name(client, an
     rng = random.Random(6)
     name, phone = "Қайрат Тұрсынов", "8 702 555 66 77"
     listed = person(name, phone, interest="бау-бақша")
-    held = meeting(rng, [listed, person("Жанар Мұратова", "87023334455")])
+    held = meeting(rng, [listed, person("Жанар Мұратова", "87023334455")],
+                   notes="қайрат тұрсынов келді, тел. 8-702-555-66-77")  # fmt: skip
+    held["add"]["questions"] = [{"id": new_id(), "text": f"{name.upper()}: жер телімі қашан?"}]
     await push(anonymous_phone, [held])
+    # a refused mutation whose reason quotes what was sent (parked for review)
+    quoted = {**make_meeting(rng, hub=HUB), "kind": "meeting"}
+    quoted["set"]["status"] = name
+    [parked] = await push(anonymous_phone, [quoted])
+    assert parked["status"] == "rejected" and name in parked["message"]
     # a second phone's stale edit of the same line is kept for review: one more copy of him
     stale = {"mutation_id": new_id(), "record_id": held["record_id"], "kind": "meeting",
              "base_version": 0, "set": {"status": "held", "date": "2027-05-02", "hub": HUB},
@@ -245,6 +252,7 @@ async def test_an_erased_resident_keeps_the_counts_and_leaves_no_name(client, an
     for table, text in database.all_text():
         assert name not in text and "Тұрсынов" not in text and "рахмет" not in text, table
         assert digits not in text and "555 66 77" not in text, table
+        assert "555-66-77" not in text and "тұрсынов" not in text.casefold(), table
     assert "Жанар Мұратова" in str(database.rows("SELECT doc FROM sync_records"))
     assert name not in caplog.text and digits not in caplog.text
     async with AsyncTestClient(app=create_app(settings)) as again:  # the phone's fresh pull
