@@ -143,5 +143,14 @@ class SessionController(Controller):
     async def sign_out(self, db: DB, request: Request[Any, Any, Any]) -> Response[None]:
         """Sign out: the session ends on the server and the cookie is cleared."""
         await sessions.sign_out(db, request.cookies.get(COOKIE, ""))
-        return Response(None, status_code=HTTP_204_NO_CONTENT,
-                        cookies=[Cookie(key=COOKIE, value="", max_age=0, path="/")])  # fmt: skip
+        settings: Settings = request.app.state.settings
+        cleared = Cookie(
+            key=COOKIE,
+            value="",
+            max_age=0,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+        )  # as it was set
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared])

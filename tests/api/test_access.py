@@ -95,6 +95,10 @@ async def test_session_cookie_is_httponly_strict_and_secure(database) -> None:
         cookie = response.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie
         assert (await http.get("/api/v1/session")).status_code == 200
+        http.headers["x-csrf-token"] = response.json()["csrf_token"]
+        cleared = (await http.delete("/api/v1/session")).headers["set-cookie"].lower()
+        assert "max-age=0" in cleared  # cleared with the flags it was set with
+        assert "httponly" in cleared and "samesite=strict" in cleared and "secure" in cleared
 
 
 async def test_writes_need_the_csrf_token(client) -> None:
