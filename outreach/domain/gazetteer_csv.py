@@ -6,7 +6,7 @@ import csv
 import io
 import math
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -25,6 +25,8 @@ DISTRICT_REQUIRED = ("kato", "name_ru")
 DISTRICT_OPTIONAL = ("name_kk", "name_en", "center_name", "center_lat", "center_lon")
 MAX_ERRORS = 50
 MAX_TEXT = 300
+# what a spreadsheet may separate cells with instead of commas (Excel in ru/kk locales: ';')
+OTHER_SEPARATORS = {";": "';'", "\t": "tabs"}
 
 
 class SettlementRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -121,6 +123,11 @@ def _rows(
     if not header:
         problems.add(1, None, "the file is empty")
         return
+    if (separator := _other_separator(header)) is not None:
+        problems.add(
+            1, None, f"the file is separated by {separator}: save it comma-separated (CSV UTF-8)"
+        )
+        return
     missing = [name for name in required if name not in header]
     unknown = [name for name in header if name not in required + optional]
     for name in missing:
@@ -137,6 +144,13 @@ def _rows(
             yield reader.line_num, {key: value.strip() for key, value in row.items()}
     except csv.Error as exc:
         problems.add(reader.line_num, None, f"malformed CSV: {exc}")
+
+
+def _other_separator(header: Sequence[str]) -> str | None:
+    """The separator a header that did not split on commas does split on, named for people."""
+    if len(header) != 1:
+        return None
+    return next((name for sep, name in OTHER_SEPARATORS.items() if sep in header[0]), None)
 
 
 class _Row:
@@ -175,7 +189,7 @@ class _Row:
         try:
             number = cast(value)
         except ValueError:
-            self.problems.add(self.line, column, f"{value!r} is not a {cast.__name__} number")
+            self.problems.add(self.line, column, _not_a_number(value, cast))
             return None
         if not (math.isfinite(number) and low <= number <= high):
             self.problems.add(self.line, column, f"{value} is outside {low}..{high}")
@@ -191,6 +205,16 @@ class _Row:
         lat = self.number(lat_column, -90, 90)
         lon = self.number(lon_column, -180, 180)
         return None if lat is None or lon is None else Position(lat=lat, lon=lon)
+
+
+def _not_a_number(value: str, cast: Callable[[str], Any]) -> str:
+    """What is wrong with a cell that is not the number its column holds, said so that one
+    knows what to write instead."""
+    if cast is int:
+        return f"{value!r} is not a whole number"
+    if "," in value:
+        return f"{value!r} is not a number (decimals take a dot: {value.replace(',', '.')})"
+    return f"{value!r} is not a number"
 
 
 def parse_gazetteer(

@@ -38,9 +38,11 @@ def test_derived_district_takes_its_town_as_centre() -> None:
     ("kind", "hamlet", "not one of"),
     ("lat", "91", "outside"),
     ("lat", "inf", "outside"),
-    ("lon", "east", "not a float"),
+    ("lon", "east", "'east' is not a number"),
+    ("lat", "44,5", "is not a number (decimals take a dot"),
     ("population", "-3", "outside"),
-    ("population", "3.5", "not a int"),
+    ("population", "3.5", "'3.5' is not a whole number"),
+    ("population", "many", "'many' is not a whole number"),
     ("population_year", "1700", "outside"),
     ("rural_okrug_kato", "991199000", "not the okrug"),
     ("district_kato", "992200000", "not the district"),
@@ -53,6 +55,24 @@ def test_bad_cell_is_named_by_line_and_column(column: str, value: str, message: 
     problem = caught.value.details[0]
     assert (problem["line"], problem["column"]) == (4, column)
     assert message in problem["message"]
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "';'"), ("\t", "tabs")])
+def test_a_file_separated_otherwise_than_by_commas_is_one_clear_problem(
+    separator: str, named: str
+) -> None:
+    text = to_csv(make_rows("991100000")).decode().replace(",", separator)
+    with pytest.raises(InvalidGazetteerFile) as caught:
+        parse_gazetteer(text)
+    assert len(caught.value.details) == 1
+    assert f"separated by {named}: save it comma-separated (CSV UTF-8)" in caught.value.message
+
+
+def test_a_districts_file_separated_by_semicolons_is_named() -> None:
+    with pytest.raises(InvalidGazetteerFile) as caught:
+        parse_gazetteer(SETTLEMENTS_CSV.read_text(), districts_text="kato;name_ru\n1;X\n")
+    assert len(caught.value.details) == 1
+    assert caught.value.message.startswith("districts.csv: line 1: the file is separated by ';'")
 
 
 def test_two_regions_in_one_file_are_refused() -> None:
