@@ -9,7 +9,6 @@ from outreach.config import Settings
 from outreach.db.database import Database
 from outreach.domain.grouping import GroupingPolicyInput, GroupingRequest
 from outreach.services import gazetteer
-from outreach.services.gazetteer_import import load_packaged_if_empty
 from outreach.services.grouping import GeoCache, GroupingPreview, preview
 
 
@@ -17,8 +16,6 @@ async def run_groups(
     db: Database, settings: Settings, districts: list[str], policy: GroupingPolicyInput, output: str
 ) -> str:
     """Group the named districts (KATO codes or names) and render the result."""
-    if settings.load_gazetteer:
-        await load_packaged_if_empty(db)
     known = await gazetteer.list_districts(db)
     request = GroupingRequest(
         districts=[district_kato(name, known) for name in districts], policy=policy

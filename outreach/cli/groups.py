@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from outreach.cli.database import with_db
+from outreach.cli.database import with_gazetteer
 from outreach.cli.options import checked, database_option, max_km_option, settings
 from outreach.domain.errors import DomainError
 
@@ -51,8 +51,9 @@ def groups(
 ) -> None:
     """Preview meeting groups: which villages gather at which hub village.
 
-    Works on the database (loading the shipped Kyzylorda gazetteer into an empty one); stores
-    nothing. Example: outreach groups --district Aral --max-km 15
+    Works on the database's gazetteer (an empty database is refused: fill it with
+    outreach import-gazetteer FILE.csv); stores nothing.
+    Example: outreach groups --district Aral --max-km 15
     """
     from outreach.cli.grouping import run_groups
     from outreach.domain.grouping import GroupingPolicyInput
@@ -68,7 +69,9 @@ def groups(
                 "turnout_share": turnout,
             },
         )
-        text = with_db(chosen, lambda db: run_groups(db, chosen, list(districts), policy, output))
+        text = with_gazetteer(
+            chosen, lambda db: run_groups(db, chosen, list(districts), policy, output)
+        )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(text)

@@ -48,18 +48,43 @@ def import_gazetteer(
     names = Names(ru=region_ru, kk=region_kk, en=region_en) if region_ru else None
     digest = service.file_digest(settlement_bytes, district_bytes or b"")
 
-    async def work(db: Database) -> service.ImportSummary:
-        return await service.import_gazetteer(db, data, sha256=digest)
+    async def work(db: Database) -> tuple[list[str], service.ImportSummary]:
+        others = await other_regions(db, data.region_kato)
+        return others, await service.import_gazetteer(db, data, sha256=digest)
 
     try:
         data = service.parse_files(settlement_bytes, district_bytes, names, source=settlements.name)
-        summary = with_db(chosen, work)  # implausible positions are refused inside
+        others, summary = with_db(chosen, work)  # implausible positions are refused inside
     except DomainError as exc:
         for line in problem_lines(exc.details):
             click.echo(line, err=True)
         raise click.ClickException(f"nothing imported: {exc.message}") from exc
+    for region in others:
+        click.echo(
+            f"warning: the database already holds region {region}: plans will mix both "
+            "regions (import into a database of its own, --database-url, to keep them apart)",
+            err=True,
+        )
     click.echo(
         f"{summary.rows} settlements: {summary.created} created, {summary.updated} updated, "
         f"{summary.unchanged} unchanged; {summary.kept_corrections} corrected values kept; "
         f"gazetteer version {summary.gazetteer_version}"
     )
+
+
+async def other_regions(db: Database, region_kato: str) -> list[str]:
+    """The regions other than `region_kato` that hold settlements, for people:
+    `430000000 Кызылординская область (298 settlements)`."""
+    from outreach.services import gazetteer
+
+    counts: dict[str, int] = {}
+    for district in await gazetteer.list_districts(db):
+        if district.region_kato != region_kato and district.settlement_count:
+            counts[district.region_kato] = (
+                counts.get(district.region_kato, 0) + district.settlement_count
+            )
+    names = {
+        region.kato: f"{region.kato} {region.names.ru}"
+        for region in await gazetteer.list_regions(db)
+    }
+    return [f"{names.get(kato, kato)} ({n} settlements)" for kato, n in counts.items()]

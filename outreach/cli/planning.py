@@ -10,7 +10,7 @@ import click
 import msgspec
 
 from outreach.cli import places
-from outreach.cli.database import with_db
+from outreach.cli.database import with_gazetteer
 from outreach.cli.options import checked, writable
 from outreach.config import Settings
 from outreach.db.database import Database
@@ -62,7 +62,9 @@ def run_plan(settings: Settings, options: PlanOptions, progress: Progress) -> st
     if options.gazetteer is not None:
         found = _from_file(options.gazetteer, options.districts_file)
     else:
-        found = with_db(settings, lambda db: _from_database(db, settings))
+        found = with_gazetteer(
+            settings, _from_database, instead=", or plan from a file with --gazetteer FILE.csv"
+        )
     spec = _places(spec, options, found, lodging_lines)
     document = make_plan(spec, found, GeoCache(settings).travel, None, progress)
     progress(PlanningStep(stage="saving"))
@@ -113,12 +115,9 @@ def refusals(refused: list[RefusedPosition], source: str) -> str:
     return "\n".join(lines)
 
 
-async def _from_database(db: Database, settings: Settings) -> Snapshot:
-    from outreach.services.gazetteer_import import load_packaged_if_empty
+async def _from_database(db: Database) -> Snapshot:
     from outreach.services.plans import snapshot
 
-    if settings.load_gazetteer:
-        await load_packaged_if_empty(db)
     return await snapshot(db)
 
 

@@ -86,17 +86,17 @@ def test_bad_setting_is_a_clear_usage_error() -> None:
     assert "OUTREACH_DATABASE_URL" in env_result.stderr
 
 
-def test_groups_prints_meetings_and_district_table(empty_database) -> None:
-    lines = outreach("groups", "--district", "Aral", "--max-km", "15", database=empty_database)
+def test_groups_prints_meetings_and_district_table(database) -> None:
+    lines = outreach("groups", "--district", "Aral", "--max-km", "15", database=database)
     assert lines.returncode == 0, lines.stderr
     assert "meetings for 58 settlements" in lines.stdout
-    table = outreach("groups", "--format", "districts", database=empty_database)
+    table = outreach("groups", "--format", "districts", database=database)
     assert "| **all** | 298 |" in table.stdout
     assert len(table.stdout.strip().splitlines()) == 12  # header, rule, nine districts, total
 
 
-def test_groups_with_ambiguous_district_name_is_refused(empty_database) -> None:
-    result = outreach("groups", "--district", "Ж", database=empty_database)
+def test_groups_with_ambiguous_district_name_is_refused(database) -> None:
+    result = outreach("groups", "--district", "Ж", database=database)
     assert result.returncode == 1
     assert "use a KATO code" in result.stderr
 

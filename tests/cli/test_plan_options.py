@@ -165,5 +165,5 @@ def test_groups_refuses_a_bad_number_before_opening_the_database(
         ("Ж", "names 2 districts"),
     ],
 )
-def test_groups_refuses_a_district_naming_none_or_several(empty_database, name, said) -> None:
-    refused(run("groups", "--database-url", empty_database.url, "--district", name), 1, said)
+def test_groups_refuses_a_district_naming_none_or_several(database, name, said) -> None:
+    refused(run("groups", "--database-url", database.url, "--district", name), 1, said)
