@@ -16,10 +16,12 @@ from outreach.domain.gazetteer import Names
 @click.command("import-gazetteer")
 @click.argument("settlements", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
+    "--districts-file",
     "--districts",
+    "districts",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Optional districts CSV (kato,name_kk,name_ru,name_en,center_name,"
-    "center_lat,center_lon) giving names and centres.",
+    "center_lat,center_lon) giving names and centres (docs/gazetteer.md).",
 )
 @click.option("--region-ru", help="The region's name in Russian (kept as is when omitted).")
 @click.option("--region-kk", help="The region's name in Kazakh.")
@@ -34,7 +36,8 @@ def import_gazetteer(
     database_url: str | None,
 ) -> None:
     """Import a region's settlements from a CSV file in the columns of the shipped
-    settlements.csv (kato, name_kk, name_ru, name_en, kind, district_kato, ...).
+    settlements.csv (kato, name_kk, name_ru, name_en, kind, district_kato, ...; every column
+    is described in docs/gazetteer.md).
 
     The whole file is checked first: any bad line or column is reported and nothing is
     changed. Importing the same file again changes nothing; fields a coordinator corrected

@@ -16,12 +16,14 @@ from outreach.domain.errors import DomainError
 @click.option(
     "--gazetteer",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Plan from this settlements CSV (the columns of the shipped one) without a "
+    help="Plan from this settlements CSV (its columns: docs/gazetteer.md) without a "
     "database; the database's gazetteer when omitted. Positions the import would refuse as "
     "implausible are reported and planned approximately.",
 )
 @click.option(
     "--districts-file",
+    "--districts",
+    "districts_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="With --gazetteer: its districts CSV (names and centres, the lodgings).",
 )
