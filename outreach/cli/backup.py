@@ -12,12 +12,19 @@ from outreach.db.database import redact
 
 @click.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite TARGET if it exists already.")
 @database_option
-def backup(target: Path, database_url: str | None) -> None:
+def backup(target: Path, force: bool, database_url: str | None) -> None:
     """Copy the database to TARGET while the service keeps running: SQLite's online backup
-    (the copy is checked), or for PostgreSQL pg_dump's custom format (docs/deployment.md)."""
+    (the copy is checked), or for PostgreSQL pg_dump's custom format (docs/deployment.md).
+    An existing TARGET is refused (an earlier backup is not lost by mistake) unless --force
+    is given."""
     from outreach.db import backup as copies
 
+    if target.exists() and not force:
+        raise click.ClickException(
+            f"{target} already exists: name another file, or give --force to overwrite it"
+        )
     chosen = settings(database_url=database_url)
     try:
         counts = copies.backup(chosen.database_url, target)

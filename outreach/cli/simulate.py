@@ -12,7 +12,14 @@ import msgspec
 @click.command()
 @click.option("--days", default=8, show_default=True, help="Working days of the season to play.")
 @click.option("--seed", default=1, show_default=True, help="Seed: the same seed, the same season.")
-@click.option("--district", default="434600000", show_default=True, help="District (KATO).")
+@click.option(
+    "--district",
+    default="434600000",
+    show_default=True,
+    metavar="KATO|NAME",
+    help="The district of the shipped gazetteer to play the season in, by KATO code or by "
+    "name in any language (434600000 is Karmakshy).",
+)
 @click.option("--teams", default=3, show_default=True)
 @click.option("--phones-per-team", default=1, show_default=True)
 @click.option("--restarts", default=2, show_default=True, help="Server kills (SIGKILL).")
@@ -83,6 +90,8 @@ def simulate(
     from outreach.simulate.load import load
     from outreach.simulate.proxy import Faults
 
+    if load_phones is None:
+        district = simulated_district(district)
     with tempfile.TemporaryDirectory() as scratch:
         where = folder or Path(scratch)
         where.mkdir(parents=True, exist_ok=True)
@@ -117,3 +126,19 @@ def simulate(
         click.echo(f"  {'ok  ' if invariant.held else 'FAIL'} {invariant.name}: {invariant.detail}")
     if not report.ok:
         raise SystemExit(1)
+
+
+def simulated_district(text: str) -> str:
+    """The KATO code of the shipped gazetteer's district that `text` names, as `groups` and
+    `plan` resolve one (code, name in any language, or the start of a name); a name that
+    fits none or several is a ClickException listing the candidates."""
+    from outreach.cli.places import district_kato
+    from outreach.domain.errors import InvalidInput
+    from outreach.domain.locate import districts
+    from outreach.services.gazetteer_import import packaged_kyzylorda
+
+    data, _ = packaged_kyzylorda()
+    try:
+        return district_kato(text, districts(data))
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from None

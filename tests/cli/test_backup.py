@@ -117,3 +117,15 @@ def enrol_again(server: LiveServer):
     return httpx.Client(
         base_url=server.url, headers={"authorization": f"Bearer {token}"}, timeout=10
     )
+
+
+def test_backup_refuses_to_overwrite_a_file_unless_forced(database: TestDatabase, tmp_path: Path):
+    target = tmp_path / "earlier.backup"
+    target.write_bytes(b"last week's backup")
+    refused = outreach("backup", str(target), database=database)
+    assert refused.returncode == 1
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert target.read_bytes() == b"last week's backup"
+    forced = outreach("backup", str(target), "--force", database=database)
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_bytes() != b"last week's backup"
