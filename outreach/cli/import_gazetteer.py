@@ -23,9 +23,13 @@ from outreach.domain.gazetteer import Names
     help="Optional districts CSV (kato,name_kk,name_ru,name_en,center_name,"
     "center_lat,center_lon) giving names and centres (docs/gazetteer.md).",
 )
-@click.option("--region-ru", help="The region's name in Russian (kept as is when omitted).")
-@click.option("--region-kk", help="The region's name in Kazakh.")
-@click.option("--region-en", help="The region's name in English.")
+@click.option(
+    "--region-ru",
+    help="The region's name in Russian (a region new to the database is called "
+    "'Region <KATO>' when omitted; an existing one keeps its names).",
+)
+@click.option("--region-kk", help="The region's name in Kazakh (with --region-ru).")
+@click.option("--region-en", help="The region's name in English (with --region-ru).")
 @database_option
 def import_gazetteer(
     settlements: Path,
@@ -45,6 +49,11 @@ def import_gazetteer(
     """
     from outreach.services import gazetteer_import as service
 
+    if (region_kk or region_en) and not region_ru:
+        raise click.UsageError(
+            "give the region's Russian name with --region-ru too (every region has one; "
+            "--region-kk and --region-en are kept beside it)"
+        )
     chosen = settings(database_url=database_url)
     settlement_bytes = settlements.read_bytes()
     district_bytes = districts.read_bytes() if districts else None

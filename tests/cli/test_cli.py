@@ -216,3 +216,16 @@ def test_a_wrong_postgresql_password_or_database_is_said_at_once(postgres: str) 
         assert result.returncode == 1
         assert said in result.stderr and "check OUTREACH_DATABASE_URL" in result.stderr
         assert "not-the-password" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_refuses_region_names_given_without_the_russian_one(empty_database) -> None:
+    """The Russian name is the one every region has: a Kazakh or English name alone used to
+    be dropped without a word."""
+    result = outreach("import-gazetteer", str(SETTLEMENTS_CSV), "--region-en", "Kyzylorda Region",
+                      database=empty_database)  # fmt: skip
+    assert result.returncode == 2
+    assert "--region-ru" in result.stderr and "nothing imported" not in result.stdout
+    if empty_database.engine == "sqlite":
+        assert not empty_database.path.exists()
+    else:
+        assert scalar(empty_database, "SELECT count(*) FROM villages") == 0
