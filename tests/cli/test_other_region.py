@@ -108,7 +108,7 @@ def test_import_refuses_the_swapped_village_as_plan_reports_it(empty_database) -
     assert "are lat and lon swapped?" in result.stderr and "nothing imported" in result.stderr
 
 
-def test_plan_from_the_database_with_a_base_named_in_kazakh(empty_database, tmp_path) -> None:
+def test_plan_from_the_database_with_a_base_named_in_kazakh(database, tmp_path) -> None:
     out = tmp_path / "plan.json"
     result = outreach(
         "plan",
@@ -126,7 +126,7 @@ def test_plan_from_the_database_with_a_base_named_in_kazakh(empty_database, tmp_
         "2",
         "--out",
         str(out),
-        database=empty_database,
+        database=database,
     )
     assert result.returncode == 0, result.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
