@@ -39,3 +39,33 @@ def test_docker_compose_names_documented_variables() -> None:
     compose = (ROOT / "docker-compose.yml").read_text()
     for variable in re.findall(r"(OUTREACH_[A-Z_]+):", compose):
         assert f"`{variable}`" in README
+
+
+def test_relative_links_of_the_readme_and_docs_name_files_that_exist() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    broken = [
+        f"{page.name}: {link}"
+        for page in pages
+        for link in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8"))
+        if "://" not in link and not (page.parent / link).exists()
+    ]
+    assert broken == []
+
+
+def test_readme_commands_table_names_only_options_the_commands_have() -> None:
+    import click
+
+    from outreach.cli import main
+
+    rows = re.findall(r"^\| `outreach ([a-z-]+(?: create)?)([^|]*(?:\\\|[^|]*)*)\|", README, re.M)
+    assert rows
+    for name, usage in rows:
+        command: click.Command = main
+        for word in name.split():
+            assert isinstance(command, click.Group)
+            found = command.get_command(click.Context(command), word)
+            assert found is not None, name
+            command = found
+        known = {option for param in command.params for option in param.opts}
+        named = set(re.findall(r"(--[a-z-]+)", usage)) - {"--help"}
+        assert named <= known, (name, named - known)
