@@ -33,6 +33,8 @@ async def demo_accounts(db: Database, known: str | None) -> tuple[str, str]:
         enrolment = await issue_enrolment(db, "demo-field", Actor("demo", coordinator.id))
         phone = f"demo phone of team-1: enrolment code {enrolment.code} (valid 15 minutes)\n"
     header = "DEMO ACCOUNTS - for trying the service out, not for real data\n"
-    how = 'sign in: POST /api/v1/session with {"login": ..., "password": ...}\n'
+    how = ("sign in on this server's /console (coordinator, admin) or /dashboard (leadership);"
+           " the field app is /app/, on a phone; or POST /api/v1/session with"
+           ' {"login": ..., "password": ...}\n')  # fmt: skip
     message = header + known + how + phone
     return known, message
