@@ -175,6 +175,17 @@ def test_single_container_uses_sqlite_on_a_volume(single: dict[str, Any]) -> Non
     assert "8000/tcp" in published_ports(app)
 
 
+def test_every_service_of_both_files_keeps_its_logs_bounded(
+    production: dict[str, Any], single: dict[str, Any]
+) -> None:
+    """docs/deployment.md promises at most five files of 10 MB per service; the SQLite file
+    set no limit (docker's default keeps every line)."""
+    for compose in (production, single):
+        for name, service in compose["services"].items():
+            options = service.get("logging", {}).get("options", {})
+            assert (options.get("max-size"), options.get("max-file")) == ("10m", "5"), name
+
+
 @pytest.mark.parametrize("name", COMPOSE_FILES)
 def test_compose_variables_are_in_the_deployment_doc(name: str, deployment_doc: str) -> None:
     compose = load_compose(name)
