@@ -40,6 +40,11 @@ def backup(url: str, target: Path) -> dict[str, int]:
 def restore(backup_file: Path, url: str) -> tuple[str, dict[str, int]]:
     """Put a backup in place of the database a URL names; return the server's new identity
     and the record counts."""
+    kind = _kind_of(backup_file)
+    engine = "SQLite" if url.startswith(SQLITE_PREFIX) else "PostgreSQL"
+    if kind is not None and kind != engine:
+        raise BackupError(f"{backup_file} is a {kind} backup and the database is {engine}'s:"
+                          f" restore it into a {kind} database (--database-url)")  # fmt: skip
     try:
         if url.startswith(SQLITE_PREFIX):
             target = sqlite_path(url)
@@ -50,6 +55,20 @@ def restore(backup_file: Path, url: str) -> tuple[str, dict[str, int]]:
         raise BackupError(f"{exc}: stop the service first") from None
     except (sqlite3.Error, psycopg.Error, OSError) as exc:
         raise BackupError(str(exc)) from exc
+
+
+_MAGIC = {b"SQLite format 3\x00": "SQLite", b"PGDMP": "PostgreSQL"}
+"""How each engine's backup file begins (a SQLite database; pg_dump's custom format)."""
+
+
+def _kind_of(backup_file: Path) -> str | None:
+    """Which engine's backup a file is, by its first bytes (None: neither)."""
+    try:
+        with backup_file.open("rb") as f:
+            head = f.read(16)
+    except OSError:
+        return None
+    return next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
 
 
 def _sqlite_backup(source: Path, target: Path) -> dict[str, int]:

@@ -129,3 +129,9 @@ def test_backup_refuses_to_overwrite_a_file_unless_forced(database: TestDatabase
     forced = outreach("backup", str(target), "--force", database=database)
     assert forced.returncode == 0, forced.stderr
     assert target.read_bytes() != b"last week's backup"
+    # and a backup of one engine offered to the other is named for what it is
+    other = tmp_path / "other-engine.backup"
+    other.write_bytes(b"PGDMP\x01" if database.engine == "sqlite" else b"SQLite format 3\x00")
+    wrong = outreach("restore", str(other), database=database)
+    kind = "PostgreSQL" if database.engine == "sqlite" else "SQLite"
+    assert wrong.returncode == 1 and f"is a {kind} backup" in wrong.stderr, wrong.stderr
