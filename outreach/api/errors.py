@@ -98,7 +98,22 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     """Routing and protocol errors: unknown path, wrong method, body too large, and so on."""
     status = exc.status_code
     code = _HTTP_CODES.get(status, "http_error")
-    return _response(request, ErrorBody(code=code, message=exc.detail, status=status), exc.headers)
+    message = _too_large(request) if status == 413 else exc.detail
+    return _response(request, ErrorBody(code=code, message=message, status=status), exc.headers)
+
+
+def _too_large(request: Request[Any, Any, Any]) -> str:
+    """How large a body this operation takes, and the setting that says so."""
+    try:
+        limit = request.route_handler.resolve_request_max_body_size()
+    except Exception:  # no handler resolved: the app's own limit
+        limit = None
+    settings = request.app.state.settings
+    setting = ("OUTREACH_MAX_IMPORT_BYTES" if limit == settings.max_import_bytes
+               else "OUTREACH_MAX_BODY_BYTES")  # fmt: skip
+    if limit is None:
+        return "the body is too large"
+    return f"the body is larger than the {limit:,} bytes this operation takes ({setting})"
 
 
 def undecodable_body(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:

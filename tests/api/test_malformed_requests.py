@@ -116,6 +116,11 @@ async def test_oversized_bodies_are_413(client, body: bytes, status: int, code: 
     response = await client.request("PATCH" if path == VILLAGE else "POST", path,
                                     headers=headers, content=body)  # fmt: skip
     assert (response.status_code, response.json()["code"]) == (status, code)
+    # the limit is said, and the setting that raises it
+    limit, setting = ((1_048_576, "OUTREACH_MAX_BODY_BYTES") if path == VILLAGE
+                      else (16_777_216, "OUTREACH_MAX_IMPORT_BYTES"))  # fmt: skip
+    assert f"{limit:,} bytes" in response.json()["message"]
+    assert setting in response.json()["message"]
 
 
 async def test_wrong_content_type_is_415(client) -> None:
