@@ -159,7 +159,10 @@ def test_production_proxy_forwards_to_the_app(production: dict[str, Any]) -> Non
     caddyfile = ROOT / source
     assert caddyfile.is_file(), f"{source} does not exist"
     port = environment(service(production, "outreach")).get("OUTREACH_PORT", "8000")
-    assert f"reverse_proxy outreach:{port}" in caddyfile.read_text(encoding="utf-8")
+    text = caddyfile.read_text(encoding="utf-8")
+    assert f"reverse_proxy outreach:{port}" in text
+    # and browsers are told to come back over HTTPS only
+    assert re.search(r'header Strict-Transport-Security "max-age=\d{8,}', text)
 
 
 def test_production_proxy_keeps_certificates_on_a_volume(production: dict[str, Any]) -> None:
