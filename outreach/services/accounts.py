@@ -177,6 +177,8 @@ async def change_user(db: Database, login: str, change: UserChange, *, actor: Ac
                            details=[{"field": "role" if role is not None else "disabled",
                                      "message": "the last enabled admin"}])  # fmt: skip
         await sql.update_user(tx, user.id, role, now if disabled else None, disabled is not None)
+        if role not in (None, "field") and user.team is not None:
+            await sql.set_team(tx, user.id, None, now)  # only field users belong to teams
         target = f"user:{user.id}"
         if role is not None and role != user.role:
             await sql.audit(tx, at=now, actor=actor, action="user.role", object_id=target)

@@ -68,3 +68,6 @@ async def test_only_field_users_belong_to_teams(client, anonymous, database):
     add_user(database, "walker", "field", "team-1")  # a field user still moves
     moved = await client.post("/api/v1/users/walker/team", json={"team": "team-2"})
     assert moved.status_code == 200 and moved.json()["team"] == "team-2"
+    # and leaves the team when made staff
+    promoted = await anonymous.patch("/api/v1/users/walker", json={"role": "coordinator"})
+    assert promoted.status_code == 200 and promoted.json()["team"] is None, promoted.text
