@@ -176,6 +176,20 @@ async def phones_and_namesakes(
     return [found[k] for k in sorted(found)]
 
 
+async def teams_of(tx: Tx, ids: Sequence[int]) -> dict[int, set[int]]:
+    """The teams whose meetings listed each of these residents."""
+    found: dict[int, set[int]] = {}
+    for part in chunks(sorted(set(ids))):
+        rows = await tx.fetch_all(
+            f"SELECT DISTINCT resident_id, team_id FROM resident_sightings"
+            f" WHERE resident_id IN ({marks(part)})",
+            list(part),
+        )
+        for row in rows:
+            found.setdefault(int(row[0]), set()).add(int(row[1]))
+    return found
+
+
 async def active_matching(tx: Tx, phones: Sequence[str], keys: Sequence[str]) -> list[Known]:
     """The residents who have one of these phones or name keys: all a list can match (found
     through the phone and name indexes, not by reading every resident)."""

@@ -127,7 +127,9 @@ async def _place(tx: Tx, lines: list[_Line], batch: _Batch) -> None:
     # namesakes matter where one of the two has no phone
     names = [(k, line.village, line.phone is not None) for line in lines
              if (k := name_key(line.item.name))]  # fmt: skip
-    index = Index(await sql.phones_and_namesakes(tx, phones, names))
+    known = await sql.phones_and_namesakes(tx, phones, names)
+    index = Index(known)
+    teams = await sql.teams_of(tx, [k.id for k in known if k.phone])
     districts = await sql.districts_of(tx, [line.village for line in lines])
     for n, line in enumerate(lines):
         if n and n % _BREATH == 0:
@@ -136,7 +138,8 @@ async def _place(tx: Tx, lines: list[_Line], batch: _Batch) -> None:
         # a phone shared by many (a family's, or a flood of made-up lines) is looked through
         # only so far, and proposes only so many pairs: never a cost that grows as n squared
         same_phone = index.by_phone.get(line.phone, [])[:_MAX_SAME] if line.phone else []
-        match = next((k.id for k in same_phone if names_compatible(k.name_key, key)), None)
+        ours = {k.id for k in same_phone if line.team_id in teams.get(k.id, ())}
+        match = next((k.id for k in same_phone if _same_person(k, key, k.id in ours)), None)
         if match is None:
             match = _create(line, key, districts.get(line.village), batch)
             namesakes = index.by_village.get((key, line.village), []) if key else []
@@ -145,7 +148,20 @@ async def _place(tx: Tx, lines: list[_Line], batch: _Batch) -> None:
             batch.pairs += [(k.id, match, "same_name_village", batch.now) for k in namesakes
                             if k.phone is None or line.phone is None][:_MAX_PAIRS]  # fmt: skip
             index.add(Known(match, key, line.phone, line.village, districts.get(line.village)))
+        teams.setdefault(match, set()).add(line.team_id)
         batch.saw(line, match)
+
+
+def _same_person(known: Known, key: str | None, met_by_this_team: bool) -> bool:
+    """Whether a line with a resident's phone is that resident. Within the team that met them,
+    a compatible name is enough (a line with no name, or a first name only); a resident the
+    team never met (another team's, or a programme list's) needs their whole name: a phone
+    could otherwise push guessed numbers with no name and learn, by its follow-up list, who is
+    in the programmes and how far they got, or move their stage. Anything less is proposed to
+    a coordinator as a doubtful pair (`same_phone_other_name`)."""
+    if met_by_this_team:
+        return names_compatible(known.name_key, key)
+    return key is not None and key == known.name_key
 
 
 def _create(line: _Line, key: str | None, district: str | None, batch: _Batch) -> int:

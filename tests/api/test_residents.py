@@ -202,15 +202,30 @@ async def test_another_team_never_sees_a_resident_it_did_not_meet(client, anonym
         theirs = await second.get("/api/v1/residents/followups")
         assert theirs.status_code == 200 and theirs.json()["residents"] == []
         assert "87019998877" not in theirs.text and "Бекова" not in theirs.text
-        # a line with no name and a guessed number matches her by phone (as a line the
-        # other team left without her name would): the list still shows only what this team
-        # wrote, never the name the first team did, nor her village (its meeting's instead)
-        await push(second, [meeting(rng, [person("?", "+7 701 999 88 77", village=None)])])
+        [her] = await residents(client)
+        moved = await client.post(f"/api/v1/residents/{her['id']}/stage",
+                                  json={"stage": "referred", "programme": "microcredit"})  # fmt: skip
+        assert moved.status_code == 200, moved.text
+        # another team's line with her number and no name, or her first name only (guessed,
+        # as an attacker's phone would, a thousand numbers a meeting): not her, but new
+        # residents proposed beside her to a coordinator; the list tells nothing of her
+        await push(second, [meeting(rng, [person("?", "+7 701 999 88 77", village=None),
+                                          person("Динара", "87019998877")])])  # fmt: skip
         [guessed] = (await second.get("/api/v1/residents/followups")).json()["residents"]
-        assert (guessed["name"], guessed["phone"], guessed["village"]) == (
-            "?", "+77019998877", HUB)  # fmt: skip
-        [her] = [p for p in await residents(client) if p["phone"] == "+77019998877"]
-        assert her["name"] == "Динара Бекова" and her["teams"] == ["team-1", "team-2"]
+        assert (guessed["phone"], guessed["stage"], guessed["programme"]) == (
+            "+77019998877",
+            "new",
+            None,
+        )  # this team's own: one person, by its own lines
+        assert guessed["name"] in ("?", "Динара") and "Бекова" not in str(guessed)
+        [still] = [p for p in await residents(client) if p["id"] == her["id"]]
+        assert still["teams"] == ["team-1"] and still["stage"] == "referred"
+        pairs = (await client.get("/api/v1/residents/candidates")).json()["candidates"]
+        assert [p["reason"] for p in pairs] == ["same_phone_other_name"]
+        # a line with her whole name and number is her, met by this team too
+        await push(second, [meeting(rng, [person("Бекова Динара", "87019998877")])])
+        [met] = [p for p in await residents(client) if p["id"] == her["id"]]
+        assert met["teams"] == ["team-1", "team-2"]
         # and the first team's list is its own as before
         [own] = (await first.get("/api/v1/residents/followups")).json()["residents"]
         assert (own["name"], own["phone"], own["village"]) == ("Динара Бекова", "+77019998877",
