@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -50,7 +50,10 @@ async def set_last_seq(tx: Tx, last_seq: int) -> None:
     await tx.execute("UPDATE sync_state SET last_seq = ? WHERE id = 1", (last_seq,))
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+_V = TypeVar("_V")
+
+
+def _chunks(values: Sequence[_V]) -> Iterable[Sequence[_V]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
 
@@ -193,9 +196,25 @@ async def save_overwrites(
     )
 
 
-async def park(
-    tx: Tx, rows: Iterable[tuple[str | None, int, str, str, bytes | str]], now: str
-) -> None:
+Parked = tuple[str | None, int, str, str, bytes | str]
+"""A refused mutation to park: (mutation id, device, reason, message, content)."""
+
+
+async def parked_waiting(tx: Tx, device_ids: Sequence[int]) -> dict[int, int]:
+    """How many refused mutations of each of these devices wait for review."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(device_ids):
+        marks = ",".join("?" * len(chunk))
+        rows = await tx.fetch_all(
+            "SELECT device_id, count(*) FROM sync_parked WHERE resolved_at IS NULL"
+            f" AND device_id IN ({marks}) GROUP BY device_id",
+            chunk,
+        )
+        found.update((int(row[0]), int(row[1])) for row in rows)
+    return found
+
+
+async def park(tx: Tx, rows: Iterable[Parked], now: str) -> None:
     """Park rejected mutations: (mutation id, device, reason, message, content, as sent or
     as `parked_text` made it)."""
     rows = list(rows)

@@ -4,9 +4,11 @@ the reads before it and the writes after it are sync_writer.py's."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import time
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -75,7 +77,7 @@ class Batch:
             stored_first = sql.StoredMutation(first_mutation.content_sha256, encoded[first])
             results[index] = _replay(mutation, stored_first)
         records = [sql.encoded(work.state()) for work in self.changed.values()]
-        self.parked = [(*p[:4], sql.parked_text(p[4])) for p in self.parked]
+        self.parked = [(*p[:4], sql.parked_text(_kept(p[4], p[0]))) for p in self.parked]
         return Applied(results=results, records=records, mutations=rows)
 
     def take(
@@ -222,6 +224,34 @@ def record_out(state: RecordState) -> RecordOut:
         seq=state.seq,
         data=msgspec.Raw(_encode(state.doc)),
     )
+
+
+MAX_PARKED_BYTES = 64 * 1024
+"""A refused mutation is kept for review whole up to this size; a larger one as a summary (a
+phone's flood of refused megabytes filled the disk: 1 MB sent, 156 MB parked)."""
+
+
+def _kept(content: bytes | str, mutation_id: str | None) -> bytes | str:
+    """What of a refused mutation is parked: itself, or past MAX_PARKED_BYTES its identity,
+    size, hash and first 4 KB (the phone keeps the whole of it, to be corrected there)."""
+    raw = content.encode() if isinstance(content, str) else content
+    if len(raw) <= MAX_PARKED_BYTES:
+        return content
+    envelope: dict[str, Any] = {}
+    with contextlib.suppress(msgspec.DecodeError):
+        decoded = _envelope_decoder.decode(raw)
+        envelope = {"record_id": decoded.record_id, "kind": decoded.kind}
+    return _encode({"mutation_id": mutation_id, **envelope, "truncated": True,
+                    "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest(),
+                    "start": raw[:4096].decode(errors="replace")})  # fmt: skip
+
+
+class _Envelope(msgspec.Struct):
+    record_id: str | None = None
+    kind: str | None = None
+
+
+_envelope_decoder = msgspec.json.Decoder(_Envelope)
 
 
 def check_all(raws: list[msgspec.Raw]) -> list[CheckedMutation | Rejection]:

@@ -162,11 +162,35 @@ async def _together(tx: Tx, pushes: list[Prepared], seq: int) -> tuple[Outcomes,
         rows = [row for t, applied, _ in done if t == team for row in applied.mutations]
         await sql.save_mutations(tx, team, rows, stamp)
     await sql.save_overwrites(tx, [o for _, _, b in done for o in b.overwrites], stamp)
-    await sql.park(tx, [p for _, _, b in done for p in b.parked], stamp)
+    await sql.park(tx, await _within_cap(tx, [p for _, _, b in done for p in b.parked]), stamp)
     await sql.reports(tx, [said(push.device_id, push.request.device, now) for _, push, _ in live])
     for (index, _, _), (_, applied, _) in zip(live, done, strict=True):
         outcomes[index] = PushResponse(results=applied.results, server_time=stamp)
     return [o for o in outcomes if o is not None], seq
+
+
+MAX_OPEN_PARKED = 1000
+"""Refused mutations of one device waiting for review at most; more are answered (refused)
+but not kept: a flood from one phone must not bury the others' in the review queue, nor fill
+the disk (the phone keeps each, to be corrected there)."""
+
+
+async def _within_cap(tx: Tx, parked: list[sql.Parked]) -> list[sql.Parked]:
+    """The refused mutations to keep: each device's, up to MAX_OPEN_PARKED open in all."""
+    if not parked:
+        return parked
+    waiting = await sql.parked_waiting(tx, sorted({p[1] for p in parked}))
+    room = {device: MAX_OPEN_PARKED - count for device, count in waiting.items()}
+    kept = []
+    for row in parked:
+        left = room.get(row[1], MAX_OPEN_PARKED)
+        if left > 0:
+            kept.append(row)
+        room[row[1]] = left - 1
+    if len(kept) < len(parked):
+        log.warning("%d refused mutations not kept for review: their devices have %d waiting",
+                    len(parked) - len(kept), MAX_OPEN_PARKED)  # fmt: skip
+    return kept
 
 
 def _run_all(

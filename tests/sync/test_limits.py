@@ -5,6 +5,7 @@ most once a minute, so that they seldom write, and never wait for a writer to do
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sqlite3
 import time
@@ -15,6 +16,8 @@ import psycopg
 
 from outreach.domain.records import MAX_LIST_ITEMS, MAX_RECORD_BYTES
 from outreach.domain.sync import MAX_PULL_PAGE_BYTES
+from outreach.services import sync_writer
+from outreach.services.sync_batch import MAX_PARKED_BYTES
 from tests.sync.phone import make_meeting, new_id
 from tests.sync.test_push import push
 
@@ -52,6 +55,29 @@ async def test_limits_items_and_bytes_are_refused_before_they_are_applied(phone,
     assert size == len(doc.encode())  # kept up to date change by change, exactly
     queue = (await client.get("/api/v1/sync/review")).json()
     assert [p["reason"] for p in queue["parked"]] == ["too_many_items", "record_too_large"]
+    # the 1.2 MB refused is kept as a summary (the phone keeps the whole, to correct it)
+    kept = database.scalar("SELECT content FROM sync_parked WHERE reason = 'record_too_large'")
+    assert len(kept.encode()) < MAX_PARKED_BYTES
+    summary = json.loads(kept)
+    assert (summary["record_id"], summary["kind"], summary["truncated"]) == (record, "meeting",
+                                                                           True)  # fmt: skip
+    assert summary["bytes"] > 1_200_000 and len(summary["sha256"]) == 64
+
+
+async def test_limits_one_device_parks_so_many_refused_mutations(phone, client, database,
+                                                                 monkeypatch):  # fmt: skip
+    """A phone's flood of refused mutations filled the disk and buried the review queue."""
+    monkeypatch.setattr(sync_writer, "MAX_OPEN_PARKED", 3)
+    refused = [make_meeting(random.Random(310 + n), hub="999999999") for n in range(5)]
+    results = await push(phone, refused)
+    assert [r["reason"] for r in results] == ["unknown_village"] * 5  # each answered
+    assert database.scalar("SELECT count(*) FROM sync_parked") == 3
+    [first, *_] = (await client.get("/api/v1/sync/review")).json()["parked"]
+    resolved = await client.post(f"/api/v1/sync/review/parked/{first['id']}/resolve",
+                                 json={"action": "keep"})  # fmt: skip
+    assert resolved.status_code == 200, resolved.text
+    await push(phone, [make_meeting(random.Random(320), hub="999999999")])
+    assert database.scalar("SELECT count(*) FROM sync_parked WHERE resolved_at IS NULL") == 3
 
 
 async def test_limits_pull_page_is_bounded_in_bytes(phone):
