@@ -242,6 +242,15 @@ def _list_growth(work: Working, checked: CheckedMutation, name: str) -> int:
     return growth + (0 if name in work.lists else len(name) + 6)
 
 
+def seen(work: Working, checked: CheckedMutation) -> int:
+    """The version of the record the phone had seen: its `base_version`, unless that is ahead
+    of the record's (a phone cannot have seen what was never written: a forged number, or a
+    server restored from a backup older than the phone's copy), then none of it, so that
+    every value another writer set counts as overwritten and is kept for review (a huge
+    `base_version` overwrote, and deleted, other phones' values with nothing for review)."""
+    return checked.base_version if checked.base_version <= work.version else 0
+
+
 def _newer_elsewhere(work: Working, key: str, writer: str, base_version: int) -> bool:
     last = work.writers.get(key)
     return last is not None and last[0] > base_version and last[1] != writer
@@ -251,7 +260,7 @@ def _set_fields(work: Working, checked: CheckedMutation, writer: str) -> list[Ov
     overwrites = []
     for field, value in checked.fields.items():
         old = work.fields.get(field)
-        if old != value and _newer_elsewhere(work, field, writer, checked.base_version):
+        if old != value and _newer_elsewhere(work, field, writer, seen(work, checked)):
             last = work.writers[field]
             overwrites.append(Overwrite(field=field, value=old, writer=last[1], version=last[0]))
         work.fields[field] = value
@@ -279,7 +288,7 @@ def _merge_lists(work: Working, checked: CheckedMutation, writer: str) -> list[O
             if (
                 old is not None
                 and old != item
-                and _newer_elsewhere(work, slot, writer, checked.base_version)
+                and _newer_elsewhere(work, slot, writer, seen(work, checked))
             ):
                 last = work.writers[slot]
                 overwrites.append(Overwrite(field=slot, value=old, writer=last[1], version=last[0]))
@@ -295,7 +304,8 @@ def _delete(work: Working | None, checked: CheckedMutation, writer: str, team_id
         work = Working.new(checked.record_id, checked.kind, team_id)
     overwrites = []
     # a record is deleted once, so looking at all of it here costs its size once
-    if any(last[0] > checked.base_version and last[1] != writer for last in work.writers.values()):
+    base = seen(work, checked)
+    if any(last[0] > base and last[1] != writer for last in work.writers.values()):
         value = work.doc()
         overwrites.append(
             Overwrite(field="*", value=value, writer="(record)", version=work.version)

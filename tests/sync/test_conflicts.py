@@ -28,6 +28,21 @@ async def test_conflict_later_writer_wins_and_loser_is_kept_for_review(pair, cli
     assert audit == 403
 
 
+async def test_conflict_a_base_version_ahead_of_the_record_hides_nothing(pair, client):
+    """A phone claiming to have seen a version never written (2**62) overwrote, and deleted,
+    another phone's values with nothing kept for review."""
+    a, b, record = pair
+    await push(a, [edit(record, 1, notes="from A")])  # version 2
+    [ahead] = await push(b, [edit(record, 2**62, notes="from B")])
+    assert (ahead["status"], ahead["overwritten"]) == ("conflict", ["notes"])
+    [gone] = await push(b, [{"mutation_id": new_id(), "record_id": record, "kind": "meeting",
+                             "op": "delete", "base_version": 10**9}])  # fmt: skip
+    assert gone["status"] == "conflict"
+    queue = (await client.get("/api/v1/sync/review")).json()["overwrites"]
+    assert [(i["field"], i["value"] if i["field"] == "notes" else "*") for i in queue] == [
+        ("notes", "from A"), ("*", "*")]  # fmt: skip
+
+
 async def test_conflict_different_fields_merge_without_conflict(pair):
     a, b, record = pair
     await push(a, [edit(record, 1, notes="from A")])
