@@ -62,19 +62,29 @@ def test_revoked_device_keeps_its_meeting_and_sends_it_after_enrolling_again(
 ):
     page = phone.new_page()
     enrol(page, server, coordinator.code())
+    log_meeting(page, total=14, person="Айгүл Серікова")  # sent: on the server
+    page.goto(server.url + "/app/#/outbox")
+    wait_all_sent(page)
     phone.set_offline(True)
     log_meeting(page, total=15)
-    coordinator.revoke_all()
+    coordinator.revoke_all()  # the phone was lost
     phone.set_offline(False)  # the app syncs by itself (on `online`, or its retry timer)
     page.wait_for_selector("input[name=code]", timeout=30_000)  # asked to enrol again
     assert "1" in page.text_content("main")  # ... and told its unsent record is kept
-    assert coordinator.rows("SELECT count(*) FROM sync_records") == [(0,)]
+    assert coordinator.rows("SELECT count(*) FROM sync_records") == [(1,)]
+    # what the server holds already has left the phone, her name and number with it
+    held = page.evaluate("""async () => {
+      const db = await import('./js/db.js');
+      return JSON.stringify([await db.all('records'), await db.meta('followups') ?? null,
+                             (await db.all('outbox')).length]);
+    }""")
+    assert "Серікова" not in held and "5554433" not in held and held.endswith(",1]"), held
     page.fill("input[name=code]", coordinator.code())
     page.click("form button[type=submit]")
     page.wait_for_selector("section.day")
     page.goto(server.url + "/app/#/outbox")
     wait_all_sent(page)
-    assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(1,)]
+    assert coordinator.rows("SELECT count(*) FROM sync_records WHERE kind = 'meeting'") == [(2,)]
 
 
 def test_enrolled_again_in_another_team_the_phone_sends_what_waits_and_forgets_the_rest(

@@ -12,6 +12,7 @@ const BATCH = 200;
 const CHUNK = 256 * 1024;
 const REFUSED = ['device_revoked', 'user_disabled', 'device_expired', 'device_role_changed',
   'sign_in_required'];
+const FOR_GOOD = ['device_revoked', 'user_disabled', 'device_role_changed'];
 let attempt = 0;
 let retry = null;
 
@@ -120,6 +121,9 @@ async function failed(error) {
     ? { code: error.code, message: error.message, status: error.status }
     : { code: 'network', message: String(error?.message || error) };
   if (REFUSED.includes(info.code)) {
+    // refused for good (a lost phone revoked, its user gone): what the server holds already
+    // leaves the phone, residents' names and phones with it; what waits to be sent stays
+    if (FOR_GOOD.includes(info.code)) await leaveTeam();
     await db.setMeta('device', { ...(await db.meta('device')), refused: info.code });
     await setStatus({ state: 'refused', last_error: { ...info, at } });
     return 'refused';
