@@ -197,6 +197,10 @@ class SuggestionPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SuggestionDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A coordinator's reason for a decision on a suggested position (kept)."""
+    """A coordinator's reason for a decision on a suggested position (kept); and the village
+    and position the decision was made on, as they were shown: a suggestion a phone changed
+    since is not decided (409 `version_conflict`)."""
 
     comment: Annotated[str, Meta(max_length=1000)] | None = None
+    village: Kato | None = None
+    position: Position | None = None

@@ -278,6 +278,13 @@ async def decide_suggestion(db: Database, record_id: str, accept: bool,
         suggestion = await _open_suggestion(tx, record_id)
         if suggestion is None:
             raise NotFound(f"no open position suggestion {record_id}")
+        shown = (decision.village or suggestion.village, decision.position or suggestion.position)
+        if shown != (suggestion.village, suggestion.position):  # a phone changed it since
+            raise VersionConflict(
+                f"the suggestion now puts {suggestion.village} at {suggestion.position.lat},"
+                f" {suggestion.position.lon}: look at it again",
+                details=[{"field": "position", "message": "changed since it was shown"}],
+            )
         village = await sql.get_village(tx, suggestion.village)
         assert village is not None, "an open suggestion names a village of the gazetteer"
         if accept:

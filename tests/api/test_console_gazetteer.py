@@ -126,8 +126,21 @@ async def test_an_accepted_suggestion_moves_the_village(client, anonymous_phone,
         "position": {"lat": 44.91, "lon": 65.42}, "accuracy_m": None, "note": None,
         "current": None, "quality": "okrug_centre", "distance_km": None, "team": "team-1",
         "by": "field-a", "at": None, "source": "village_position"}  # fmt: skip
+    # the phone moves its suggestion (to another village) after the coordinator looked at it
+    moved = {"mutation_id": new_id(), "record_id": record, "kind": "village_position",
+             "base_version": 1, "set": {"village": "431033100", "lat": 44.95, "lon": 65.5}}  # fmt: skip
+    pushed = await anonymous_phone.post("/api/v1/sync/push", json={"mutations": [moved]})
+    assert pushed.json()["results"][0]["status"] == "applied"
+    shown = {"village": listed["village"], "position": listed["position"]}
+    other = (await client.get("/api/v1/villages/431033100")).json()
+    late = await client.post(f"/api/v1/gazetteer/suggestions/{record}/accept", json=shown)
+    assert (late.status_code, late.json()["code"]) == (409, "version_conflict")
+    assert (await client.get("/api/v1/villages/431033100")).json() == other  # not moved
+    back = {**moved, "mutation_id": new_id(), "base_version": 2,
+            "set": {"village": before["kato"], "lat": 44.91, "lon": 65.42}}  # fmt: skip
+    await anonymous_phone.post("/api/v1/sync/push", json={"mutations": [back]})
     accepted = await client.post(f"/api/v1/gazetteer/suggestions/{record}/accept",
-                                 json={"comment": "checked on the satellite map"})  # fmt: skip
+                                 json={"comment": "checked on the satellite map", **shown})  # fmt: skip
     assert accepted.status_code == 200, accepted.text
     village = (await client.get(VILLAGE)).json()
     assert (village["position"], village["location_quality"], village["version"]) == (

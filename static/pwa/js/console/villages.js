@@ -134,7 +134,9 @@ function suggestionItem(s, reload) {
     h('span', { class: 'pill', 'data-source': s.source, text: t(`con.source.${s.source || 'village_position'}`) }), ' · ',
     t(`con.quality.${s.quality}`), s.distance_km != null ? ` · ${t('con.km_away', { n: number(s.distance_km, 1) })}` : '', ` · ${teamLabel(s.team)} · ${whenText(s.at)} `,
     action(button(t('con.accept'), { 'aria-label': `${t('con.accept')}: ${placeName(s.village)}` }), async () => {
-      await api(`gazetteer/suggestions/${s.id}/accept`, { method: 'POST' }); toast(t('con.saved')); await loadPlaces(true); await reload();
+      // what was shown: a suggestion its phone changed since is refused (409), not taken
+      await api(`gazetteer/suggestions/${s.id}/accept`, { method: 'POST', json: { village: s.village, position: s.position } });
+      toast(t('con.saved')); await loadPlaces(true); await reload();
     }), ' ',
     action(button(t('con.refuse'), { class: 'secondary', 'aria-label': `${t('con.refuse')}: ${placeName(s.village)}` }), async () => {
       await api(`gazetteer/suggestions/${s.id}/refuse`, { method: 'POST', json: {} }); toast(t('con.saved')); await reload();
