@@ -42,6 +42,17 @@ async def received(tx: Tx, sha256: str, team_id: int) -> tuple[int, int] | None:
     return None if row is None else (int(row[0]), int(row[1]))
 
 
+async def unfinished(tx: Tx, team_id: int) -> int:
+    """How many photos the team has half sent."""
+    return int(await tx.fetch_value(
+        "SELECT count(*) FROM photo_uploads WHERE team_id = ?", (team_id,)) or 0)  # fmt: skip
+
+
+async def forget_uploads_before(tx: Tx, before: str) -> None:
+    """Drop half-sent photos untouched since `before` (their phones start them again)."""
+    await tx.execute("DELETE FROM photo_uploads WHERE updated_at < ?", (before,))
+
+
 async def save_upload(
     tx: Tx, sha256: str, team_id: int, device_id: int, total: int, data: bytes, now: str
 ) -> None:

@@ -4,6 +4,7 @@ arrival; a record may name a photo before or after it arrives."""
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 
 from outreach.db import photos as sql
 from outreach.db import sync as sync_sql
@@ -13,6 +14,17 @@ from outreach.domain.errors import DomainError, InvalidInput, NotFound
 from outreach.domain.photos import MAX_PHOTO_BYTES, UploadState, sniff
 from outreach.services.clock import now_iso
 from outreach.services.sync_writer import NoTeam
+
+MIN_CHUNK_BYTES = 64 * 1024
+"""A chunk's least size, but the last one's (the field app sends 256 KiB)."""
+MAX_UNFINISHED = 20
+"""Photos one team may have half sent at once (a phone sends one at a time)."""
+STALE_UPLOAD = timedelta(days=7)
+"""A half-sent photo untouched this long is forgotten (its phone starts it again)."""
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="milliseconds")
 
 
 class UploadOffsetMismatch(DomainError):
@@ -76,6 +88,13 @@ async def put_chunk(
                 f"the server has {len(so_far)} bytes of this photo: send from there",
                 details=[{"received_bytes": len(so_far)}],
             )
+        if len(chunk) < MIN_CHUNK_BYTES and first + len(chunk) < total:
+            # each chunk rewrites the upload so far: tiny ones made it quadratic, and held
+            # the write lock (1 KB chunks of a 7 MB photo: 151 ms a chunk)
+            raise InvalidInput(f"a chunk is at least {MIN_CHUNK_BYTES} bytes, but the last")
+        if upload is None and await sql.unfinished(tx, team) >= MAX_UNFINISHED:
+            raise InvalidInput(f"the team has {MAX_UNFINISHED} photos half sent: finish them"
+                               f" (or wait {STALE_UPLOAD.days} days: they lapse)")  # fmt: skip
         data = so_far + chunk
         refusal = _refusal(sha256, data, total)
         now = now_iso()
@@ -83,6 +102,7 @@ async def put_chunk(
             await sql.discard(tx, sha256, team)
         elif len(data) < total:
             await sql.save_upload(tx, sha256, team, device_id, total, data, now)
+            await sql.forget_uploads_before(tx, _iso(datetime.now(UTC) - STALE_UPLOAD))
         else:
             await sql.finish(tx, sha256, str(sniff(data[:16])), data, team, device_id, now)
     if refusal is not None:

@@ -120,7 +120,7 @@ async def test_photo_sent_by_two_teams_belongs_to_each(phone, client, settings, 
     from outreach.app import create_app
     from tests.conftest import enrol_device
 
-    photo = make_jpeg(20_000, seed=6)
+    photo = make_jpeg(200_000, seed=6)
     sha = hashlib.sha256(photo).hexdigest()
     assert (await phone.put(url(photo), content=photo)).json()["complete"] is True
     async with AsyncTestClient(app=create_app(settings)) as other:
@@ -130,10 +130,10 @@ async def test_photo_sent_by_two_teams_belongs_to_each(phone, client, settings, 
         assert (progress["complete"], progress["received_bytes"]) == (False, 0)
         assert (await other.get(f"/api/v1/photos/{sha}")).status_code == 404
         # its own upload starts from nothing, and completes
-        half = await send(other, photo, 0, 9_999)
+        half = await send(other, photo, 0, 99_999)
         assert (half.status_code, half.json()["complete"]) == (200, False)
-        assert (await other.get(url(photo))).json()["received_bytes"] == 10_000
-        assert (await send(other, photo, 10_000, 19_999)).json()["complete"] is True
+        assert (await other.get(url(photo))).json()["received_bytes"] == 100_000
+        assert (await send(other, photo, 100_000, 199_999)).json()["complete"] is True
         got = await other.get(f"/api/v1/photos/{sha}")
         assert (got.status_code, got.content) == (200, photo)
     assert (await phone.get(f"/api/v1/photos/{sha}")).content == photo
@@ -148,13 +148,38 @@ async def test_photo_uploads_of_two_teams_do_not_mix(phone, client, settings, da
     from outreach.app import create_app
     from tests.conftest import enrol_device
 
-    photo = make_jpeg(30_000, seed=7)
-    assert (await send(phone, photo, 0, 9_999)).json()["received_bytes"] == 10_000
+    photo = make_jpeg(300_000, seed=7)
+    assert (await send(phone, photo, 0, 99_999)).json()["received_bytes"] == 100_000
     async with AsyncTestClient(app=create_app(settings)) as other:
         await enrol_device(client, other, database, "field-b", "team-2")
         assert (await other.get(url(photo))).json()["received_bytes"] == 0
-        assert (await send(other, photo, 0, 19_999)).json()["received_bytes"] == 20_000
-        assert (await send(phone, photo, 10_000, 29_999)).json()["complete"] is True
-        assert (await other.get(url(photo))).json()["received_bytes"] == 20_000
-        assert (await send(other, photo, 20_000, 29_999)).json()["complete"] is True
+        assert (await send(other, photo, 0, 199_999)).json()["received_bytes"] == 200_000
+        assert (await send(phone, photo, 100_000, 299_999)).json()["complete"] is True
+        assert (await other.get(url(photo))).json()["received_bytes"] == 200_000
+        assert (await send(other, photo, 200_000, 299_999)).json()["complete"] is True
     assert database.scalar("SELECT count(*) FROM photo_uploads") == 0
+
+
+async def test_photo_chunks_are_not_tiny_and_half_sent_photos_are_bounded(phone, database,
+                                                                         monkeypatch):  # fmt: skip
+    """1 KB chunks made every chunk rewrite the whole upload under the write lock (151 ms
+    each for a 7 MB photo); half-sent photos were never forgotten, nor counted."""
+    from outreach.services import photos
+
+    photo = make_jpeg(300_000, seed=8)
+    tiny = await send(phone, photo, 0, 1_023)
+    assert tiny.status_code == 422 and "at least 65536 bytes" in tiny.json()["message"]
+    assert (await send(phone, photo, 0, 99_999)).status_code == 200
+    last = await send(phone, photo, 100_000, 299_999)  # a last chunk may be any size
+    assert last.json()["complete"] is True
+    # half-sent photos: at most so many a team, and forgotten a week after their last chunk
+    monkeypatch.setattr(photos, "MAX_UNFINISHED", 2)
+    halves = [make_jpeg(200_000, seed=20 + n) for n in range(3)]
+    assert [(await send(phone, p, 0, 99_999)).status_code for p in halves] == [200, 200, 422]
+    database.execute("UPDATE photo_uploads SET updated_at = '2026-01-01T00:00:00.000+00:00'")
+    assert (await send(phone, halves[2], 0, 99_999)).status_code == 422  # still two
+    fresh = make_jpeg(200_000, seed=30)
+    database.execute("DELETE FROM photo_uploads WHERE sha256 = ?",
+                     (hashlib.sha256(halves[0]).hexdigest(),))  # fmt: skip
+    assert (await send(phone, fresh, 0, 99_999)).status_code == 200  # room for one
+    assert database.scalar("SELECT count(*) FROM photo_uploads") == 1  # the stale one lapsed
