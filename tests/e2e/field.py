@@ -16,6 +16,7 @@ from tests.conftest import PASSWORD, LiveServer, add_user
 KARMAKSHY = {"start": "2027-03-01", "end": "2027-05-28", "districts": ["434600000"]}
 ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
+I18N = Path(__file__).resolve().parents[2] / "static" / "pwa" / "i18n"
 KK = {
     "all_sent": "Барлық жазба серверде",
     "log": "Кездесуді жазу",

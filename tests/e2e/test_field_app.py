@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.field import KK, enrol, launch, log_meeting, make_photo, wait_all_sent
+from tests.e2e.field import I18N, KK, enrol, launch, log_meeting, make_photo, wait_all_sent
 
 
 def test_app_is_installable_and_controlled_by_its_service_worker(phone, server, coordinator):
@@ -338,3 +338,29 @@ def save_and_send(page, coordinator) -> list[dict]:
     page.click("form button[type=submit]")
     wait_all_sent(page)
     return [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+
+
+def test_a_stalled_connection_is_given_up_and_the_sync_goes_on(phone, server, coordinator):
+    """A connection that accepts and never answers (a dead cell, a captive portal) held the
+    sync lock for good: "syncing" forever, "Sync now" did nothing, the meeting never left."""
+    page = phone.new_page()
+    page.clock.install()  # the page's timers, moved on by hand below
+    enrol(page, server, coordinator.code())
+    stalled: list[object] = []
+    page.route("**/api/v1/sync/push", lambda route: stalled.append(route))  # never answered
+    log_meeting(page, total=12)
+    page.goto(server.url + "/app/#/outbox")
+    page.wait_for_selector("#pending")
+    said = json.loads((I18N / "kk.json").read_text(encoding="utf-8"))
+    for _ in range(300):  # until the save's sync is stuck in its push
+        if stalled:
+            break
+        page.wait_for_timeout(100)
+    assert stalled, "the push never left"
+    page.click(f"button:has-text('{said['outbox.sync_now']}')")  # told, not ignored
+    page.wait_for_selector(f"#toast:text-is('{said['outbox.already_syncing']}')")
+    page.unroute("**/api/v1/sync/push")  # the connection comes back
+    page.clock.fast_forward(95_000)  # past the request's time limit: given up, tried again
+    page.clock.fast_forward(60_000)  # past the retry's wait
+    page.wait_for_selector(f"#sync-summary:text-is('{KK['all_sent']}')")  # (a clock-free wait)
+    assert stalled and coordinator.rows("SELECT count(*) FROM sync_records") == [(1,)]

@@ -12,8 +12,22 @@ export class ApiError extends Error {
   }
 }
 
+// A request that gets no answer in this time is given up (and retried later): a connection that
+// stalls (a dead cell, a captive portal) held the sync lock, and every later sync, for good.
+export const TIMEOUT_MS = 90_000;
+
 async function call(path, { method = 'POST', json, body, token, headers = {} } = {}) {
-  const init = { method, headers: { ...headers }, cache: 'no-store' };
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException('no answer', 'TimeoutError')), TIMEOUT_MS);
+  try {
+    return await answer(path, { method, json, body, token, headers }, abort.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answer(path, { method, json, body, token, headers }, signal) {
+  const init = { method, headers: { ...headers }, cache: 'no-store', signal };
   if (token) init.headers.authorization = `Bearer ${token}`;
   if (json !== undefined) {
     init.headers['content-type'] = 'application/json';

@@ -3,7 +3,7 @@
 import * as db from '../db.js';
 import { codeText, name, t } from '../i18n.js';
 import { attention, discard, pendingPhotos, status, syncNow } from '../sync.js';
-import { h, when, show } from '../ui.js';
+import { h, when, show, toast } from '../ui.js';
 
 // A record waiting: its kind (or its deletion), date and place, as the phone holds it now.
 function summary(entry, villages, record) {
@@ -51,7 +51,7 @@ export async function render(view) {
   const persisted = navigator.storage?.persisted ? await navigator.storage.persisted() : false;
   const button = h('button', { type: 'button', text: t('outbox.sync_now'), onclick: async () => {
     button.disabled = true;
-    await syncNow('button');
+    if (await syncNow('button') === 'busy') toast(t('outbox.already_syncing'));
     button.disabled = false;
   } });
   show(view, 
