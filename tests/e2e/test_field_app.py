@@ -364,3 +364,37 @@ def test_a_stalled_connection_is_given_up_and_the_sync_goes_on(phone, server, co
     page.clock.fast_forward(60_000)  # past the retry's wait
     page.wait_for_selector(f"#sync-summary:text-is('{KK['all_sent']}')")  # (a clock-free wait)
     assert stalled and coordinator.rows("SELECT count(*) FROM sync_records") == [(1,)]
+
+
+def test_two_phones_adding_questions_to_one_meeting_offline_keep_both(
+    phone, playwright_driver, tmp_path, server, coordinator
+):
+    """Free questions had ids by their line (q-free-0, q-free-1...): two phones adding one each
+    made one item, and the second sync erased the first phone's question."""
+    first = phone.new_page()
+    enrol(first, server, coordinator.code())
+    log_meeting(first, total=30)
+    first.goto(server.url + "/app/#/outbox")
+    wait_all_sent(first)
+    [(record_id,)] = coordinator.rows("SELECT id FROM sync_records")
+    other = launch(playwright_driver, tmp_path / "second-phone")
+    try:
+        second = other.new_page()
+        enrol(second, server, coordinator.code())  # pulls the team's meeting
+        for context, page, question in ((phone, first, "А сұрағы: жер қашан?"),
+                                        (other, second, "Б сұрағы: несие қанша?")):  # fmt: skip
+            context.set_offline(True)
+            page.goto(f"{server.url}/app/#/meeting/{record_id}")
+            page.wait_for_selector("textarea[name=questions_free]")
+            page.fill("textarea[name=questions_free]", question)
+            page.click("form button[type=submit]")
+            page.wait_for_selector("#sync-summary")
+        for context, page in ((phone, first), (other, second)):
+            context.set_offline(False)
+            page.goto(server.url + "/app/#/outbox")
+            wait_all_sent(page)
+    finally:
+        other.close()
+    [doc] = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
+    assert sorted(q["text"] for q in doc["questions"]) == ["А сұрағы: жер қашан?",
+                                                          "Б сұрағы: несие қанша?"]  # fmt: skip

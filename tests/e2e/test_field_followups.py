@@ -191,7 +191,7 @@ def test_an_overdue_resident_is_called_offline_and_the_funnel_moves(
     assert kk["followup.error.early"] in page.text_content(".errors")
     page.fill("input[name=on]", today.isoformat())
     page.fill("input[name=next_contact]", (today + timedelta(days=14)).isoformat())
-    page.click("form button[type=submit]")
+    page.dblclick("form button[type=submit]")  # a tired double tap logs one call
 
     # the list shows it at once: trained, no longer overdue; the call waits in the outbox
     page.wait_for_selector("#followup-later li[data-item]")
@@ -209,6 +209,10 @@ def test_an_overdue_resident_is_called_offline_and_the_funnel_moves(
     assert page.is_hidden("#pending-count")
     detail = coordinator.http.get(f"/api/v1/residents/{resident['id']}").json()
     assert detail["stage"] == "trained"
+    assert [h["via"] for h in detail["history"] if h["kind"] == "contact"] == [
+        "coordinator",
+        "call",
+    ]
     assert detail["next_contact"] == (today + timedelta(days=14)).isoformat()
     calls = [line for line in detail["history"] if line["via"] == "call"]
     assert [(c["stage"], c["on"], c["note"]) for c in calls] == [

@@ -122,12 +122,15 @@ export async function render(view, itemId) {
   };
   el.elements.status.addEventListener('change', outcomeChanged);
   el.addEventListener('input', () => { dirty = true; });
+  let saving = false;
   el.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (saving) return; // a double tap logged the call twice (two lines of the resident's history)
+    saving = true;
     const fields = read(el, resident);
     const found = await problemsOf(fields);
     showProblems(el, problems, found, fields.status);
-    if (found.length) return;
+    if (found.length) { saving = false; return; }
     // every field, always: each call or visit is a line of the resident's history
     const change = { set: fields, add: {}, remove: {} };
     if (refused) await resend('followup', itemId, { ...(record.synced || {}), ...fields }, change);

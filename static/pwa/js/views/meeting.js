@@ -76,8 +76,15 @@ function read(form, base, kept) {
   state.villages = parts.checked(form, 'village');
   state.topics = [...parts.checked(form, 'topic'), ...(v('topics_free') || '').split(',').map((s) => s.trim()).filter(Boolean)];
   const common = parts.checked(form, 'question').map((key) => ({ id: `q-${key}`, text: t(`question.${key}`) }));
-  const free = (v('questions_free') || '').split('\n').map((s) => s.trim()).filter(Boolean)
-    .map((text, i) => ({ id: `q-free-${i}`, text }));
+  // each question its own id, kept while its text is: ids by position made two phones' first
+  // questions one item, and the later sync erased the other's
+  const known = new Map((base.questions || []).filter((q) => q.id.startsWith('q-free-')).map((q) => [q.text, q.id]));
+  const taken = new Set();
+  const free = (v('questions_free') || '').split('\n').map((s) => s.trim()).filter(Boolean).map((text) => {
+    const id = known.has(text) && !taken.has(known.get(text)) ? known.get(text) : `q-free-${uuid()}`;
+    taken.add(id);
+    return { id, text };
+  });
   state.questions = [...common, ...free];
   state.referrals = parts.readReferrals(form);
   state.interested = parts.readPeople(form).map((p) => (p.phone && normalisePhone(p.phone) ? { ...p, phone: normalisePhone(p.phone) } : p));
