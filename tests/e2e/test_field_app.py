@@ -398,3 +398,39 @@ def test_two_phones_adding_questions_to_one_meeting_offline_keep_both(
     [doc] = [json.loads(r[0]) for r in coordinator.rows("SELECT doc FROM sync_records")]
     assert sorted(q["text"] for q in doc["questions"]) == ["А сұрағы: жер қашан?",
                                                           "Б сұрағы: несие қанша?"]  # fmt: skip
+
+
+def test_a_full_phone_says_so_and_never_calls_a_photo_it_lost_sent(phone, server, coordinator):
+    """With the phone's storage full, the photos picked were lost without a word (a write
+    fails at its commit, after the request had succeeded) and the meeting showed them as
+    "Photo sent"."""
+    page = phone.new_page()
+    enrol(page, server, coordinator.code())
+    photo = make_photo(page, 200)
+    page.goto(server.url + "/app/#/meeting")
+    page.wait_for_selector("form input[name='attendance.total']")
+    # the disk is full for photos (CDP's quota override does not bite in this harness: the
+    # write fails as the browser fails it, QuotaExceededError)
+    page.evaluate("""() => {
+      const put = IDBObjectStore.prototype.put;
+      window.__full = true;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (window.__full && this.name === 'photos') throw new DOMException('full', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    }""")
+    said = json.loads((I18N / "kk.json").read_text(encoding="utf-8"))
+    page.set_input_files("input[type=file]", files=[
+        {"name": "sheet.jpg", "mimeType": "image/jpeg", "buffer": photo}])  # fmt: skip
+    page.wait_for_selector(f"#toast:text-is('{said['meeting.storage_full']}')")
+    assert page.locator(".thumbs .thumb").count() == 0  # not on the meeting
+    page.evaluate("() => { window.__full = false; }")  # room again
+    # a meeting naming a photo the phone does not hold says so, not "sent"
+    page.evaluate("""async () => {
+      const db = await import('./js/db.js');
+      await db.put('drafts', { id: 'adhoc', state: { photos: ['0'.repeat(64)] } });
+    }""")
+    page.goto(server.url + "/app/#/outbox")
+    page.goto(server.url + "/app/#/meeting")
+    page.wait_for_selector(".thumbs .thumb")
+    assert page.text_content(".thumbs .thumb span") == said["meeting.photo_missing"]

@@ -39,9 +39,22 @@ async function store(name, mode = 'readonly') {
 export async function get(name, key) { return done((await store(name)).get(key)); }
 export async function all(name) { return done((await store(name)).getAll()); }
 export async function count(name) { return done((await store(name)).count()); }
-export async function put(name, value) { return done((await store(name, 'readwrite')).put(value)); }
-export async function remove(name, key) { return done((await store(name, 'readwrite')).delete(key)); }
-export async function clear(name) { return done((await store(name, 'readwrite')).clear()); }
+// A write is done when its transaction is committed: a full disk (QuotaExceededError) fails the
+// commit after the request itself succeeded, and a photo was then taken as kept when it was not.
+function committed(request) {
+  const tx = request.transaction;
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => {};
+    tx.oncomplete = () => resolve(request.result);
+    tx.onabort = () => reject(tx.error || request.error || new DOMException('not written', 'AbortError'));
+  });
+}
+export async function put(name, value) { return committed((await store(name, 'readwrite')).put(value)); }
+export async function remove(name, key) { return committed((await store(name, 'readwrite')).delete(key)); }
+export async function clear(name) { return committed((await store(name, 'readwrite')).clear()); }
+
+// Whether an error is the phone's storage being full.
+export const isFull = (error) => error?.name === 'QuotaExceededError';
 
 // How many different keys an index holds (the records with changes waiting: one walk over
 // the index's keys, never the entries themselves).

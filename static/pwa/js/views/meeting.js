@@ -170,9 +170,10 @@ export async function render(view, params, recordId) {
           await showThumbs();
           changed();
         } });
-      return h('div', { class: 'thumb' }, photo?.blob
-        ? h('img', { src: URL.createObjectURL(photo.blob), alt: `${t('meeting.photo')} ${i + 1}` })
-        : h('span', { class: 'muted', text: t('meeting.photo_sent') }), remove);
+      // "sent" only when the phone knows it was: a photo it does not hold is said missing
+      const shown = photo?.blob ? h('img', { src: URL.createObjectURL(photo.blob), alt: `${t('meeting.photo')} ${i + 1}` })
+        : h('span', { class: photo?.complete ? 'muted' : 'error', text: t(photo?.complete ? 'meeting.photo_sent' : 'meeting.photo_missing') });
+      return h('div', { class: 'thumb' }, shown, remove);
     })));
   }
   // A fix that comes after the meeting was saved is a further change to it (`late`), not lost.
@@ -227,7 +228,8 @@ export async function render(view, params, recordId) {
           const { sha256 } = await photos.keep(file);
           picked.add(sha256);
           if (!kept.photos.includes(sha256)) kept.photos.push(sha256);
-        } catch {
+        } catch (error) {
+          if (db.isFull(error)) { toast(t('meeting.storage_full')); break; } // kept off the meeting
           toast(t('meeting.photo_unreadable', { name: file.name })); // not an image: the others stay
         }
       }
@@ -249,8 +251,14 @@ export async function render(view, params, recordId) {
     // a field emptied in the form is cleared on the record: read() leaves empty fields out,
     // and a change without them left the old notes or reason in place
     for (const key of CLEARABLE) if (ctx.record?.data?.[key] != null && state[key] == null) change.set[key] = null;
-    if (refused) await resend('meeting', id, state);
-    else if (!isEmpty(change)) await save('meeting', id, change);
+    try {
+      if (refused) await resend('meeting', id, state);
+      else if (!isEmpty(change)) await save('meeting', id, change);
+    } catch (error) { // nothing was saved: the form (and its draft) stays, and the user is told
+      closed = false;
+      toast(db.isFull(error) ? t('meeting.storage_full') : String(error?.message || error));
+      return;
+    }
     await positionAfterSaving(state);
     await db.remove('drafts', draftId);
     await photos.forget(picked); // those taken off the meeting before it was saved
