@@ -1,7 +1,7 @@
 // The service worker: keeps the versioned app shell so the app opens with no network at all.
 // API requests are never cached here: data lives in IndexedDB and moves by the sync protocol.
 // A new version installs beside the old one and waits until the page asks for it.
-const VERSION = 'cf55bcafaae1';
+const VERSION = '9ac39988808f';
 const CACHE = `outreach-shell-${VERSION}`;
 const SHELL = [
   './',

@@ -4,6 +4,7 @@ browser restart, sends them exactly once, survives revocation."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from tests.e2e.field import I18N, KK, enrol, launch, log_meeting, make_photo, wait_all_sent
 
@@ -434,3 +435,16 @@ def test_a_full_phone_says_so_and_never_calls_a_photo_it_lost_sent(phone, server
     page.goto(server.url + "/app/#/meeting")
     page.wait_for_selector(".thumbs .thumb")
     assert page.text_content(".thumbs .thumb span") == said["meeting.photo_missing"]
+
+
+def test_a_phone_whose_clock_is_a_year_ahead_is_told(phone, server, coordinator):
+    """A clock a year ahead dated every call and meeting a year ahead, with no word on the
+    phone (only the coordinators' devices list knew)."""
+    page = phone.new_page()
+    page.clock.install(time=datetime.now(UTC) + timedelta(days=365))
+    enrol(page, server, coordinator.code())
+    page.goto(server.url + "/app/#/outbox")
+    said = json.loads((I18N / "kk.json").read_text(encoding="utf-8"))
+    told = said["status.clock_off"].split("{date}")[0]
+    page.wait_for_selector(f"#sync-summary:has-text('{told}')")
+    assert told in page.text_content("#sync-badge")

@@ -16,6 +16,10 @@ export class ApiError extends Error {
 // stalls (a dead cell, a captive portal) held the sync lock, and every later sync, for good.
 export const TIMEOUT_MS = 90_000;
 
+// How far the server's clock (its answers' Date header) is ahead of the phone's, as last seen:
+// a phone whose clock is wrong dates its meetings and calls wrongly (null: no answer yet).
+export const serverClock = { offsetMs: null };
+
 async function call(path, { method = 'POST', json, body, token, headers = {} } = {}) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new DOMException('no answer', 'TimeoutError')), TIMEOUT_MS);
@@ -36,6 +40,8 @@ async function answer(path, { method, json, body, token, headers }, signal) {
     init.body = body;
   }
   const response = await fetch(BASE + path, init); // a TypeError here means no network
+  const date = Date.parse(response.headers.get('date') || '');
+  if (!Number.isNaN(date)) serverClock.offsetMs = date - Date.now();
   const data = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data);
   return data;

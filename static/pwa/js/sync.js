@@ -111,8 +111,16 @@ async function run(reason) {
     return failed(error);
   }
   attempt = 0;
-  await setStatus({ state: 'ok', last_success: new Date().toISOString(), last_error: null });
+  await setStatus({ state: 'ok', last_success: new Date().toISOString(), last_error: null,
+    clock_off_ms: clockOff(api.serverClock.offsetMs) });
   return 'ok';
+}
+
+// A clock more than this off the server's is told (the coordinators' devices list flags the
+// same): a phone's "today" is what dates its meetings and calls.
+const CLOCK_OFF_MS = 10 * 60_000;
+function clockOff(offset) {
+  return offset !== null && Math.abs(offset) > CLOCK_OFF_MS ? offset : null;
 }
 
 async function failed(error) {

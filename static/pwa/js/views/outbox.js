@@ -3,7 +3,7 @@
 import * as db from '../db.js';
 import { codeText, name, t } from '../i18n.js';
 import { attention, discard, pendingPhotos, status, syncNow } from '../sync.js';
-import { h, when, show, toast } from '../ui.js';
+import { h, localToday, longDate, when, show, toast } from '../ui.js';
 
 // A record waiting: its kind (or its deletion), date and place, as the phone holds it now.
 function summary(entry, villages, record) {
@@ -17,7 +17,8 @@ function summary(entry, villages, record) {
 export function describe(s) {
   if (s.state === 'not_enrolled') return t('status.not_enrolled');
   if (s.state === 'refused') return t('status.refused');
-  const parts = [s.attention ? t('status.attention', { n: s.attention }) : null,
+  const parts = [s.clock_off_ms ? t('status.clock_off', { date: longDate(localToday(new Date(Date.now() + s.clock_off_ms))) }) : null,
+    s.attention ? t('status.attention', { n: s.attention }) : null,
     s.state === 'syncing' ? t('status.syncing') : null,
     s.pending && s.state !== 'syncing' ? t('status.waiting', { n: s.pending }) : null,
     s.photos && s.state !== 'syncing' ? t('status.photos_waiting', { n: s.photos }) : null].filter(Boolean);
