@@ -38,12 +38,11 @@ def test_backup_during_pushes_and_restore_forces_a_full_resync(
     database: TestDatabase, tmp_path: Path
 ):
     copy = tmp_path / "copy.backup"
-    server = LiveServer(database.url, tmp_path / "server.log")
-    server.start()
     rng = random.Random(60)
     early = [make_meeting(rng) for _ in range(100)]
     late = [make_meeting(rng) for _ in range(30)]
-    with enrol(server) as phone:
+    # stopped however the block ends (a failed assertion in it once left the server running)
+    with LiveServer(database.url, tmp_path / "server.log") as server, enrol(server) as phone:
         assert phone.post("/api/v1/sync/push", json={"mutations": early}).status_code == 200
         old_cursor = phone.post("/api/v1/sync/pull", json={}).json()["cursor"]
         pushing = threading.Thread(
@@ -61,7 +60,6 @@ def test_backup_during_pushes_and_restore_forces_a_full_resync(
         refused = outreach("restore", str(copy), database=database)
         assert refused.returncode == 1 and "stop the service first" in refused.stderr
         assert phone.post("/api/v1/sync/pull", json={}).status_code == 200
-    server.stop()
     if database.url.startswith("sqlite"):  # names and phones: their owner's files alone
         assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     in_copy = records_in(taken.stdout)
