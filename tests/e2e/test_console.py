@@ -403,8 +403,13 @@ def test_an_admin_creates_a_field_user_and_moves_them_between_teams(desk, server
     row = page.locator("tr[data-user=aigerim]")
     row.locator("select").nth(1).select_option("team-2")
     row.locator("button").nth(1).click()
-    page.wait_for_selector("#toast:not([hidden])")
-    users = {u["login"]: u for u in page.request.get(f"{server.url}/api/v1/users").json()}
+    # (the toast of the creation may still be up: the move is waited for where it lands)
+    deadline = time.monotonic() + 10
+    while True:
+        users = {u["login"]: u for u in page.request.get(f"{server.url}/api/v1/users").json()}
+        if users["aigerim"]["team"] == "team-2" or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(100)
     assert users["aigerim"]["team"] == "team-2"
     page.goto(f"{server.url}/app/console.html#/audit")
     page.wait_for_selector("#audit tbody tr")
