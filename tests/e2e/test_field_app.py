@@ -185,7 +185,8 @@ def test_a_meeting_saved_at_once_keeps_its_photo_and_leaves_no_draft(phone, serv
     # the notes emptied on the saved meeting are cleared on the server too
     [(record_id,)] = coordinator.rows("SELECT id FROM sync_records")
     page.goto(f"{server.url}/app/#/meeting/{record_id}")
-    page.wait_for_selector("textarea[name=notes]")
+    # the saved meeting's form, not the empty one still shown while it loads
+    page.wait_for_selector("textarea[name=notes]:has-text('saved at once')")
     assert page.input_value("textarea[name=notes]") == "saved at once"
     page.fill("textarea[name=notes]", "")
     [doc] = save_and_send(page, coordinator)
