@@ -89,9 +89,11 @@ def test_a_refused_permission_or_the_setting_off_still_saves_the_meeting(
     page.wait_for_selector("#sync-summary")
     page.goto(server.url + "/app/#/settings")
     page.uncheck("#record-position")
-    page.wait_for_function(  # stored (under load the reload once came before the write)
-        "async () => (await (await import('./js/position.js')).recording()) === false"
-    )
+    stored = "async () => (await (await import('./js/position.js')).recording()) === false"
+    for _ in range(100):  # stored (under load the reload once came before the write)
+        if page.evaluate(stored):
+            break
+        page.wait_for_timeout(100)
     page.reload()  # the setting is kept (stored before the next form asks for it)
     page.wait_for_selector("#record-position:not(:checked)")
     note = log_planned(page, 14)
