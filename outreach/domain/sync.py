@@ -307,7 +307,7 @@ def check(raw: msgspec.Raw | bytes) -> CheckedMutation:
             f"{where}: a control character (only tab, newline and carriage return, and only"
             " in free text such as notes)",
         )
-        rejection.checked = _envelope(raw)
+        rejection.checked = envelope(raw)
         raise rejection
     try:
         typed = _decoder.decode(raw)
@@ -316,7 +316,7 @@ def check(raw: msgspec.Raw | bytes) -> CheckedMutation:
         if isinstance(error, msgspec.ValidationError):
             if any(part in str(error) for part in _LIST_PARTS):
                 rejection.reason = "invalid_field"
-            rejection.checked = _envelope(raw)
+            rejection.checked = envelope(raw)
         raise rejection from None
     checked = CheckedMutation(
         mutation_id=typed.mutation_id, record_id=typed.record_id,
@@ -337,14 +337,15 @@ SPEC_KIND: dict[type, str] = {MeetingMutation: "meeting", FollowupMutation: "fol
                               VillagePositionMutation: "village_position"}  # fmt: skip
 
 
-def _envelope(raw: msgspec.Raw | bytes) -> CheckedMutation | None:
+def envelope(raw: msgspec.Raw | bytes) -> CheckedMutation | None:
+    """What identifies a mutation that failed its types (None when not even that reads)."""
     try:
-        envelope = _loose.decode(raw)
+        loose = _loose.decode(raw)
     except msgspec.DecodeError:
         return None
     canonical = msgspec.json.encode(_any.decode(raw), order="sorted")
-    return CheckedMutation(mutation_id=envelope.mutation_id, record_id=envelope.record_id,
-                           kind=envelope.kind, op=envelope.op, base_version=0, fields={},
+    return CheckedMutation(mutation_id=loose.mutation_id, record_id=loose.record_id,
+                           kind=loose.kind, op=loose.op, base_version=0, fields={},
                            adds={}, removes={},
                            content_sha256=hashlib.sha256(canonical).hexdigest())  # fmt: skip
 

@@ -4,11 +4,10 @@ the reads before it and the writes after it are sync_writer.py's."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import msgspec
 
@@ -16,7 +15,14 @@ from outreach.db import sync as sql
 from outreach.domain.merge import Overwrite, RecordState, Working, apply
 from outreach.domain.records import katos_in
 from outreach.domain.residents import PROGRAMME_ERA
-from outreach.domain.sync import CheckedMutation, MutationResult, RecordOut, Rejection, check
+from outreach.domain.sync import (
+    CheckedMutation,
+    MutationResult,
+    RecordOut,
+    Rejection,
+    check,
+    envelope,
+)
 
 _encode = msgspec.json.encode
 
@@ -237,21 +243,11 @@ def _kept(content: bytes | str, mutation_id: str | None) -> bytes | str:
     raw = content.encode() if isinstance(content, str) else content
     if len(raw) <= MAX_PARKED_BYTES:
         return content
-    envelope: dict[str, Any] = {}
-    with contextlib.suppress(msgspec.DecodeError):
-        decoded = _envelope_decoder.decode(raw)
-        envelope = {"record_id": decoded.record_id, "kind": decoded.kind}
-    return _encode({"mutation_id": mutation_id, **envelope, "truncated": True,
+    known = envelope(raw)
+    ids = {} if known is None else {"record_id": known.record_id, "kind": known.kind}
+    return _encode({"mutation_id": mutation_id, **ids, "truncated": True,
                     "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest(),
                     "start": raw[:4096].decode(errors="replace")})  # fmt: skip
-
-
-class _Envelope(msgspec.Struct):
-    record_id: str | None = None
-    kind: str | None = None
-
-
-_envelope_decoder = msgspec.json.Decoder(_Envelope)
 
 
 def check_all(raws: list[msgspec.Raw]) -> list[CheckedMutation | Rejection]:
